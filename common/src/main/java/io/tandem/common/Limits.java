@@ -1,0 +1,60 @@
+package io.tandem.common;
+
+/** Named limits and defaults shared by the services; each is overridable where its setting is named. */
+public final class Limits {
+  private Limits() {}
+
+  /** Access-token lifetime in seconds (design: 5 minutes). */
+  public static final int ACCESS_TOKEN_TTL_SECONDS = 300;
+  /** Refresh-token lifetime in seconds ({@code REFRESH_TOKEN_TTL_SECONDS}). */
+  public static final int REFRESH_TOKEN_TTL_SECONDS = 24 * 3600;
+  /** Clock skew tolerated when verifying tokens, seconds. */
+  public static final int TOKEN_LEEWAY_SECONDS = 5;
+  /** Minimum age when an age is given. */
+  public static final int MIN_AGE = 18;
+  /** Largest accepted age (beyond it the field is malformed). */
+  public static final int MAX_AGE = 150;
+  /** Display name bounds. */
+  public static final int NAME_MAX = 32;
+  /** Display name used when none is given. */
+  public static final String DEFAULT_NAME = "Stranger";
+  /** Device id bounds and alphabet. */
+  public static final int DEVICE_ID_MIN = 8;
+  public static final int DEVICE_ID_MAX = 128;
+  public static final String DEVICE_ID_PATTERN = "[A-Za-z0-9_-]+";
+  /** Largest HTTP body the auth endpoints read, bytes. */
+  public static final int HTTP_BODY_MAX = 4096;
+
+  /** Largest WebSocket frame handled, bytes ({@code WS_MAX_FRAME_BYTES}); larger ones get an error. */
+  public static final int WS_MAX_FRAME_BYTES = 64 * 1024;
+  /** Frames this many times the maximum close the socket (1009) without being read. */
+  public static final int WS_HARD_LIMIT_FACTOR = 4;
+  /** Chat text bounds after trimming and cleaning. */
+  public static final int CHAT_MAX_CHARS = 1000;
+  /** Most interests a join may carry, and their length. */
+  public static final int INTERESTS_MAX = 10;
+  public static final int INTEREST_MAX_CHARS = 32;
+  /** Largest SDP accepted in an offer or answer, characters. */
+  public static final int SDP_MAX_CHARS = 60 * 1024;
+  /** Largest ICE candidate string, characters. */
+  public static final int CANDIDATE_MAX_CHARS = 2048;
+
+  /** Session lifetime in Redis, seconds (design: 1 hour). */
+  public static final int SESSION_TTL_SECONDS = 3600;
+  /** How often a gateway refreshes its node heartbeat, ms ({@code NODE_HEARTBEAT_MS}). */
+  public static final int NODE_HEARTBEAT_MS = 1000;
+  /** A gateway whose heartbeat is older than this is dead, ms ({@code NODE_TTL_MS}). */
+  public static final int NODE_TTL_MS = 5000;
+  /** How often the matchmaker sweeps (dead nodes, missed pairs), ms ({@code SWEEP_INTERVAL_MS}). */
+  public static final int SWEEP_INTERVAL_MS = 1000;
+  /** Most queue entries one pairing attempt inspects (bounded scan). */
+  public static final int PAIR_SCAN_MAX = 64;
+  /** Most pairs one sweep forms. */
+  public static final int SWEEP_PAIRS_MAX = 50;
+  /** Most users of a dead node cleaned per sweep step. */
+  public static final int REAP_BATCH = 200;
+  /** Event-bus request timeout between services, ms ({@code BUS_TIMEOUT_MS}). */
+  public static final int BUS_TIMEOUT_MS = 3000;
+  /** Presence counts pushed to searching clients every this many ms ({@code STATS_INTERVAL_MS}). */
+  public static final int STATS_INTERVAL_MS = 5000;
+}

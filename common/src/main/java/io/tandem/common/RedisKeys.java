@@ -1,0 +1,52 @@
+package io.tandem.common;
+
+/**
+ * The Redis key schema. Keys one Lua script touches share the hash tag {@code {tandem}}, so the
+ * schema also works on Redis Cluster (they live in one slot). Names follow the original design
+ * ({@code matchmaking:queue}, {@code session:<id>}) behind that tag.
+ */
+public final class RedisKeys {
+  private RedisKeys() {}
+
+  /** Hash tag shared by every key the call-flow scripts touch. */
+  public static final String TAG = "{tandem}:";
+
+  /** ZSET userId → join sequence number: the waiting queue, oldest first. */
+  public static final String QUEUE = TAG + "matchmaking:queue";
+  /** STRING counter: the sequence numbers that order the queue. */
+  public static final String QUEUE_SEQ = TAG + "matchmaking:seq";
+  /** SET of userIds with an open socket (presence count). */
+  public static final String ONLINE = TAG + "online";
+  /** ZSET gatewayNodeId → last heartbeat (Redis clock, ms): live gateway nodes. */
+  public static final String NODES = TAG + "nodes";
+
+  /** Prefix of {@link #user}. */
+  public static final String USER_PREFIX = TAG + "user:";
+  /** Prefix of {@link #session}. */
+  public static final String SESSION_PREFIX = TAG + "session:";
+  /** Prefix of {@link #nodeUsers}. */
+  public static final String NODE_USERS_PREFIX = TAG + "node-users:";
+
+  /** HASH of a connected user: node, conn, name, dev, session (current), last (previous session). */
+  public static String user(String userId) {
+    return USER_PREFIX + userId;
+  }
+
+  /** HASH of a call: users ("caller,callee"), caller, callee, createdAt, region; TTL 1 h. */
+  public static String session(String sessionId) {
+    return SESSION_PREFIX + sessionId;
+  }
+
+  /** SET of userIds connected to one gateway node (cleaned when the node dies). */
+  public static String nodeUsers(String nodeId) {
+    return NODE_USERS_PREFIX + nodeId;
+  }
+
+  /** STRING → JSON {sub, name, dev} of a refresh token, by SHA-256 of the token; TTL = its lifetime. */
+  public static String refreshToken(String tokenHash) {
+    return "auth:refresh:" + tokenHash;
+  }
+
+  /** HASH kid → public JWK JSON (with "exp" ms): the keys that verify access tokens. */
+  public static final String JWKS = "auth:jwks";
+}

@@ -1,0 +1,2 @@
+-- Presence counts. Returns {online, waiting}.
+return {redis.call('SCARD', ONLINE), redis.call('ZCARD', QUEUE)}

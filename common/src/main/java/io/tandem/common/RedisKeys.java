@@ -47,6 +47,10 @@ public final class RedisKeys {
     return "auth:refresh:" + tokenHash;
   }
 
-  /** HASH kid → public JWK JSON (with "exp" ms): the keys that verify access tokens. */
+  /** HASH kid → JSON {"jwk", "exp" (ms)}: the public keys that verify access tokens. */
   public static final String JWKS = "auth:jwks";
+  /** LIST of JSON reports {sessionId, reported, reason, ts}, newest first, capped. */
+  public static final String REPORTS = "reports:recent";
+  /** STRING: the keyed-hash secret shared by all replicas when {@code HASH_SECRET} is not configured. */
+  public static final String HASH_SECRET = "auth:hash-secret";
 }

@@ -4,52 +4,56 @@ import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
-import java.util.function.Function;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The {@code main} of every service: join the cluster, deploy the service's verticles, stop cleanly on SIGTERM. */
 public final class ServiceRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceRunner.class);
+  /** Longest a clean stop may take before the process exits anyway, seconds. */
+  public static final int STOP_TIMEOUT_SECONDS = 20;
 
   private ServiceRunner() {}
 
-  /** Deploys the verticles built by {@code verticles} into a clustered Vert.x; exits 1 on failure. */
-  public static void run(String service, Function<Env, List<Deployable>> verticles) {
+  /** Deploys the module into a clustered Vert.x; exits 2 on bad configuration, 1 on other start failures. */
+  public static void run(String service, ServiceModule module) {
     Env env = Env.system();
-    List<Deployable> list;
-    try {
-      list = verticles.apply(env);
-    } catch (IllegalArgumentException e) {
-      LOG.error("{}: bad configuration: {}", service, e.getMessage());
-      System.exit(2);
-      return;
-    }
     ClusterSetup.start(env)
-        .compose(vertx -> deployAll(vertx, list).map(vertx))
+        .compose(vertx -> deploy(vertx, env, module).map(vertx))
         .onSuccess(vertx -> {
           LOG.info("{} started", service);
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("{} stopping", service);
             try {
-              vertx.close().await(java.time.Duration.ofSeconds(20).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+              vertx.close().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (Exception e) {
               LOG.warn("{} did not stop cleanly: {}", service, e.toString());
             }
           }, service + "-shutdown"));
         })
         .onFailure(err -> {
+          if (err instanceof IllegalArgumentException) {
+            LOG.error("{}: bad configuration: {}", service, err.getMessage());
+            System.exit(2);
+          }
           LOG.error("{} failed to start", service, err);
           System.exit(1);
         });
   }
 
-  /** Deploys in order, each after the previous one started. */
-  public static Future<Void> deployAll(Vertx vertx, List<Deployable> verticles) {
-    Future<Void> chain = Future.succeededFuture();
-    for (Deployable d : verticles) {
-      chain = chain.compose(v -> vertx.deployVerticle(d).mapEmpty());
+  /** Builds the module's verticles and deploys them in order, each after the previous one started. */
+  public static Future<Void> deploy(Vertx vertx, Env env, ServiceModule module) {
+    Future<List<Deployable>> verticles;
+    try {
+      verticles = module.verticles(vertx, env);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
     }
-    return chain;
+    return verticles.compose(list -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Deployable d : list) chain = chain.compose(v -> vertx.deployVerticle(d).mapEmpty());
+      return chain;
+    });
   }
 }

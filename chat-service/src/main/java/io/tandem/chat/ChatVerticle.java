@@ -1,0 +1,46 @@
+package io.tandem.chat;
+
+import io.tandem.common.Addresses;
+import io.tandem.common.Failures;
+import io.tandem.common.MessageType;
+import io.tandem.common.msg.ChatRequest;
+import io.tandem.common.msg.Delivery;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Relays chat: cleans the text, stamps the sender's token name and the time, delivers the
+ * {@code message} to the peer's gateway node and replies the same payload to the sender's gateway.
+ * Nothing is stored and no text is logged.
+ */
+public final class ChatVerticle extends VerticleBase {
+  private MessageConsumer<JsonObject> consumer;
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().consumer(Addresses.CHAT_SEND, msg -> {
+      try {
+        ChatRequest req = ChatRequest.fromJson(msg.body());
+        JsonObject data = new JsonObject()
+            .put("sessionId", req.sessionId())
+            .put("message", ChatText.clean(req.text()))
+            .put("sender", req.fromName())
+            .put("from", req.fromId())
+            .put("ts", System.currentTimeMillis());
+        vertx.eventBus().send(Addresses.gatewayNode(req.peer().node()),
+            new Delivery(req.peer().userId(), req.peer().connId(), MessageType.MESSAGE.wire, data).toJson());
+        msg.reply(data);
+      } catch (RuntimeException e) {
+        Failures.reply(msg, e);
+      }
+    });
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer.unregister();
+  }
+}

@@ -1,0 +1,293 @@
+package io.tandem.gateway;
+
+import io.tandem.common.Addresses;
+import io.tandem.common.ErrorCode;
+import io.tandem.common.Limits;
+import io.tandem.common.MessageType;
+import io.tandem.common.TandemException;
+import io.tandem.common.msg.ChatRequest;
+import io.tandem.common.msg.Delivery;
+import io.tandem.common.msg.JoinReply;
+import io.tandem.common.msg.JoinRequest;
+import io.tandem.common.msg.MatchInfo;
+import io.tandem.common.msg.UserRef;
+import io.vertx.core.Future;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client socket: reads frames in order (each handled after the previous one finished), keeps
+ * the socket's call state, and writes frames. Identity comes from the verified token only.
+ */
+public final class Connection {
+  private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+  /** Frames waiting to be handled before new ones are refused with {@code rate-limited}. */
+  public static final int MAX_PENDING_FRAMES = 128;
+  /** Close code: a newer socket of the same user replaced this one. */
+  public static final short CLOSE_REPLACED = 4000;
+  /** Close code: the access token expired and was not refreshed. */
+  public static final short CLOSE_TOKEN_EXPIRED = 4001;
+  /** Close code: the gateway is restarting; reconnect. */
+  public static final short CLOSE_RESTART = 1012;
+
+  enum State { IDLE, QUEUED, IN_CALL }
+
+  private final Gateway gw;
+  private final ServerWebSocket ws;
+  private final String connId;
+  private Identity identity;
+  private State state = State.IDLE;
+  private MatchInfo match;
+  private String lastSessionId;
+  private String lastPeerId;
+  /** A session whose end arrived before its match (the peer vanished while being matched). */
+  private String endedBeforeMatch;
+  private Future<Void> tail;
+  private int pending;
+  private long expiryTimer = -1;
+  private boolean closed;
+  private Future<Void> cleanup = Future.succeededFuture();
+
+  Connection(Gateway gw, ServerWebSocket ws, Identity identity, String connId) {
+    this.gw = gw;
+    this.ws = ws;
+    this.identity = identity;
+    this.connId = connId;
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  public String connId() {
+    return connId;
+  }
+
+  boolean isQueued() {
+    return state == State.QUEUED;
+  }
+
+  /** Registers the socket (locally and in Redis) and starts reading. */
+  void start() {
+    Connection older = gw.registry().put(this);
+    if (older != null) older.close(CLOSE_REPLACED, "replaced by a newer connection");
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> send(ServerFrames.error(new TandemException(ErrorCode.INVALID_JSON, "Binary frames are not accepted"), null)));
+    ws.exceptionHandler(err -> LOG.debug("socket error user={} conn={}: {}", identity.userId(), connId, err.toString()));
+    ws.closeHandler(v -> onClose());
+    scheduleExpiry();
+    tail = gw.presence().connect(identity, connId)
+        .onSuccess(v -> LOG.info("connected user={} conn={}", identity.userId(), connId))
+        .recover(err -> {
+          LOG.warn("could not register user={} conn={}: {}", identity.userId(), connId, err.toString());
+          close(CLOSE_RESTART, "temporarily unavailable");
+          return Future.succeededFuture();
+        });
+  }
+
+  private void onText(String text) {
+    if (pending >= MAX_PENDING_FRAMES) {
+      send(ServerFrames.error(new TandemException(ErrorCode.RATE_LIMITED, "Too many frames in flight"), null));
+      return;
+    }
+    pending++;
+    tail = tail.transform(ar -> handle(text)).andThen(ar -> pending--);
+  }
+
+  private Future<Void> handle(String text) {
+    if (closed) return Future.succeededFuture();
+    ClientFrame frame;
+    try {
+      frame = ClientFrame.parse(text, gw.config().maxFrameBytes());
+    } catch (TandemException e) {
+      send(ServerFrames.error(e, null));
+      return Future.succeededFuture();
+    }
+    Future<Void> result;
+    try {
+      result = dispatch(frame);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    return result.recover(err -> {
+      send(ServerFrames.error(err, frame.type()));
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> dispatch(ClientFrame f) {
+    JsonObject d = f.data();
+    return switch (f.type()) {
+      case JOIN_QUEUE -> join(Payloads.interests(d));
+      case LEAVE_QUEUE -> leave();
+      case SEND_OFFER -> relay(d, MessageType.OFFER, "offer", Payloads.description(d, "offer", "offer"));
+      case SEND_ANSWER -> relay(d, MessageType.ANSWER, "answer", Payloads.description(d, "answer", "answer"));
+      case SEND_CANDIDATE -> relay(d, MessageType.CANDIDATE, "candidate", Payloads.candidate(d));
+      case SEND_MESSAGE -> chat(d);
+      case END_CALL -> endCall(Payloads.sessionId(d));
+      case REPORT -> report(Payloads.sessionId(d), Payloads.reportReason(d));
+      case REFRESH_TOKEN -> refreshToken(Payloads.accessToken(d));
+      default -> Future.failedFuture(new TandemException(ErrorCode.UNKNOWN_TYPE));
+    };
+  }
+
+  private Future<Void> join(List<String> interests) {
+    if (state == State.IN_CALL) return Future.failedFuture(new TandemException(ErrorCode.IN_SESSION));
+    state = State.QUEUED;
+    JoinRequest req = new JoinRequest(new UserRef(identity.userId(), connId, gw.config().nodeId()), interests);
+    return gw.vertx().eventBus().<JsonObject>request(Addresses.MATCHMAKER_JOIN, req.toJson(), gw.requestOptions())
+        .map(msg -> JoinReply.fromJson(msg.body()))
+        .compose(reply -> gw.presence().stats().recover(err -> Future.succeededFuture(new JsonObject()))
+            .map(stats -> {
+              if (reply.matched()) {
+                send(ServerFrames.of(MessageType.QUEUED, stats));
+                applyMatch(reply.match());
+              } else if (state == State.QUEUED) {
+                send(ServerFrames.of(MessageType.QUEUED, stats));
+              }
+              return null;
+            }))
+        .onFailure(err -> { if (state == State.QUEUED) state = State.IDLE; })
+        .mapEmpty();
+  }
+
+  private Future<Void> leave() {
+    if (state != State.QUEUED) return Future.succeededFuture();
+    state = State.IDLE;
+    return gw.vertx().eventBus().request(Addresses.MATCHMAKER_LEAVE,
+        new UserRef(identity.userId(), connId, gw.config().nodeId()).toJson(), gw.requestOptions()).mapEmpty();
+  }
+
+  /** The current session, or a NOT_IN_SESSION failure when {@code sessionId} is not it. */
+  private MatchInfo current(String sessionId) {
+    if (state != State.IN_CALL || match == null || !match.sessionId().equals(sessionId)) {
+      throw new TandemException(ErrorCode.NOT_IN_SESSION);
+    }
+    return match;
+  }
+
+  private Future<Void> relay(JsonObject d, MessageType out, String field, JsonObject payload) {
+    MatchInfo m = current(Payloads.sessionId(d));
+    JsonObject data = new JsonObject().put("sessionId", m.sessionId()).put("from", identity.userId()).put(field, payload);
+    gw.vertx().eventBus().send(Addresses.gatewayNode(m.peerNode()), new Delivery(m.peerId(), m.peerConn(), out.wire, data).toJson());
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> chat(JsonObject d) {
+    MatchInfo m = current(Payloads.sessionId(d));
+    ChatRequest req = new ChatRequest(m.sessionId(), identity.userId(), identity.name(), Payloads.chatText(d),
+        new UserRef(m.peerId(), m.peerConn(), m.peerNode()));
+    return gw.vertx().eventBus().<JsonObject>request(Addresses.CHAT_SEND, req.toJson(), gw.requestOptions())
+        .map(msg -> {
+          send(ServerFrames.of(MessageType.MESSAGE, msg.body()));
+          return null;
+        });
+  }
+
+  private Future<Void> endCall(String sessionId) {
+    current(sessionId);
+    return gw.presence().endCall(identity.userId(), connId, sessionId).map(status -> {
+      endLocally();
+      if (!"ended".equals(status)) throw new TandemException(ErrorCode.NOT_IN_SESSION);
+      send(ServerFrames.of(MessageType.CALL_ENDED, new JsonObject().put("sessionId", sessionId)));
+      return null;
+    });
+  }
+
+  private Future<Void> report(String sessionId, String reason) {
+    String reported;
+    if (match != null && match.sessionId().equals(sessionId)) reported = match.peerId();
+    else if (sessionId.equals(lastSessionId)) reported = lastPeerId;
+    else return Future.failedFuture(new TandemException(ErrorCode.NOT_IN_SESSION, "You can only report your current or last stranger"));
+    return gw.presence().report(sessionId, reported, reason).map(v -> {
+      LOG.info("report session={} reason={}", sessionId, reason);
+      send(ServerFrames.of(MessageType.REPORTED, new JsonObject().put("sessionId", sessionId)));
+      return null;
+    });
+  }
+
+  private Future<Void> refreshToken(String token) {
+    return gw.verifier().verify(token).map(id -> {
+      if (!id.userId().equals(identity.userId())) {
+        throw new TandemException(ErrorCode.UNAUTHORIZED, "The token belongs to another user");
+      }
+      identity = new Identity(identity.userId(), identity.name(), identity.deviceHash(), id.expiresAt());
+      scheduleExpiry();
+      send(ServerFrames.of(MessageType.TOKEN_REFRESHED, new JsonObject().put("expiresAt", id.expiresAt())));
+      return null;
+    });
+  }
+
+  // ---- deliveries from other nodes and services ----
+
+  /** Applies a match; false when this socket is already in another call. */
+  boolean applyMatch(MatchInfo m) {
+    if (closed || m.sessionId().equals(endedBeforeMatch)
+        || (state == State.IN_CALL && match != null && !match.sessionId().equals(m.sessionId()))) {
+      return false;
+    }
+    state = State.IN_CALL;
+    match = m;
+    lastSessionId = m.sessionId();
+    lastPeerId = m.peerId();
+    JsonObject data = new JsonObject().put("sessionId", m.sessionId()).put("peerId", m.peerId()).put("role", m.role())
+        .put("peer", new JsonObject().put("name", m.peerName())).put("iceServers", gw.config().iceServers().copy());
+    send(ServerFrames.of(MessageType.MATCHED, data));
+    LOG.info("matched user={} session={} role={}", identity.userId(), m.sessionId(), m.role());
+    return true;
+  }
+
+  /** Writes a relayed frame if it belongs to the current session. */
+  void deliver(String type, JsonObject data) {
+    String sid = data.getString("sessionId");
+    if (match == null || !match.sessionId().equals(sid)) {
+      if (MessageType.PEER_DISCONNECTED.wire.equals(type)) endedBeforeMatch = sid;
+      return;
+    }
+    if (MessageType.PEER_DISCONNECTED.wire.equals(type)) {
+      endLocally();
+      LOG.info("peer left user={} session={} reason={}", identity.userId(), sid, data.getString("reason"));
+    }
+    send(ServerFrames.of(type, data));
+  }
+
+  private void endLocally() {
+    state = State.IDLE;
+    match = null;
+  }
+
+  void send(String frame) {
+    if (!closed && !ws.isClosed()) ws.writeTextMessage(frame);
+  }
+
+  void close(short code, String reason) {
+    if (!ws.isClosed()) ws.close(code, reason);
+  }
+
+  private void scheduleExpiry() {
+    if (expiryTimer >= 0) gw.vertx().cancelTimer(expiryTimer);
+    long ms = Math.max(0, (identity.expiresAt() + Limits.TOKEN_LEEWAY_SECONDS) * 1000 - System.currentTimeMillis());
+    expiryTimer = gw.vertx().setTimer(Math.max(1, ms), t -> {
+      LOG.info("token expired user={} conn={}", identity.userId(), connId);
+      close(CLOSE_TOKEN_EXPIRED, "token expired");
+    });
+  }
+
+  /** Resolves once the socket's Redis state is cleaned (the peer told). */
+  Future<Void> cleanedUp() {
+    return cleanup;
+  }
+
+  private void onClose() {
+    if (closed) return;
+    closed = true;
+    gw.vertx().cancelTimer(expiryTimer);
+    gw.registry().remove(this);
+    cleanup = tail.transform(ar -> gw.presence().disconnect(identity.userId(), connId))
+        .onSuccess(v -> LOG.info("disconnected user={} conn={}", identity.userId(), connId))
+        .onFailure(err -> LOG.warn("cleanup failed user={} conn={}: {}", identity.userId(), connId, err.toString()));
+  }
+}

@@ -1,0 +1,12 @@
+package io.tandem.gateway;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+
+/** What every connection on this node shares. */
+public record Gateway(Vertx vertx, GatewayConfig config, Presence presence, Registry registry, TokenVerifier verifier) {
+  /** Options for requests to other services (bounded by {@code BUS_TIMEOUT_MS}). */
+  public DeliveryOptions requestOptions() {
+    return new DeliveryOptions().setSendTimeout(config.busTimeoutMs());
+  }
+}

@@ -1,0 +1,183 @@
+package io.tandem.gateway;
+
+import io.tandem.common.Addresses;
+import io.tandem.common.ErrorCode;
+import io.tandem.common.Failures;
+import io.tandem.common.Ids;
+import io.tandem.common.Limits;
+import io.tandem.common.MessageType;
+import io.tandem.common.TandemException;
+import io.tandem.common.msg.Delivery;
+import io.tandem.common.msg.MatchInfo;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway node: the {@code /signaling} WebSocket (token checked before the upgrade), this
+ * node's delivery address, its heartbeat in Redis, and presence pushes to searching sockets.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** Path of the signaling WebSocket. */
+  public static final String SIGNALING_PATH = "/signaling";
+
+  private final GatewayConfig config;
+  private final Redis redis;
+  private final Map<String, Identity> handshakes = new ConcurrentHashMap<>();
+  private Gateway gw;
+  private HttpServer server;
+  private MessageConsumer<JsonObject> deliveries;
+  private long heartbeatTimer = -1;
+  private long statsTimer = -1;
+
+  public GatewayVerticle(GatewayConfig config, Redis redis) {
+    this.config = config;
+    this.redis = redis;
+  }
+
+  @Override
+  public Future<?> start() {
+    Presence presence = new Presence(redis, vertx.eventBus(), config.nodeId());
+    TokenVerifier verifier = new TokenVerifier(vertx, redis, config.issuer(), config.audience());
+    gw = new Gateway(vertx, config, presence, new Registry(), verifier);
+    deliveries = vertx.eventBus().consumer(Addresses.gatewayNode(config.nodeId()), this::onDelivery);
+    int hardLimit = config.maxFrameBytes() * Limits.WS_HARD_LIMIT_FACTOR;
+    HttpServerOptions options = new HttpServerOptions()
+        .setWebSocketSubProtocols(List.of(Handshake.SUBPROTOCOL))
+        .setMaxWebSocketFrameSize(hardLimit)
+        .setMaxWebSocketMessageSize(hardLimit)
+        .setRegisterWebSocketWriteHandlers(false);
+    return deliveries.completion()
+        .compose(v -> presence.heartbeat(true))
+        .compose(v -> verifier.reload().recover(err -> Future.succeededFuture()))
+        .compose(v -> {
+          heartbeatTimer = vertx.setPeriodic(config.heartbeatMs(), t -> beat());
+          statsTimer = vertx.setPeriodic(config.statsIntervalMs(), t -> pushStats());
+          server = vertx.createHttpServer(options)
+              .webSocketHandshakeHandler(this::onHandshake)
+              .webSocketHandler(this::onSocket)
+              .requestHandler(HttpRoutes.router(vertx, config, redis));
+          return server.listen(config.port());
+        })
+        .onSuccess(s -> LOG.info("gateway node={} listening port={}", config.nodeId(), s.actualPort()));
+  }
+
+  /** The port actually bound (useful with port 0 in tests). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  public String nodeId() {
+    return config.nodeId();
+  }
+
+  private void onHandshake(ServerWebSocketHandshake hs) {
+    if (!SIGNALING_PATH.equals(hs.path())) {
+      hs.reject(404);
+      return;
+    }
+    gw.verifier().verify(Handshake.token(hs)).onComplete(ar -> {
+      if (ar.failed()) {
+        hs.reject(Failures.map(ar.cause()).code().status);
+        return;
+      }
+      String key = hs.headers().get("Sec-WebSocket-Key");
+      if (key == null) {
+        hs.reject(400);
+        return;
+      }
+      handshakes.put(key, ar.result());
+      hs.accept().onFailure(err -> handshakes.remove(key));
+    });
+  }
+
+  private void onSocket(ServerWebSocket ws) {
+    Identity id = handshakes.remove(String.valueOf(ws.headers().get("Sec-WebSocket-Key")));
+    if (id == null) {
+      ws.close((short) 1011, "handshake state lost");
+      return;
+    }
+    new Connection(gw, ws, id, Ids.connection()).start();
+  }
+
+  private void onDelivery(Message<JsonObject> msg) {
+    Delivery d;
+    try {
+      d = Delivery.fromJson(msg.body());
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+      return;
+    }
+    Connection c = gw.registry().get(d.userId(), d.connId());
+    switch (d.type()) {
+      case Delivery.MATCH -> {
+        MatchInfo m;
+        try {
+          m = MatchInfo.fromJson(d.data());
+        } catch (RuntimeException e) {
+          Failures.reply(msg, e);
+          return;
+        }
+        if (c != null && c.applyMatch(m)) msg.reply(new JsonObject());
+        else Failures.reply(msg, new TandemException(ErrorCode.GONE));
+      }
+      case Delivery.KICK -> {
+        if (c != null) c.close(Connection.CLOSE_REPLACED, "replaced by a newer connection");
+      }
+      default -> {
+        if (c != null && isRelayType(d.type())) c.deliver(d.type(), d.data());
+      }
+    }
+  }
+
+  private static boolean isRelayType(String type) {
+    return MessageType.OFFER.wire.equals(type) || MessageType.ANSWER.wire.equals(type)
+        || MessageType.CANDIDATE.wire.equals(type) || MessageType.MESSAGE.wire.equals(type)
+        || MessageType.PEER_DISCONNECTED.wire.equals(type);
+  }
+
+  private void beat() {
+    gw.presence().heartbeat(false).onComplete(ar -> {
+      if (ar.succeeded() && !ar.result()) {
+        LOG.warn("node={} was declared dead (missed heartbeats); closing its sockets so clients reconnect", config.nodeId());
+        gw.registry().all().forEach(c -> c.close(Connection.CLOSE_RESTART, "gateway restarting"));
+      } else if (ar.failed()) {
+        LOG.warn("heartbeat failed node={}: {}", config.nodeId(), ar.cause().toString());
+      }
+    });
+  }
+
+  private void pushStats() {
+    List<Connection> searching = gw.registry().all().stream().filter(Connection::isQueued).toList();
+    if (searching.isEmpty()) return;
+    gw.presence().stats().onSuccess(stats -> {
+      String frame = ServerFrames.of(MessageType.STATS, stats);
+      searching.stream().filter(Connection::isQueued).forEach(c -> c.send(frame));
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(heartbeatTimer);
+    vertx.cancelTimer(statsTimer);
+    Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
+    return closing.compose(v -> {
+      List<Connection> open = gw.registry().all();
+      open.forEach(c -> c.close(Connection.CLOSE_RESTART, "gateway restarting"));
+      return Future.join(open.stream().map(Connection::cleanedUp).toList());
+    }).transform(ar -> gw.presence().leave()).transform(ar -> deliveries.unregister());
+  }
+}

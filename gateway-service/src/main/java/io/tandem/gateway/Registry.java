@@ -1,0 +1,34 @@
+package io.tandem.gateway;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The sockets open on this gateway node, by user id (one socket per user). */
+public final class Registry {
+  private final Map<String, Connection> byUser = new ConcurrentHashMap<>();
+
+  /** Adds a connection, returning the one it replaced on this node (or null). */
+  public Connection put(Connection c) {
+    return byUser.put(c.identity().userId(), c);
+  }
+
+  /** The user's connection if it is the socket {@code connId}, else null. */
+  public Connection get(String userId, String connId) {
+    Connection c = byUser.get(userId);
+    return c != null && c.connId().equals(connId) ? c : null;
+  }
+
+  /** Removes the connection only if it is still the registered one. */
+  public void remove(Connection c) {
+    byUser.remove(c.identity().userId(), c);
+  }
+
+  public int size() {
+    return byUser.size();
+  }
+
+  public List<Connection> all() {
+    return List.copyOf(byUser.values());
+  }
+}

@@ -1,0 +1,106 @@
+package io.tandem.launcher;
+
+import io.tandem.auth.AuthModule;
+import io.tandem.chat.ChatModule;
+import io.tandem.common.ClusterSetup;
+import io.tandem.common.Env;
+import io.tandem.common.ServiceModule;
+import io.tandem.common.ServiceRunner;
+import io.tandem.gateway.GatewayModule;
+import io.tandem.matchmaker.MatchmakerModule;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the whole system in one JVM: auth, matchmaker, chat and one gateway serving the web client,
+ * {@code /auth/*} and {@code /signaling} on one port (8080). Starts a local Redis when
+ * {@code REDIS_URL} is unset. Single-process by default; {@code CLUSTERED=true} joins the Hazelcast
+ * cluster so separately started services can join it.
+ */
+public final class Launcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+  /** The services, in start order (the gateway last, so it serves only once the rest is up). */
+  public static final List<ServiceModule> MODULES =
+      List.of(AuthModule::verticles, MatchmakerModule::verticles, ChatModule::verticles, GatewayModule::verticles);
+
+  private final Vertx vertx;
+  private final LocalRedis redis;
+
+  private Launcher(Vertx vertx, LocalRedis redis) {
+    this.vertx = vertx;
+    this.redis = redis;
+  }
+
+  /**
+   * Starts everything. {@code settings} override the environment (tests use them). In the launcher
+   * auth-service does not open its own port unless {@code AUTH_PORT} is set: the gateway serves /auth.
+   */
+  public static Launcher start(Map<String, String> settings) throws Exception {
+    Env base = Env.with(settings);
+    Map<String, String> effective = new HashMap<>(settings);
+    LocalRedis redis = null;
+    if (base.raw("REDIS_URL") == null) {
+      redis = LocalRedis.start(base.integer("LOCAL_REDIS_PORT", 0, 0, 65535) == 0
+          ? LocalRedis.freePort() : base.integer("LOCAL_REDIS_PORT", 0, 0, 65535));
+      effective.put("REDIS_URL", redis.url());
+    }
+    if (base.raw("AUTH_PORT") == null) effective.put("AUTH_PORT", "0");
+    Env env = Env.with(effective);
+    Vertx vertx = null;
+    try {
+      vertx = (env.bool("CLUSTERED", false) ? ClusterSetup.start(env) : Future.succeededFuture(Vertx.vertx()))
+          .await(60, TimeUnit.SECONDS);
+      Future<Void> chain = Future.succeededFuture();
+      for (ServiceModule m : MODULES) {
+        Vertx v = vertx;
+        chain = chain.compose(x -> ServiceRunner.deploy(v, env, m));
+      }
+      chain.await(60, TimeUnit.SECONDS);
+      return new Launcher(vertx, redis);
+    } catch (Exception e) {
+      if (vertx != null) vertx.close();
+      if (redis != null) redis.close();
+      throw e;
+    }
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      vertx.close().await(ServiceRunner.STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } finally {
+      if (redis != null) redis.close();
+    }
+  }
+
+  public static void main(String[] args) {
+    try {
+      Launcher launcher = start(Map.of());
+      Env env = Env.system();
+      LOG.info("Tandem is running: open http://localhost:{}/", env.integer("GATEWAY_PORT", 8080, 0, 65535));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          launcher.close();
+        } catch (Exception e) {
+          LOG.warn("stop failed: {}", e.toString());
+        }
+      }, "tandem-shutdown"));
+    } catch (IllegalArgumentException e) {
+      LOG.error("bad configuration: {}", e.getMessage());
+      System.exit(2);
+    } catch (Exception e) {
+      LOG.error("Tandem failed to start", e);
+      System.exit(1);
+    }
+  }
+}

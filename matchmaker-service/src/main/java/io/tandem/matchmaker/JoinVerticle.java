@@ -1,0 +1,86 @@
+package io.tandem.matchmaker;
+
+import io.tandem.common.Addresses;
+import io.tandem.common.ErrorCode;
+import io.tandem.common.Failures;
+import io.tandem.common.TandemException;
+import io.tandem.common.msg.JoinReply;
+import io.tandem.common.msg.JoinRequest;
+import io.tandem.common.msg.UserRef;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Event-driven matching: each {@code join-queue} runs one atomic pairing attempt at once. When a
+ * partner is found, the partner's gateway is told first; only then does the joiner get its
+ * {@code matched} (in the reply). A partner whose socket vanished in between is dropped, the
+ * session aborted, and the join retried, so the joiner never sees a ghost.
+ */
+public final class JoinVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(JoinVerticle.class);
+
+  private final MatchStore store;
+  private final MatchmakerConfig config;
+  private Notifier notifier;
+  private MessageConsumer<JsonObject> joins;
+  private MessageConsumer<JsonObject> leaves;
+
+  public JoinVerticle(MatchStore store, MatchmakerConfig config) {
+    this.store = store;
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    notifier = new Notifier(vertx.eventBus(), config.busTimeoutMs());
+    joins = vertx.eventBus().consumer(Addresses.MATCHMAKER_JOIN, msg -> {
+      JoinRequest req;
+      try {
+        req = JoinRequest.fromJson(msg.body());
+      } catch (RuntimeException e) {
+        Failures.reply(msg, e);
+        return;
+      }
+      join(req.user(), MatchmakerConfig.JOIN_ATTEMPTS)
+          .onSuccess(reply -> msg.reply(reply.toJson()))
+          .onFailure(err -> Failures.reply(msg, err));
+    });
+    leaves = vertx.eventBus().consumer(Addresses.MATCHMAKER_LEAVE, msg -> {
+      try {
+        store.leave(UserRef.fromJson(msg.body()))
+            .onSuccess(v -> msg.reply(new JsonObject()))
+            .onFailure(err -> Failures.reply(msg, err));
+      } catch (RuntimeException e) {
+        Failures.reply(msg, e);
+      }
+    });
+    return Future.all(joins.completion(), leaves.completion());
+  }
+
+  private Future<JoinReply> join(UserRef user, int attemptsLeft) {
+    return store.join(user).compose(p -> {
+      if (p == null) return Future.succeededFuture(JoinReply.queued());
+      return notifier.match(p.caller(), p.forCaller())
+          .map(v -> {
+            LOG.info("paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
+            return JoinReply.matched(p.forCallee());
+          })
+          .recover(err -> {
+            LOG.info("partner gone at delivery session={} user={}: {}", p.sessionId(), p.caller().userId(), Failures.map(err).code().code);
+            Future<Void> aborted = store.abort(p.sessionId(), p.caller());
+            return attemptsLeft > 1
+                ? aborted.compose(v -> join(user, attemptsLeft - 1))
+                : aborted.compose(v -> Future.failedFuture(new TandemException(ErrorCode.UNAVAILABLE)));
+          });
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.all(joins.unregister(), leaves.unregister());
+  }
+}

@@ -1,0 +1,19 @@
+package io.tandem.matchmaker;
+
+import io.tandem.common.Env;
+import io.tandem.common.RedisConnector;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/** Wires matchmaker-service's verticles from configuration (used by {@link MatchmakerMain} and the launcher). */
+public final class MatchmakerModule {
+  private MatchmakerModule() {}
+
+  public static Future<List<Deployable>> verticles(Vertx vertx, Env env) {
+    MatchmakerConfig config = MatchmakerConfig.from(env);
+    MatchStore store = new MatchStore(RedisConnector.create(vertx, env), config);
+    return Future.succeededFuture(List.of(new JoinVerticle(store, config), new SweepVerticle(store, config)));
+  }
+}

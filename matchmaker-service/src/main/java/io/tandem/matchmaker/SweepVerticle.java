@@ -1,0 +1,79 @@
+package io.tandem.matchmaker;
+
+import io.tandem.common.Failures;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The periodic backup of event-driven matching: cleans up after dead gateway nodes (their users
+ * leave the queue, their calls end and the surviving peers are told) and pairs waiting users a
+ * race may have left unpaired. Safe to run on every replica: each step is one atomic script.
+ */
+public final class SweepVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(SweepVerticle.class);
+  /** Most dead-node batches cleaned in one tick (the rest waits for the next tick). */
+  public static final int REAP_BATCHES_PER_TICK = 20;
+
+  private final MatchStore store;
+  private final MatchmakerConfig config;
+  private Notifier notifier;
+  private long timer = -1;
+  private boolean running;
+
+  public SweepVerticle(MatchStore store, MatchmakerConfig config) {
+    this.store = store;
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    notifier = new Notifier(vertx.eventBus(), config.busTimeoutMs());
+    timer = vertx.setPeriodic(config.sweepIntervalMs(), t -> tick());
+    return Future.succeededFuture();
+  }
+
+  /** One sweep; ticks never overlap. */
+  Future<Void> tick() {
+    if (running) return Future.succeededFuture();
+    running = true;
+    return reap(REAP_BATCHES_PER_TICK)
+        .compose(v -> pair())
+        .onFailure(err -> LOG.warn("sweep failed: {}", Failures.map(err).getMessage()))
+        .andThen(ar -> running = false);
+  }
+
+  private Future<Void> reap(int batchesLeft) {
+    if (batchesLeft == 0) return Future.succeededFuture();
+    return store.reapDeadNode().compose(r -> {
+      if (r == null) return Future.succeededFuture();
+      LOG.info("reaped dead gateway node={} endedCalls={}", r.node(), r.endedCalls().size());
+      r.endedCalls().forEach(e -> notifier.peerGone(e.survivor(), e.sessionId()));
+      return reap(batchesLeft - 1);
+    });
+  }
+
+  private Future<Void> pair() {
+    return store.sweepPairs().compose(pairs -> {
+      pairs.forEach(p -> {
+        LOG.info("sweep paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
+        Future.all(notifier.match(p.caller(), p.forCaller()), notifier.match(p.callee(), p.forCallee()))
+            .onFailure(err -> {
+              // One side is gone: end the session for it and tell whoever got the match.
+              store.abort(p.sessionId(), p.caller()).onSuccess(v -> {
+                notifier.peerGone(p.caller(), p.sessionId());
+                notifier.peerGone(p.callee(), p.sessionId());
+              });
+            });
+      });
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,201 @@
+// api.js: access tokens over HTTP (POST /auth/token, POST /auth/refresh), with timeouts,
+// a remembered device id and a refresh timer at ~80% of the token's lifetime.
+
+export const HTTP_TIMEOUT_MS = 10000;
+const DEVICE_KEY = 'tandem.deviceId';
+const REFRESH_AT = 0.8;          // refresh at 80% of expiresIn
+const EXPIRY_MARGIN_MS = 30000;  // a token closer than this to expiry counts as expired
+
+/** An HTTP or network failure. `status` is 0 for network errors and timeouts. */
+export class ApiError extends Error {
+  constructor(message, { status = 0, code = 'network', retryAfter = 0 } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+  /** Worth trying again later (network, timeout, 429, 5xx). */
+  get transient() { return this.status === 0 || this.status === 429 || this.status >= 500; }
+}
+
+function fallbackUuid() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+let cachedDeviceId = null;
+/** A random UUID kept in localStorage (`tandem.deviceId`); in memory only if storage is blocked. */
+export function deviceId() {
+  if (cachedDeviceId) return cachedDeviceId;
+  let id = null;
+  try { id = localStorage.getItem(DEVICE_KEY); } catch { /* storage blocked */ }
+  if (!id || !/^[A-Za-z0-9_-]{8,128}$/.test(id)) {
+    id = typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : fallbackUuid();
+    try { localStorage.setItem(DEVICE_KEY, id); } catch { /* storage blocked */ }
+  }
+  cachedDeviceId = id;
+  return id;
+}
+
+function endpoint(path) {
+  return `${location.origin}${path}`;
+}
+
+/** POST JSON with a hard timeout covering the whole exchange. Resolves to the parsed body. */
+export async function postJson(path, body, timeoutMs = HTTP_TIMEOUT_MS) {
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+  try {
+    let res;
+    try {
+      res = await fetch(endpoint(path), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body),
+        cache: 'no-store',
+        credentials: 'same-origin',
+        signal: ctrl.signal,
+      });
+    } catch {
+      throw ctrl.signal.aborted
+        ? new ApiError('The server took too long to answer.', { code: 'timeout' })
+        : new ApiError('Could not reach the server. Check your connection.', { code: 'network' });
+    }
+    let json = null;
+    try { json = await res.json(); } catch {
+      if (ctrl.signal.aborted) throw new ApiError('The server took too long to answer.', { code: 'timeout' });
+    }
+    if (!res.ok) {
+      const err = (json && typeof json.error === 'object' && json.error) || {};
+      const retryAfter = Number.parseInt(res.headers.get('Retry-After') || '0', 10) || 0;
+      throw new ApiError(err.message || `The server answered ${res.status}.`, {
+        status: res.status,
+        code: err.code || (res.status >= 500 ? 'unavailable' : 'error'),
+        retryAfter,
+      });
+    }
+    if (!json || typeof json.accessToken !== 'string' || !json.accessToken) {
+      throw new ApiError('The server sent an unexpected answer.', { status: res.status, code: 'bad-response' });
+    }
+    return json;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Holds the current token pair and keeps it fresh.
+ * - issue(name, age): POST /auth/token
+ * - refresh(): POST /auth/refresh (single flight); a 401 falls back to a fresh /auth/token with the
+ *   remembered name and age.
+ * - get({force}): a usable access token, refreshing first when forced or close to expiry.
+ * Callbacks: onRefreshed(accessToken) after every background refresh; onFatal(ApiError) when the
+ * background refresh hits a permanent error (e.g. 403 blocked).
+ */
+export class TokenManager {
+  constructor({ onRefreshed = () => {}, onFatal = () => {} } = {}) {
+    this.onRefreshed = onRefreshed;
+    this.onFatal = onFatal;
+    this.accessToken = null;
+    this.refreshToken = null;
+    this.expiresAt = 0;
+    this.profile = null;
+    this.timer = null;
+    this.inflight = null;
+    this.stopped = true;
+    this.failures = 0;
+    this.gen = 0; // bumped by stop(): answers to older requests are dropped
+  }
+
+  async issue(name, age) {
+    this.stopped = false;
+    this.profile = { name, age };
+    const gen = this.gen;
+    const pair = await postJson('/auth/token', { deviceId: deviceId(), name, age });
+    this.accept(pair, gen);
+    return this.accessToken;
+  }
+
+  accept(pair, gen) {
+    if (this.stopped || gen !== this.gen) return;
+    const expiresIn = Number(pair.expiresIn) > 0 ? Number(pair.expiresIn) : 300;
+    this.accessToken = pair.accessToken;
+    if (typeof pair.refreshToken === 'string' && pair.refreshToken) this.refreshToken = pair.refreshToken;
+    this.expiresAt = Date.now() + expiresIn * 1000;
+    this.failures = 0;
+    this.schedule(expiresIn * 1000 * REFRESH_AT);
+  }
+
+  schedule(delayMs) {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.backgroundRefresh(), Math.max(1000, delayMs));
+  }
+
+  backgroundRefresh() {
+    this.refresh()
+      .then((token) => { if (!this.stopped) this.onRefreshed(token); })
+      .catch((err) => {
+        if (this.stopped) return;
+        if (err instanceof ApiError && err.transient) {
+          // 5 s, 10 s, 20 s … capped at 30 s; the socket's 4001 path covers the case where it runs out.
+          this.failures += 1;
+          const wait = Math.max((err.retryAfter || 0) * 1000, Math.min(30000, 5000 * 2 ** (this.failures - 1)));
+          this.schedule(wait);
+        } else {
+          this.onFatal(err);
+        }
+      });
+  }
+
+  /** Single-flight refresh; resolves to the new access token. */
+  refresh() {
+    if (!this.inflight) {
+      this.inflight = this.doRefresh().finally(() => { this.inflight = null; });
+    }
+    return this.inflight;
+  }
+
+  async doRefresh() {
+    const gen = this.gen;
+    let pair;
+    if (this.refreshToken) {
+      try {
+        pair = await postJson('/auth/refresh', { refreshToken: this.refreshToken });
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.status !== 401) throw err;
+        this.refreshToken = null; // spent or expired: start over below
+      }
+    }
+    if (!pair) {
+      if (!this.profile) throw new ApiError('Not signed in.', { status: 401, code: 'unauthorized' });
+      pair = await postJson('/auth/token', { deviceId: deviceId(), ...this.profile });
+    }
+    this.accept(pair, gen);
+    if (gen !== this.gen) throw new ApiError('Signed out.', { status: 401, code: 'stopped' });
+    return this.accessToken;
+  }
+
+  /** A token good for at least EXPIRY_MARGIN_MS (refreshing first when needed or forced). */
+  async get({ force = false } = {}) {
+    if (force || !this.accessToken || Date.now() > this.expiresAt - EXPIRY_MARGIN_MS) {
+      return this.refresh();
+    }
+    return this.accessToken;
+  }
+
+  stop() {
+    this.stopped = true;
+    this.gen += 1;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.accessToken = null;
+    this.refreshToken = null;
+    this.expiresAt = 0;
+  }
+}

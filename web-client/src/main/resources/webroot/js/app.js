@@ -1,0 +1,785 @@
+// app.js: the page's state machine and the wiring between token, socket, call, chat and DOM.
+//
+// States (shown in #status[data-state]):
+//   landing → media → searching → connecting → connected
+//                        ↑   ↑         │            │ peer-disconnected
+//                        │   └─ Next ──┴────────────┤
+//                        │                          ↓
+//                        └──── (queued) ───────── peer-left
+//   connecting/connected → failed (timeout or ICE failed twice; Next goes on)
+//   any online state → reconnecting (socket dropped) → searching (re-queued)
+//   any → stopped (another tab took over, policy close, blocked) → landing (Start again)
+//   Stop → landing
+
+import { TokenManager, ApiError } from './api.js';
+import { Signaling } from './signaling.js';
+import { Call, getLocalMedia, describeMediaError } from './call.js';
+import { Chat } from './chat.js';
+import * as ui from './ui.js';
+
+/**
+ * iceServers: used when `matched.iceServers` is empty. Empty by default: on localhost or one LAN,
+ * host candidates are enough. A deployment can list STUN/TURN here, e.g.
+ *   [{ urls: 'stun:stun.example.org:3478' },
+ *    { urls: 'turn:turn.example.org:3478', username: 'u', credential: 'p' }]
+ * (the server normally sends its own in `matched.iceServers`, which win).
+ */
+export const CONFIG = Object.freeze({
+  iceServers: [],
+  connectTimeoutMs: 20000,       // matched → connected, else "Connection failed"
+  iceRetryTimeoutMs: 15000,      // one ICE restart / relay retry gets this long
+  searchingHintMs: 60000,        // then a reassuring "still looking" hint
+  queuedAckTimeoutMs: 10000,     // join-queue unanswered → send it again (3 misses → new socket)
+  endCallAckTimeoutMs: 1500,     // after Next, wait this long for call-ended before re-joining anyway
+  requeueAfterPeerLeftMs: 1200,  // let "Stranger left" be read before searching again
+  reportAckTimeoutMs: 10000,
+  mediaPromptHintMs: 8000,       // camera prompt unanswered → explain where it is
+  joinRetryMs: 1000,             // join-queue refused with in-session/unavailable → retry
+});
+
+export const REPORT_REASONS = ['harassment', 'nudity', 'spam', 'underage', 'other'];
+export const UNDERAGE_MESSAGE = 'Sorry, Tandem is only for adults (18 and over). Thanks for being honest, and take care!';
+const MAX_INTERESTS = 10;
+const MAX_INTEREST_CHARS = 32;
+
+/** Validate the landing form. → {ok: true, profile: {name, age, interests}} | {ok: false, field, message} */
+export function validateProfile({ name, age, interests }) {
+  // eslint-disable-next-line no-control-regex
+  const cleanName = String(name ?? '').replace(/[\u0000-\u001f\u007f]/g, '').replace(/\s+/g, ' ').trim();
+  if (cleanName.length < 1) return { ok: false, field: 'name', message: 'Please enter a name (it can be a nickname).' };
+  if (cleanName.length > 32) return { ok: false, field: 'name', message: 'Please keep your name to 32 characters or fewer.' };
+  const ageText = String(age ?? '').trim();
+  if (!ageText) return { ok: false, field: 'age', message: 'Please enter your age.' };
+  if (!/^\d{1,3}$/.test(ageText)) return { ok: false, field: 'age', message: 'Please enter your age as a whole number.' };
+  const ageNum = Number(ageText);
+  if (ageNum < 18) return { ok: false, field: 'age', message: UNDERAGE_MESSAGE, underage: true };
+  if (ageNum > 120) return { ok: false, field: 'age', message: 'Please enter your real age.' };
+  const list = [];
+  for (const raw of String(interests ?? '').split(/[,;\n]/)) {
+    const t = raw.replace(/\s+/g, ' ').trim().toLowerCase();
+    if (t && !list.includes(t)) list.push(t);
+  }
+  if (list.length > MAX_INTERESTS) {
+    return { ok: false, field: 'interests', message: `Please list at most ${MAX_INTERESTS} interests.` };
+  }
+  if (list.some((t) => t.length > MAX_INTEREST_CHARS)) {
+    return { ok: false, field: 'interests', message: `Please keep each interest under ${MAX_INTEREST_CHARS} characters.` };
+  }
+  return { ok: true, profile: { name: cleanName, age: ageNum, interests: list } };
+}
+
+/** Landing-page text for a failed token request. → {message, retry} */
+export function describeApiError(err) {
+  if (!(err instanceof ApiError)) return { message: 'Something went wrong. Please try again.', retry: true };
+  switch (err.code) {
+    case 'underage': return { message: UNDERAGE_MESSAGE, retry: false };
+    case 'blocked': return { message: 'Sorry, Tandem is not available from this device or network.', retry: false };
+    case 'rate-limited':
+      return { message: `Too many attempts. Please wait ${err.retryAfter || 'a few'} seconds and try again.`, retry: true };
+    case 'timeout': return { message: 'Tandem is taking too long to answer. Please try again.', retry: true };
+    case 'network': return { message: 'We could not reach Tandem. Check your internet connection and try again.', retry: true };
+    case 'bad-request': return { message: `Please check your details: ${err.message}`, retry: false };
+    default:
+      if (err.transient) return { message: 'Tandem is having trouble right now. Please try again in a moment.', retry: true };
+      return { message: err.message || 'Something went wrong. Please try again.', retry: true };
+  }
+}
+
+const ERROR_TEXT = {
+  'invalid-message': 'That message could not be sent: it was empty or longer than 1000 characters.',
+  'rate-limited': 'You are sending too fast. Please slow down a little.',
+  'not-in-session': 'That could not be delivered: the chat has ended.',
+  'in-session': 'You are already in a chat.',
+  'invalid-json': 'The server could not read a message from this page.',
+  'unknown-type': 'The server did not understand a message from this page.',
+  'invalid-field': 'The server refused a message from this page.',
+  'too-large': 'That was too large to send.',
+  unauthorized: 'Your session could not be verified.',
+  unavailable: 'Tandem is busy right now. Please try again.',
+  internal: 'Something went wrong on our side.',
+};
+
+/** Chat-area text for a server `error` frame. */
+export function describeServerError(d) {
+  const code = typeof d.code === 'string' ? d.code : 'error';
+  const base = ERROR_TEXT[code] || 'The server reported a problem.';
+  return `${base} (${code})`;
+}
+
+const STATUS_TEXT = {
+  landing: '',
+  media: 'Starting your camera…',
+  searching: 'Searching…',
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  'peer-left': 'Stranger left — finding someone new…',
+  failed: 'Connection failed',
+  reconnecting: 'Reconnecting…',
+  stopped: 'Stopped',
+};
+
+const log = (...args) => console.debug('[tandem]', ...args);
+
+// ───────────────────────────── state ─────────────────────────────
+const S = {
+  state: 'landing',
+  gen: 0,               // bumped by every Start/Stop: stale async results are dropped
+  mediaAttempt: 0,
+  profile: null,        // {name, age, interests}
+  localStream: null,
+  remoteStream: null,
+  sig: null,
+  call: null,
+  sessionId: null,
+  role: null,
+  peerId: null,
+  peerName: '',
+  lastSessionId: null,  // for reporting a just-ended chat
+  ended: [],            // recently ended session ids (their late frames are dropped)
+  early: [],            // frames for a session whose `matched` has not arrived yet
+  waitingEnd: null,     // sessionId whose call-ended we wait for before re-joining
+  queuedMisses: 0,
+  joinRetries: 0,
+  reportPending: null,
+  refreshRetried: false,
+};
+
+const timers = {
+  map: new Map(),
+  set(name, ms, fn) {
+    this.clear(name);
+    this.map.set(name, setTimeout(() => {
+      this.map.delete(name);
+      try { fn(); } catch (err) { log(`timer ${name} failed`, err); }
+    }, ms));
+  },
+  clear(name) { clearTimeout(this.map.get(name)); this.map.delete(name); },
+  clearAll() { for (const t of this.map.values()) clearTimeout(t); this.map.clear(); },
+};
+
+let chat = null;
+const tokens = new TokenManager({
+  onRefreshed: (accessToken) => {
+    S.refreshRetried = false;
+    if (S.sig) S.sig.send('refresh-token', { accessToken });
+  },
+  onFatal: (err) => {
+    if (S.state === 'landing' || S.state === 'stopped') return;
+    stopWith('Could not keep you signed in', describeApiError(err).message);
+  },
+});
+
+// ───────────────────────────── state + view ─────────────────────────────
+function setState(next, { text, hint } = {}) {
+  const prev = S.state;
+  S.state = next;
+  ui.setView(next === 'landing' ? 'landing' : 'call');
+  ui.setStatus(next, text || STATUS_TEXT[next], hint ?? defaultHint(next));
+  if (next === 'searching' && prev !== 'searching') {
+    timers.set('searchHint', CONFIG.searchingHintMs, () => {
+      if (S.state === 'searching') {
+        ui.setHint('Still looking. It can take a little longer when few people are online. Hang tight!');
+      }
+    });
+  } else if (next !== 'searching') {
+    timers.clear('searchHint');
+  }
+  applyControls();
+  updatePlaceholder();
+}
+
+function defaultHint(state) {
+  switch (state) {
+    case 'connecting': return S.peerName ? `Meeting ${S.peerName}…` : '';
+    case 'connected': return S.peerName ? `You're talking with ${S.peerName}.` : '';
+    case 'failed': return 'The video could not connect. Press Next to meet someone else; you can still chat meanwhile.';
+    default: return '';
+  }
+}
+
+function applyControls() {
+  const st = S.state;
+  const online = ['searching', 'connecting', 'connected', 'peer-left', 'failed'].includes(st);
+  ui.$('next').disabled = !online;
+  ui.$('stop').disabled = st === 'landing';
+  ui.$('report').disabled = !(S.sessionId || S.lastSessionId) || st === 'stopped';
+  ui.show('restart', st === 'stopped');
+  if (ui.$('report').disabled) ui.openReportPanel(false);
+  chat.setEnabled(!!S.sessionId);
+  updateToggles();
+}
+
+function updatePlaceholder() {
+  const name = S.peerName || 'the stranger';
+  const texts = {
+    media: '',
+    searching: 'Looking for someone to talk to…',
+    connecting: `Connecting to ${name}…`,
+    connected: S.remoteStream && S.remoteStream.getVideoTracks().length ? '' : `${name} has no camera on: text only.`,
+    'peer-left': 'The stranger left.',
+    failed: 'The video could not connect.',
+    reconnecting: 'Connection lost. Reconnecting…',
+    stopped: '',
+  };
+  ui.setRemotePlaceholder(texts[S.state] || '');
+}
+
+function updateToggles() {
+  const stream = S.localStream;
+  const a = stream ? stream.getAudioTracks().find((t) => t.readyState === 'live') : null;
+  const v = stream ? stream.getVideoTracks().find((t) => t.readyState === 'live') : null;
+  const micOff = !!a && !a.enabled;
+  const camOff = !!v && !v.enabled;
+  ui.setToggle('mute-mic', {
+    pressed: micOff, disabled: !a, label: micOff ? 'Unmute' : 'Mute',
+    ariaLabel: !a ? 'Microphone unavailable' : micOff ? 'Unmute microphone' : 'Mute microphone',
+  });
+  ui.setToggle('mute-cam', {
+    pressed: camOff, disabled: !v, label: camOff ? 'Camera on' : 'Camera off',
+    ariaLabel: !v ? 'Camera unavailable' : camOff ? 'Turn camera on' : 'Turn camera off',
+  });
+  ui.$('local-wrap').classList.toggle('cam-off', camOff);
+}
+
+function toggleTrack(kind) {
+  const stream = S.localStream;
+  const track = stream && stream.getTracks().find((t) => t.kind === kind && t.readyState === 'live');
+  if (!track) return;
+  track.enabled = !track.enabled;
+  updateToggles();
+}
+
+// ───────────────────────────── landing → media → online ─────────────────────────────
+async function start() {
+  if (S.state !== 'landing') return;
+  ui.setLandingError('');
+  const v = validateProfile({ name: ui.$('name').value, age: ui.$('age').value, interests: ui.$('interests').value });
+  if (!v.ok) {
+    ui.setLandingError(v.message);
+    ui.$(v.field).focus();
+    return;
+  }
+  const gen = ++S.gen;
+  S.profile = v.profile;
+  ui.setBusy('start', true, 'Starting…');
+  try {
+    await tokens.issue(v.profile.name, v.profile.age);
+  } catch (err) {
+    if (gen !== S.gen) return;
+    ui.setBusy('start', false);
+    const { message, retry } = describeApiError(err);
+    ui.setLandingError(message, { retry });
+    log('token request failed', err);
+    return;
+  }
+  if (gen !== S.gen) return;
+  ui.setBusy('start', false);
+  try { localStorage.setItem('tandem.name', v.profile.name); } catch { /* storage blocked */ }
+  acquireMedia(gen);
+}
+
+async function acquireMedia(gen) {
+  const attempt = ++S.mediaAttempt;
+  ui.show('media-error', false);
+  ui.show('media-hint', false);
+  setState('media');
+  timers.set('mediaHint', CONFIG.mediaPromptHintMs, () => {
+    if (S.state === 'media' && attempt === S.mediaAttempt && ui.$('media-error').hidden) ui.show('media-hint', true);
+  });
+  let stream;
+  try {
+    stream = await getLocalMedia();
+  } catch (err) {
+    timers.clear('mediaHint');
+    if (gen !== S.gen || attempt !== S.mediaAttempt) return;
+    log('getUserMedia failed', err && err.name, err && err.message);
+    ui.showMediaError(describeMediaError(err));
+    setState('media', { text: 'Camera and microphone unavailable', hint: 'See below for how to fix it.' });
+    ui.$('media-retry').focus();
+    return;
+  }
+  timers.clear('mediaHint');
+  if (gen !== S.gen || attempt !== S.mediaAttempt) {
+    stream.getTracks().forEach((t) => t.stop());
+    return;
+  }
+  useLocalStream(stream);
+  goOnline();
+  if (!stream.getVideoTracks().length) chat.addNotice('No camera found: the stranger will hear you but not see you.');
+  else if (!stream.getAudioTracks().length) chat.addNotice('No microphone found: the stranger will see you but not hear you.');
+}
+
+function useLocalStream(stream) {
+  S.localStream = stream;
+  ui.setLocalStream(stream);
+  if (stream) {
+    for (const t of stream.getTracks()) {
+      t.addEventListener('ended', () => {
+        if (S.localStream !== stream) return;
+        updateToggles();
+        chat.addNotice(t.kind === 'video' ? 'Your camera stopped.' : 'Your microphone stopped.');
+      });
+    }
+  }
+  updateToggles();
+}
+
+function continueTextOnly() {
+  if (S.state !== 'media') return;
+  S.mediaAttempt += 1; // a camera prompt still pending is ignored from now on
+  timers.clear('mediaHint');
+  useLocalStream(null);
+  goOnline();
+  chat.addNotice('Text only: the stranger will not see or hear you, but you will see and hear them.');
+}
+
+function goOnline() {
+  ui.show('media-error', false);
+  ui.show('media-hint', false);
+  setState('searching', { hint: 'Connecting to Tandem…' });
+  S.sig = new Signaling({
+    getToken: ({ fresh }) => tokens.get({ force: fresh }).catch((err) => {
+      if (err instanceof ApiError && !err.transient) err.fatal = true;
+      throw err;
+    }),
+    onOpen,
+    onFrame,
+    onReconnecting,
+    onStopped,
+    log,
+  });
+  S.sig.start();
+}
+
+// ───────────────────────────── socket events ─────────────────────────────
+function onOpen() {
+  S.queuedMisses = 0;
+  S.joinRetries = 0;
+  if (S.sessionId) endCurrentCall();
+  joinQueue();
+}
+
+function onReconnecting({ delayMs }) {
+  if (S.sessionId) {
+    endCurrentCall();
+    chat.addNotice('The connection to Tandem dropped, so this chat ended.');
+  }
+  for (const t of ['queuedAck', 'requeue', 'endAck']) timers.clear(t);
+  S.waitingEnd = null;
+  const secs = Math.max(1, Math.round(delayMs / 1000));
+  setState('reconnecting', { hint: delayMs > 0 ? `Trying again in ${secs} s…` : 'Trying again now…' });
+}
+
+function onStopped({ reason, message }) {
+  const texts = {
+    replaced: ['Tandem was opened in another tab',
+      'This tab stopped because you started Tandem somewhere else. Press Start again to use it here.'],
+    policy: ['Disconnected by Tandem',
+      message ? `Reason: ${message}` : 'The connection was closed because the rules were broken.'],
+    normal: ['Disconnected', 'The server closed the connection. Press Start again to continue.'],
+    auth: ['Could not sign in', message || 'Please try again later.'],
+  };
+  const [text, hint] = texts[reason] || texts.normal;
+  stopWith(text, hint);
+}
+
+function stopWith(text, hint) {
+  shutdown();
+  setState('stopped', { text, hint });
+}
+
+function onFrame(type, d) {
+  const handler = FRAME_HANDLERS[type];
+  if (handler) handler(d);
+  else log('ignored frame', type);
+}
+
+const FRAME_HANDLERS = {
+  queued(d) {
+    timers.clear('queuedAck');
+    S.queuedMisses = 0;
+    S.joinRetries = 0;
+    ui.setStats(d);
+    if (S.sessionId || S.waitingEnd) return;
+    if (S.state === 'searching') {
+      const hint = ui.$('status-hint').textContent;
+      if (hint === 'Connecting to Tandem…' || hint.startsWith('Tandem is busy')) ui.setHint('');
+    } else if (S.state === 'peer-left' || S.state === 'reconnecting') {
+      setState('searching');
+    }
+  },
+  stats(d) { ui.setStats(d); },
+  matched: onMatched,
+  offer(d) { routeSession('offer', d); },
+  answer(d) { routeSession('answer', d); },
+  candidate(d) { routeSession('candidate', d); },
+  message(d) { routeSession('message', d); },
+  'peer-disconnected': onPeerDisconnected,
+  'call-ended'(d) {
+    if (S.waitingEnd && d.sessionId === S.waitingEnd) {
+      timers.clear('endAck');
+      S.waitingEnd = null;
+      joinQueue();
+    }
+  },
+  reported(d) {
+    timers.clear('reportAck');
+    const current = d.sessionId && d.sessionId === S.sessionId;
+    S.reportPending = null;
+    ui.setReportResult(`Thanks, we received your report.${current ? ' You can press Next to leave this chat.' : ''}`);
+    timers.set('reportClear', 20000, () => ui.setReportResult(''));
+  },
+  'token-refreshed'() { log('token refreshed on the socket'); },
+  error: onServerError,
+};
+
+function joinQueue() {
+  timers.clear('requeue');
+  if (!S.sig || !S.profile || S.sessionId) return;
+  const data = S.profile.interests.length ? { interests: S.profile.interests } : {};
+  if (!S.sig.send('join-queue', data)) return; // not open: the reconnect path joins on open
+  if (S.state !== 'peer-left' && S.state !== 'searching') setState('searching');
+  timers.set('queuedAck', CONFIG.queuedAckTimeoutMs, () => {
+    if (S.sessionId || !S.sig) return;
+    S.queuedMisses += 1;
+    log('no queued ack', S.queuedMisses);
+    if (S.queuedMisses >= 3) { S.queuedMisses = 0; S.sig.reconnectNow(); } else joinQueue();
+  });
+}
+
+/** Frames that belong to a session: the current one, a just-ended one (dropped), or one not matched yet. */
+function routeSession(type, d) {
+  const sid = d.sessionId;
+  if (typeof sid !== 'string' || !sid) return;
+  if (sid !== S.sessionId) {
+    if (S.ended.includes(sid)) return;
+    S.early.push({ type, d });
+    if (S.early.length > 100) S.early.shift();
+    return;
+  }
+  const call = S.call;
+  switch (type) {
+    case 'offer': if (call) call.handleOffer(d.offer); break;
+    case 'answer': if (call) call.handleAnswer(d.answer); break;
+    case 'candidate': if (call) call.addCandidate(d.candidate); break;
+    case 'message': {
+      const mine = !(S.peerId && d.from === S.peerId);
+      chat.addMessage({
+        text: d.message,
+        sender: typeof d.sender === 'string' && d.sender ? d.sender : (mine ? S.profile.name : S.peerName),
+        mine,
+        ts: Number(d.ts),
+      });
+      break;
+    }
+    default: break;
+  }
+}
+
+function onMatched(d) {
+  if (typeof d.sessionId !== 'string' || !d.sessionId || d.sessionId === S.sessionId) return;
+  if (!S.sig || S.state === 'landing' || S.state === 'stopped') return;
+  if (S.sessionId) endCurrentCall();
+  for (const t of ['queuedAck', 'requeue', 'endAck', 'searchHint']) timers.clear(t);
+  S.waitingEnd = null;
+  S.sessionId = d.sessionId;
+  S.role = d.role === 'caller' ? 'caller' : 'callee';
+  S.peerId = typeof d.peerId === 'string' ? d.peerId : null;
+  S.peerName = (d.peer && typeof d.peer.name === 'string' && d.peer.name.trim()) || 'Stranger';
+  S.remoteStream = null;
+  S.refreshRetried = false;
+
+  chat.clear();
+  chat.addNotice(`You're now chatting with ${S.peerName}. Say hi!`);
+  ui.setText('peer-name', S.peerName);
+  if (!S.reportPending) ui.setReportResult('');
+  setState('connecting');
+  timers.set('connect', CONFIG.connectTimeoutMs, () => failCall('timeout'));
+
+  const iceServers = Array.isArray(d.iceServers) && d.iceServers.length
+    ? d.iceServers.filter((s) => s && typeof s === 'object' && (s.urls || s.url))
+    : CONFIG.iceServers;
+  let call;
+  try {
+    call = new Call({
+      role: S.role,
+      iceServers,
+      localStream: S.localStream,
+      onSignal: (kind, payload) => {
+        if (call !== S.call || !S.sig) return;
+        const type = { offer: 'send-offer', answer: 'send-answer', candidate: 'send-candidate' }[kind];
+        S.sig.send(type, { sessionId: S.sessionId, [kind]: payload });
+      },
+      onRemoteStream: (stream) => {
+        if (call !== S.call) return;
+        S.remoteStream = stream;
+        ui.setRemoteStream(stream);
+        updatePlaceholder();
+      },
+      onEvent: (ev) => { if (call === S.call) onCallEvent(ev); },
+      log,
+    });
+    S.call = call;
+    call.start();
+  } catch (err) {
+    log('could not create the peer connection', err);
+    S.call = null;
+    failCall('setup');
+  }
+
+  // Frames for this session that overtook `matched`.
+  const early = S.early.filter((f) => f.d.sessionId === S.sessionId);
+  S.early = [];
+  for (const f of early) routeSession(f.type, f.d);
+}
+
+function onCallEvent(ev) {
+  log('call event', ev);
+  switch (ev) {
+    case 'connected':
+      timers.clear('connect');
+      timers.clear('iceRetry');
+      setState('connected');
+      break;
+    case 'unstable':
+      if (S.state === 'connected') ui.setHint('Connection unstable…');
+      break;
+    case 'retrying':
+      timers.clear('connect');
+      setState('connecting', { hint: 'The connection dropped; trying another way…' });
+      timers.set('iceRetry', CONFIG.iceRetryTimeoutMs, () => failCall('retry timeout'));
+      break;
+    case 'failed':
+      failCall('ice failed');
+      break;
+    default: break;
+  }
+}
+
+function failCall(why) {
+  log('call failed:', why);
+  timers.clear('connect');
+  timers.clear('iceRetry');
+  if (!S.sessionId) return;
+  setState('failed');
+}
+
+function onPeerDisconnected(d) {
+  if (!S.sessionId || d.sessionId !== S.sessionId) return;
+  endCurrentCall();
+  chat.addNotice(d.reason === 'disconnected' ? 'The stranger lost their connection.' : 'The stranger left the chat.');
+  setState('peer-left');
+  timers.set('requeue', CONFIG.requeueAfterPeerLeftMs, joinQueue);
+}
+
+/** Close the current call locally (no frame sent). Chat stays readable until the next match. */
+function endCurrentCall() {
+  if (S.call) { S.call.close(); S.call = null; }
+  if (S.sessionId) {
+    S.lastSessionId = S.sessionId;
+    S.ended.push(S.sessionId);
+    if (S.ended.length > 20) S.ended.shift();
+  }
+  S.sessionId = null;
+  S.role = null;
+  S.peerId = null;
+  S.peerName = '';
+  S.remoteStream = null;
+  timers.clear('connect');
+  timers.clear('iceRetry');
+  ui.setRemoteStream(null);
+  ui.setText('peer-name', '');
+  S.early = S.early.filter((f) => !S.ended.includes(f.d.sessionId));
+  applyControls();
+}
+
+function onServerError(d) {
+  const code = d.code;
+  const ref = d.ref;
+  log('server error', code, ref, d.message);
+  if (ref === 'join-queue') {
+    timers.clear('queuedAck');
+    if (S.sessionId) return; // a join that crossed `matched`: harmless
+    if (code === 'invalid-field' && S.profile && S.profile.interests.length) {
+      chat.addSystem(`Your interests could not be used, so we are searching without them. (${code})`);
+      S.profile.interests = [];
+      timers.set('requeue', CONFIG.joinRetryMs, joinQueue);
+      return;
+    }
+    if (code === 'in-session' || code === 'unavailable' || code === 'rate-limited' || code === 'internal') {
+      S.joinRetries += 1;
+      if (code !== 'in-session') ui.setHint('Tandem is busy; trying again…');
+      timers.set('requeue', Math.min(30000, CONFIG.joinRetryMs * 2 ** Math.min(S.joinRetries, 5)), joinQueue);
+      return;
+    }
+  }
+  if (ref === 'report') {
+    timers.clear('reportAck');
+    S.reportPending = null;
+    ui.setReportResult(`Sorry, the report could not be sent. ${describeServerError(d)} Please try again.`, true);
+    return;
+  }
+  if (ref === 'refresh-token') {
+    // The socket refused the new token: get another one once; if that fails too the server closes
+    // with 4001 and the reconnect path takes over.
+    if (!S.refreshRetried) {
+      S.refreshRetried = true;
+      tokens.refresh().then((t) => { if (S.sig) S.sig.send('refresh-token', { accessToken: t }); })
+        .catch((err) => log('token refresh failed', err));
+    }
+    return;
+  }
+  if (ref === 'end-call' && S.waitingEnd) {
+    // The session was already over (the stranger left at the same moment): just search again.
+    timers.clear('endAck');
+    S.waitingEnd = null;
+    joinQueue();
+    return;
+  }
+  if (code === 'not-in-session' && ['send-candidate', 'send-offer', 'send-answer', 'end-call'].includes(ref)) {
+    return; // signaling that crossed the end of a call: expected, nothing lost
+  }
+  chat.addSystem(describeServerError(d));
+}
+
+// ───────────────────────────── buttons ─────────────────────────────
+function next() {
+  if (!S.sig || !['searching', 'connecting', 'connected', 'peer-left', 'failed'].includes(S.state)) return;
+  const sid = S.sessionId;
+  endCurrentCall();
+  chat.clear();
+  if (sid && S.sig.send('end-call', { sessionId: sid })) {
+    S.waitingEnd = sid;
+    setState('searching');
+    timers.set('endAck', CONFIG.endCallAckTimeoutMs, () => {
+      if (S.waitingEnd !== sid) return;
+      S.waitingEnd = null;
+      joinQueue();
+    });
+  } else {
+    setState('searching');
+    joinQueue();
+  }
+}
+
+function stop() {
+  if (S.sig) {
+    if (S.sessionId) S.sig.send('end-call', { sessionId: S.sessionId });
+    S.sig.send('leave-queue', {});
+  }
+  shutdown();
+  chat.clear();
+  setState('landing');
+  ui.$('start').focus();
+}
+
+/** Tear everything down: call, socket, token timer, camera. */
+function shutdown() {
+  S.gen += 1;
+  S.mediaAttempt += 1;
+  timers.clearAll();
+  endCurrentCall();
+  if (S.sig) { S.sig.stop(1000, 'bye'); S.sig = null; }
+  tokens.stop();
+  if (S.localStream) S.localStream.getTracks().forEach((t) => t.stop());
+  useLocalStream(null);
+  Object.assign(S, { waitingEnd: null, early: [], lastSessionId: null, reportPending: null, queuedMisses: 0, joinRetries: 0 });
+  ui.openReportPanel(false);
+  ui.setReportResult('');
+  ui.setText('stats', '');
+  ui.show('media-error', false);
+  ui.show('media-hint', false);
+  ui.setBusy('start', false);
+}
+
+function sendReport() {
+  const sessionId = S.sessionId || S.lastSessionId;
+  const reason = ui.$('report-reason').value;
+  if (!sessionId) { ui.setReportResult('There is no chat to report yet.', true); return; }
+  if (!REPORT_REASONS.includes(reason)) { ui.setReportResult('Please choose a reason.', true); return; }
+  if (!S.sig || !S.sig.send('report', { sessionId, reason })) {
+    ui.setReportResult('The report could not be sent because you are offline. Please try again in a moment.', true);
+    return;
+  }
+  S.reportPending = sessionId;
+  ui.openReportPanel(false);
+  ui.$('report').focus();
+  ui.setReportResult('Sending your report…');
+  timers.clear('reportClear');
+  timers.set('reportAck', CONFIG.reportAckTimeoutMs, () => {
+    S.reportPending = null;
+    ui.setReportResult('No answer from Tandem about your report. Please try again.', true);
+  });
+}
+
+function sendChat(text) {
+  if (!S.sessionId || !S.sig) return false;
+  if (!S.sig.send('send-message', { sessionId: S.sessionId, message: text })) {
+    chat.addSystem('Not connected: your message was not sent. It is still in the box.');
+    return false;
+  }
+  return true;
+}
+
+// ───────────────────────────── wiring ─────────────────────────────
+function init() {
+  chat = new Chat({
+    log: ui.$('chat-log'),
+    form: ui.$('chat-form'),
+    input: ui.$('chat-input'),
+    send: ui.$('chat-send'),
+    count: ui.$('chat-count'),
+    onSend: sendChat,
+  });
+  ui.wireUnmute();
+
+  ui.$('landing-form').addEventListener('submit', (e) => { e.preventDefault(); start(); });
+  ui.$('landing-retry').addEventListener('click', () => start());
+  ui.$('media-retry').addEventListener('click', () => { if (S.state === 'media') acquireMedia(S.gen); });
+  ui.$('text-only').addEventListener('click', continueTextOnly);
+  ui.$('media-hint-text-only').addEventListener('click', continueTextOnly);
+  ui.$('mute-mic').addEventListener('click', () => toggleTrack('audio'));
+  ui.$('mute-cam').addEventListener('click', () => toggleTrack('video'));
+  ui.$('next').addEventListener('click', next);
+  ui.$('stop').addEventListener('click', stop);
+  ui.$('restart').addEventListener('click', () => { shutdown(); setState('landing'); ui.$('start').focus(); });
+  ui.$('report').addEventListener('click', () => ui.openReportPanel(ui.$('report-panel').hidden));
+  ui.$('report-cancel').addEventListener('click', () => { ui.openReportPanel(false); ui.$('report').focus(); });
+  ui.$('report-send').addEventListener('click', sendReport);
+  ui.$('report-panel').addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') { ui.openReportPanel(false); ui.$('report').focus(); }
+  });
+  ui.$('age').addEventListener('input', () => {
+    if (ui.$('landing-error').textContent === UNDERAGE_MESSAGE) ui.setLandingError('');
+  });
+
+  window.addEventListener('pagehide', () => {
+    if (S.sig) {
+      if (S.sessionId) S.sig.send('end-call', { sessionId: S.sessionId });
+      S.sig.stop(1000, 'page closed');
+      S.sig = null;
+    }
+  });
+  window.addEventListener('pageshow', (e) => { if (e.persisted && S.state !== 'landing') location.reload(); });
+  window.addEventListener('unhandledrejection', (e) => { log('unhandled rejection', e.reason); e.preventDefault(); });
+
+  Object.defineProperty(window, 'tandem', {
+    configurable: true,
+    value: Object.freeze({
+      get state() { return S.state; },
+      get sessionId() { return S.sessionId; },
+      get role() { return S.role; },
+      get peerId() { return S.peerId; },
+      get peerName() { return S.peerName; },
+    }),
+  });
+
+  try { const saved = localStorage.getItem('tandem.name'); if (saved) ui.$('name').value = saved; } catch { /* */ }
+  setState('landing');
+  ui.$(ui.$('name').value ? 'age' : 'name').focus();
+}
+
+if (typeof document !== 'undefined') {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+}

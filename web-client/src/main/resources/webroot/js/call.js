@@ -1,0 +1,304 @@
+// call.js: camera/microphone access and the RTCPeerConnection of one call.
+
+const MEDIA_CONSTRAINTS = {
+  audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+  video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24, max: 30 }, facingMode: 'user' },
+};
+const DISCONNECTED_GRACE_MS = 8000; // 'disconnected' this long counts as a failure
+
+/** Camera + microphone; if one device is missing or busy, whatever works alone (mic only, camera only). */
+export async function getLocalMedia(md = globalThis.navigator && navigator.mediaDevices) {
+  if (!md || typeof md.getUserMedia !== 'function') {
+    const err = new Error('getUserMedia is not available on this page');
+    err.name = 'InsecureContextError';
+    throw err;
+  }
+  try {
+    return await md.getUserMedia(MEDIA_CONSTRAINTS);
+  } catch (err) {
+    const name = err && err.name;
+    if (!['NotFoundError', 'OverconstrainedError', 'NotReadableError', 'AbortError'].includes(name)) throw err;
+    for (const c of [{ audio: true, video: true }, { audio: true }, { video: true }]) {
+      try { return await md.getUserMedia(c); } catch { /* try the next */ }
+    }
+    throw err;
+  }
+}
+
+/** A person-friendly explanation of a getUserMedia failure: {title, text, help}. */
+export function describeMediaError(err) {
+  const name = (err && err.name) || 'Error';
+  switch (name) {
+    case 'NotAllowedError':
+    case 'PermissionDeniedError':
+    case 'SecurityError':
+      return {
+        title: 'Camera and microphone are blocked',
+        text: 'Your browser did not let Tandem use your camera and microphone.',
+        help: 'To allow them: click the camera or padlock icon at the left of the address bar, set Camera and '
+          + 'Microphone to "Allow", then press Try again. On a phone, look in the browser\'s Settings → Site settings. '
+          + 'Or continue with text only: you will still see and hear the stranger.',
+      };
+    case 'NotFoundError':
+    case 'DevicesNotFoundError':
+    case 'OverconstrainedError':
+      return {
+        title: 'No camera or microphone found',
+        text: 'We could not find a camera or microphone on this device.',
+        help: 'Plug one in (or check it is switched on and not disabled), then press Try again. '
+          + 'Or continue with text only: you will still see and hear the stranger.',
+      };
+    case 'NotReadableError':
+    case 'TrackStartError':
+    case 'AbortError':
+      return {
+        title: 'Your camera is busy',
+        text: 'Your camera or microphone is being used by another app or tab.',
+        help: 'Close other video-call apps or tabs, then press Try again. Or continue with text only.',
+      };
+    case 'InsecureContextError':
+      return {
+        title: 'Camera needs a secure page',
+        text: 'Browsers only allow the camera on secure (https://) pages or on localhost.',
+        help: 'Open Tandem over https://, or continue with text only.',
+      };
+    default:
+      return {
+        title: 'We can\'t use your camera',
+        text: `Starting the camera failed (${name}).`,
+        help: 'Press Try again, reload the page, or continue with text only.',
+      };
+  }
+}
+
+/** The DTLS fingerprint of an SDP: it changes when the other side recreated its peer connection. */
+export function sdpFingerprint(sdp) {
+  const m = /^a=fingerprint:(\S+ \S+)/m.exec(typeof sdp === 'string' ? sdp : '');
+  return m ? m[1].toLowerCase() : null;
+}
+
+/** Whether an iceServers list offers a TURN server (turn: or turns: URL). */
+export function offersTurn(iceServers) {
+  return (Array.isArray(iceServers) ? iceServers : []).some((s) => {
+    const urls = s ? [].concat(s.urls || s.url || []) : [];
+    return urls.some((u) => /^turns?:/i.test(String(u)));
+  });
+}
+
+/**
+ * One call's peer connection.
+ *   new Call({role, iceServers, localStream, onSignal, onRemoteStream, onEvent, log})
+ *   onSignal(kind, payload): kind 'offer' | 'answer' | 'candidate', to send to the peer
+ *   onEvent(name): 'connected' | 'unstable' | 'retrying' | 'failed'
+ * The caller offers, the callee answers. On ICE failure, one retry: the caller restarts ICE, or with a TURN
+ * server on offer recreates the connection with iceTransportPolicy 'relay'; the callee notices a recreated
+ * peer by the changed DTLS fingerprint of the new offer and recreates its own. A second failure is final.
+ */
+export class Call {
+  constructor({ role, iceServers = [], localStream = null, onSignal, onRemoteStream, onEvent, log = () => {} }) {
+    this.role = role === 'caller' ? 'caller' : 'callee';
+    this.iceServers = Array.isArray(iceServers) ? iceServers : [];
+    this.turn = offersTurn(this.iceServers);
+    this.localStream = localStream;
+    Object.assign(this, { onSignal, onRemoteStream, onEvent, log });
+    this.pc = null;
+    this.pending = [];       // remote candidates that arrived before the remote description
+    this.remoteFp = null;
+    this.retried = false;
+    this.closed = false;
+    this.connected = false;
+    this.lastState = null;
+    this.disconnectTimer = null;
+    this.chain = Promise.resolve(); // signaling operations run one at a time, in order
+  }
+
+  /**
+   * Run fn after every earlier signaling operation. Failures are logged, never thrown at the caller;
+   * a failed offer/answer (not a rejected candidate) ends the attempt with onEvent('failed').
+   */
+  run(what, fn, fatal = true) {
+    const p = this.chain.then(() => (this.closed ? undefined : fn()));
+    this.chain = p.catch((err) => {
+      if (this.closed) return;
+      this.log(`${what} failed`, err);
+      if (fatal) this.onEvent('failed');
+    });
+    return this.chain;
+  }
+
+  start() {
+    this.createPc(false);
+    if (this.role === 'caller') return this.run('offer', () => this.offer());
+    return Promise.resolve();
+  }
+
+  createPc(relay) {
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: relay ? 'relay' : 'all' });
+    this.pc = pc;
+    this.pending = [];
+    this.remoteFp = null;
+    this.lastState = null;
+    this.connected = false;
+    const stream = this.localStream;
+    const tracks = stream ? stream.getTracks() : [];
+    if (this.role === 'caller') {
+      // Always one audio and one video m-line, so the stranger's media plays even when we send nothing.
+      for (const kind of ['audio', 'video']) {
+        const track = tracks.find((t) => t.kind === kind);
+        if (track) pc.addTransceiver(track, { direction: 'sendrecv', streams: [stream] });
+        else pc.addTransceiver(kind, { direction: 'recvonly' });
+      }
+    } else {
+      // addTrack (not addTransceiver) so the offer's m-lines reuse these senders; kinds we lack become recvonly.
+      for (const track of tracks) pc.addTrack(track, stream);
+    }
+    pc.onicecandidate = (e) => {
+      if (pc !== this.pc || this.closed) return;
+      if (e.candidate && e.candidate.candidate) this.onSignal('candidate', e.candidate.toJSON());
+    };
+    pc.ontrack = (e) => {
+      if (pc !== this.pc || this.closed) return;
+      let remote = e.streams && e.streams[0];
+      if (!remote) {
+        if (!this.remoteStream) this.remoteStream = new MediaStream();
+        this.remoteStream.addTrack(e.track);
+        remote = this.remoteStream;
+      }
+      this.onRemoteStream(remote);
+    };
+    pc.onconnectionstatechange = () => this.evaluate(pc);
+    pc.oniceconnectionstatechange = () => this.evaluate(pc);
+    return pc;
+  }
+
+  async offer(options) {
+    const pc = this.pc;
+    const offer = await pc.createOffer(options);
+    if (pc !== this.pc || this.closed) return;
+    await pc.setLocalDescription(offer);
+    if (pc !== this.pc || this.closed) return;
+    this.onSignal('offer', { type: 'offer', sdp: pc.localDescription.sdp });
+  }
+
+  handleOffer(offer) {
+    return this.run('answer', async () => {
+      if (this.role !== 'callee' || !offer || typeof offer.sdp !== 'string') return;
+      const fp = sdpFingerprint(offer.sdp);
+      if (this.pc.remoteDescription && fp && this.remoteFp && fp !== this.remoteFp) {
+        // The caller recreated its connection (relay retry): do the same.
+        this.log('peer recreated its connection; recreating ours');
+        this.retried = true;
+        this.replacePc(this.turn);
+      }
+      const pc = this.pc;
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+      this.remoteFp = fp;
+      await this.flush(pc);
+      const answer = await pc.createAnswer();
+      if (pc !== this.pc || this.closed) return;
+      await pc.setLocalDescription(answer);
+      if (pc !== this.pc || this.closed) return;
+      this.onSignal('answer', { type: 'answer', sdp: pc.localDescription.sdp });
+    });
+  }
+
+  handleAnswer(answer) {
+    return this.run('apply answer', async () => {
+      const pc = this.pc;
+      if (this.role !== 'caller' || !answer || typeof answer.sdp !== 'string') return;
+      if (pc.signalingState !== 'have-local-offer') return; // late or duplicate
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+      this.remoteFp = sdpFingerprint(answer.sdp);
+      await this.flush(pc);
+    });
+  }
+
+  addCandidate(candidate) {
+    return this.run('add candidate', async () => {
+      if (!candidate || typeof candidate !== 'object' || !candidate.candidate) return;
+      const pc = this.pc;
+      if (!pc.remoteDescription) {
+        if (this.pending.length < 200) this.pending.push(candidate);
+        return;
+      }
+      await pc.addIceCandidate(candidate).catch((err) => this.log('candidate rejected', err));
+    }, false);
+  }
+
+  async flush(pc) {
+    const list = this.pending;
+    this.pending = [];
+    for (const c of list) {
+      if (pc !== this.pc || this.closed) return;
+      await pc.addIceCandidate(c).catch((err) => this.log('buffered candidate rejected', err));
+    }
+  }
+
+  evaluate(pc) {
+    if (pc !== this.pc || this.closed) return;
+    const ice = pc.iceConnectionState;
+    let state = pc.connectionState || ({ completed: 'connected', checking: 'connecting' }[ice] || ice);
+    if (ice === 'failed') state = 'failed';
+    if (state === this.lastState) return;
+    this.lastState = state;
+    this.log(`connection ${state} (ice ${ice})`);
+    if (state === 'connected') {
+      clearTimeout(this.disconnectTimer);
+      if (!this.connected) { this.connected = true; this.onEvent('connected'); }
+    } else if (state === 'disconnected') {
+      // Often recovers by itself (a network blip); give it a few seconds before treating it as failed.
+      this.connected = false;
+      this.onEvent('unstable');
+      clearTimeout(this.disconnectTimer);
+      this.disconnectTimer = setTimeout(() => {
+        if (pc === this.pc && !this.closed && !this.connected) this.failure();
+      }, DISCONNECTED_GRACE_MS);
+    } else if (state === 'failed') {
+      this.connected = false;
+      this.failure();
+    }
+  }
+
+  failure() {
+    clearTimeout(this.disconnectTimer);
+    if (this.closed) return;
+    if (this.retried) { this.onEvent('failed'); return; }
+    this.retried = true;
+    this.onEvent('retrying');
+    if (this.role !== 'caller') return; // the callee waits for the caller's new offer
+    this.run('ice restart', async () => {
+      if (this.turn) {
+        this.replacePc(true);          // force the TURN relay: a new connection
+        await this.offer();
+      } else {
+        await this.offer({ iceRestart: true });
+      }
+    });
+  }
+
+  replacePc(relay) {
+    const old = this.pc;
+    this.detach(old);
+    this.createPc(relay);
+  }
+
+  detach(pc) {
+    if (!pc) return;
+    pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = pc.oniceconnectionstatechange = null;
+    try {
+      for (const r of pc.getReceivers()) if (r.track) r.track.stop();
+    } catch { /* closed already */ }
+    try { pc.close(); } catch { /* closed already */ }
+  }
+
+  /** Hang up: stop remote tracks, drop handlers, close. Local tracks stay (the camera is reused). */
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.disconnectTimer);
+    this.detach(this.pc);
+    this.pc = null;
+    this.pending = [];
+    this.remoteStream = null;
+  }
+}

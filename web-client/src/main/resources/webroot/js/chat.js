@@ -1,0 +1,97 @@
+// chat.js: the text chat panel. Everything from the network is rendered with textContent.
+
+export const MAX_CHARS = 1000;
+
+export class Chat {
+  /** @param {{log: HTMLElement, form: HTMLFormElement, input: HTMLTextAreaElement, send: HTMLButtonElement,
+   *           count: HTMLElement, onSend: (text: string) => boolean}} els */
+  constructor({ log, form, input, send, count, onSend }) {
+    Object.assign(this, { logEl: log, form, input, sendBtn: send, countEl: count, onSend });
+    this.enabled = false;
+    input.maxLength = MAX_CHARS;
+    form.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
+    input.addEventListener('input', () => this.updateCount());
+    input.addEventListener('keydown', (e) => {
+      // Enter sends, Shift+Enter makes a new line; never interrupt an IME composition.
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+        e.preventDefault();
+        this.submit();
+      }
+    });
+    this.updateCount();
+    this.setEnabled(false);
+  }
+
+  updateCount() {
+    const n = this.input.value.length;
+    this.countEl.textContent = `${n}/${MAX_CHARS}`;
+    this.countEl.classList.toggle('near-limit', n >= MAX_CHARS * 0.9);
+    this.sendBtn.disabled = !this.enabled || this.input.value.trim() === '';
+  }
+
+  setEnabled(on) {
+    this.enabled = !!on;
+    this.input.disabled = !on;
+    this.input.placeholder = on ? 'Type a message… (Enter to send)' : 'Chat opens when you meet someone';
+    this.updateCount();
+  }
+
+  submit() {
+    if (!this.enabled) return;
+    const text = this.input.value.trim();
+    if (!text) return;
+    if (text.length > MAX_CHARS) { this.addSystem(`Messages can be at most ${MAX_CHARS} characters.`); return; }
+    if (this.onSend(text)) {
+      this.input.value = '';
+      this.updateCount();
+    }
+    // On failure the text stays in the box so nothing is lost.
+  }
+
+  clear({ draft = true } = {}) {
+    this.logEl.replaceChildren();
+    if (draft) { this.input.value = ''; this.updateCount(); }
+  }
+
+  append(el) {
+    const log = this.logEl;
+    const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    log.appendChild(el);
+    while (log.childElementCount > 500) log.firstElementChild.remove();
+    if (nearBottom) log.scrollTop = log.scrollHeight;
+  }
+
+  /** A chat line: div.msg.mine|theirs > span.sender + span.text */
+  addMessage({ text, sender, mine, ts }) {
+    const div = document.createElement('div');
+    div.className = `msg ${mine ? 'mine' : 'theirs'}`;
+    const who = document.createElement('span');
+    who.className = 'sender';
+    who.textContent = String(sender || (mine ? 'You' : 'Stranger'));
+    const body = document.createElement('span');
+    body.className = 'text';
+    body.textContent = String(text ?? '');
+    div.append(who, body);
+    if (Number.isFinite(ts)) {
+      try { div.title = new Date(ts).toLocaleTimeString(); } catch { /* bad ts */ }
+    }
+    this.append(div);
+  }
+
+  /** A server error shown in the chat: div.msg.system */
+  addSystem(text) {
+    const div = document.createElement('div');
+    div.className = 'msg system';
+    div.setAttribute('role', 'alert');
+    div.textContent = String(text);
+    this.append(div);
+  }
+
+  /** A local note ("You're now chatting with …"); not a .msg, so it never counts as a message. */
+  addNotice(text) {
+    const div = document.createElement('div');
+    div.className = 'notice';
+    div.textContent = String(text);
+    this.append(div);
+  }
+}

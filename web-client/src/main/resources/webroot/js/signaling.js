@@ -1,0 +1,198 @@
+// signaling.js: the WebSocket to /signaling: token in the subprotocol list, JSON frames,
+// reconnect with exponential backoff and the close-code policy from docs/protocol.md.
+
+export const PROTOCOL = 'tandem.v1';
+const CONNECT_TIMEOUT_MS = 10000; // a socket still CONNECTING after this is abandoned
+const STABLE_AFTER_MS = 10000;    // an open socket that lived this long resets the backoff
+const MAX_BACKOFF_MS = 30000;
+
+/** Backoff before reconnect attempt `attempt` (0-based): 1 s, 2 s, 4 s … 30 s, ±20% jitter. */
+export function backoffDelay(attempt, random = Math.random) {
+  const base = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempt));
+  const jittered = base * (0.8 + 0.4 * random());
+  return Math.round(Math.min(MAX_BACKOFF_MS, Math.max(500, jittered)));
+}
+
+/** ws(s)://host/signaling for the page's own origin. */
+export function signalingUrl(loc = location) {
+  return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/signaling`;
+}
+
+/**
+ * What to do after a close. Returns {action: 'reconnect'|'stop', delay: 'now'|'backoff',
+ * fresh: boolean (refresh the token first), reason: string}.
+ */
+export function closePolicy(code, opened, preOpenFailures) {
+  switch (code) {
+    case 1000: return { action: 'stop', reason: 'normal' };
+    case 1008: return { action: 'stop', reason: 'policy' };
+    case 4000: return { action: 'stop', reason: 'replaced' };
+    case 4001: return { action: 'reconnect', delay: 'now', fresh: true };
+    case 1012: return { action: 'reconnect', delay: 'now', fresh: false };
+    default:
+      // A handshake refused with 401/403 shows up as 1006 before `open`: after two of those in a row,
+      // get a new token before trying again (that also surfaces a 403 `blocked`).
+      return { action: 'reconnect', delay: 'backoff', fresh: !opened && preOpenFailures >= 2 };
+  }
+}
+
+/**
+ * new Signaling({getToken, onOpen, onFrame, onReconnecting, onStopped})
+ * - getToken({fresh}) → Promise<accessToken>; a rejection with `err.fatal` stops for good.
+ * - onOpen({reconnect}) each time a socket opens.
+ * - onFrame(type, data) for every server frame.
+ * - onReconnecting({attempt, delayMs, code}) when the socket dropped and a retry is planned.
+ * - onStopped({reason, code, message}): the server closed for good (normal, policy, replaced, auth).
+ */
+export class Signaling {
+  constructor({ url = signalingUrl(), getToken, onOpen, onFrame, onReconnecting, onStopped, log = () => {} }) {
+    Object.assign(this, { url, getToken, onOpen, onFrame, onReconnecting, onStopped, log });
+    this.ws = null;
+    this.stopped = false;
+    this.attempt = 0;          // backoff exponent
+    this.immediate = 0;        // consecutive "reconnect now" attempts (guards against a tight loop)
+    this.preOpenFailures = 0;  // consecutive attempts that never opened
+    this.everOpened = false;
+    this.retryTimer = null;
+    this.stableTimer = null;
+    this.onOnline = () => { if (this.retryTimer) this.reconnectSoon(0, false); };
+    if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
+  }
+
+  get isOpen() { return !!this.ws && this.ws.readyState === WebSocket.OPEN; }
+
+  start() { this.connect(false); }
+
+  /** Send one frame; false when the socket is not open (nothing is queued). */
+  send(type, data = {}) {
+    if (!this.isOpen) return false;
+    try {
+      this.ws.send(JSON.stringify({ type, data }));
+      return true;
+    } catch (err) {
+      this.log('send failed', err);
+      return false;
+    }
+  }
+
+  /** Drop the current socket (if any) and connect again now. */
+  reconnectNow() {
+    if (this.stopped) return;
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) this.detach(ws, 1000, 'reconnect');
+    this.reconnectSoon(0, false);
+  }
+
+  /** Close for good; no reconnect. */
+  stop(code = 1000, reason = 'bye') {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.stableTimer);
+    this.retryTimer = null;
+    if (typeof window !== 'undefined') window.removeEventListener('online', this.onOnline);
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) this.detach(ws, code, reason);
+  }
+
+  detach(ws, code = 1000, reason = '') {
+    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    try {
+      if (ws.readyState === WebSocket.CONNECTING) ws.close();
+      else if (ws.readyState === WebSocket.OPEN) ws.close(code, reason);
+    } catch { /* already closing */ }
+  }
+
+  async connect(fresh) {
+    this.retryTimer = null;
+    if (this.stopped) return;
+    let token;
+    try {
+      token = await this.getToken({ fresh });
+    } catch (err) {
+      if (this.stopped) return;
+      if (err && err.fatal) {
+        this.stop();
+        this.onStopped({ reason: 'auth', code: 0, message: err.message || '' });
+        return;
+      }
+      this.log('token unavailable, retrying', err);
+      this.scheduleBackoff(0, fresh);
+      return;
+    }
+    if (this.stopped) return;
+
+    let ws;
+    try {
+      ws = new WebSocket(this.url, [PROTOCOL, `bearer.${token}`]);
+    } catch (err) {
+      this.log('WebSocket constructor failed', err);
+      this.scheduleBackoff(0, true);
+      return;
+    }
+    this.ws = ws;
+    let opened = false;
+    const connectTimer = setTimeout(() => {
+      if (!opened && this.ws === ws) { this.log('socket open timed out'); try { ws.close(); } catch { /* */ } }
+    }, CONNECT_TIMEOUT_MS);
+
+    ws.onopen = () => {
+      opened = true;
+      clearTimeout(connectTimer);
+      this.preOpenFailures = 0;
+      clearTimeout(this.stableTimer);
+      this.stableTimer = setTimeout(() => { this.attempt = 0; this.immediate = 0; }, STABLE_AFTER_MS);
+      const reconnect = this.everOpened;
+      this.everOpened = true;
+      this.onOpen({ reconnect });
+    };
+    ws.onmessage = (ev) => {
+      if (typeof ev.data !== 'string') return;
+      let frame;
+      try { frame = JSON.parse(ev.data); } catch { this.log('unparsable frame'); return; }
+      if (!frame || typeof frame.type !== 'string') return;
+      const data = frame.data && typeof frame.data === 'object' ? frame.data : {};
+      try { this.onFrame(frame.type, data); } catch (err) { this.log(`handler for ${frame.type} failed`, err); }
+    };
+    ws.onerror = () => { /* a close event follows; handled there */ };
+    ws.onclose = (ev) => {
+      clearTimeout(connectTimer);
+      clearTimeout(this.stableTimer);
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.handleClose(ev.code, ev.reason || '', opened);
+    };
+  }
+
+  handleClose(code, reason, opened) {
+    if (this.stopped) return;
+    if (!opened) this.preOpenFailures += 1;
+    const p = closePolicy(code, opened, this.preOpenFailures);
+    this.log(`socket closed ${code} ${reason}`, p);
+    if (p.action === 'stop') {
+      this.stop();
+      this.onStopped({ reason: p.reason, code, message: reason });
+      return;
+    }
+    if (p.delay === 'now' && this.immediate < 2) {
+      this.immediate += 1;
+      this.reconnectSoon(0, p.fresh, code);
+    } else {
+      this.scheduleBackoff(code, p.fresh);
+    }
+  }
+
+  scheduleBackoff(code, fresh) {
+    const delay = backoffDelay(this.attempt);
+    this.attempt += 1;
+    this.reconnectSoon(delay, fresh, code);
+  }
+
+  reconnectSoon(delayMs, fresh, code = 0) {
+    if (this.stopped) return;
+    clearTimeout(this.retryTimer);
+    this.onReconnecting({ attempt: this.attempt, delayMs, code });
+    this.retryTimer = setTimeout(() => this.connect(fresh), delayMs);
+  }
+}

@@ -1,0 +1,128 @@
+// ui.js: small DOM helpers: element lookup, views, status line, videos, buttons.
+
+export const $ = (id) => document.getElementById(id);
+
+export function show(el, visible = true) {
+  const node = typeof el === 'string' ? $(el) : el;
+  if (node) node.hidden = !visible;
+}
+
+export function setText(id, text) {
+  const node = $(id);
+  if (node) node.textContent = text == null ? '' : String(text);
+}
+
+/** Show the landing form or the call screen. */
+export function setView(view) {
+  show('landing', view === 'landing');
+  show('call', view !== 'landing');
+}
+
+/** The always-visible status line: text + data-state, plus a secondary hint. */
+export function setStatus(state, text, hint = '') {
+  const el = $('status');
+  el.dataset.state = state;
+  el.textContent = text;
+  setText('status-hint', hint);
+  document.title = state === 'landing' ? 'Tandem: random video chat' : `${text} · Tandem`;
+}
+
+export function setHint(hint) { setText('status-hint', hint); }
+
+export function setStats(data) {
+  const online = Number(data && data.online);
+  const waiting = Number(data && data.waiting);
+  if (!Number.isFinite(online) && !Number.isFinite(waiting)) return;
+  const parts = [];
+  if (Number.isFinite(online)) parts.push(`${online} online`);
+  if (Number.isFinite(waiting)) parts.push(`${waiting} waiting`);
+  setText('stats', parts.join(' · '));
+}
+
+export function setRemotePlaceholder(text) { setText('remote-placeholder', text); }
+
+export function setLocalStream(stream) {
+  const video = $('local-video');
+  video.muted = true;
+  video.srcObject = stream || null;
+  const hasVideo = !!stream && stream.getVideoTracks().length > 0;
+  $('local-wrap').classList.toggle('no-camera', !hasVideo);
+  $('local-wrap').querySelector('.local-off').textContent = stream ? 'Camera off' : 'Text only';
+  if (stream) video.play().catch(() => { /* autoplay of a muted element; nothing to do */ });
+}
+
+/**
+ * Play the stranger's stream with sound. If the browser refuses unmuted autoplay, play muted and
+ * show the "Tap to unmute" button.
+ */
+export function setRemoteStream(stream) {
+  const video = $('remote-video');
+  const unmute = $('unmute');
+  if (!stream) {
+    video.srcObject = null;
+    show(unmute, false);
+    return;
+  }
+  if (video.srcObject === stream) return;
+  video.srcObject = stream;
+  video.muted = false;
+  video.play().then(() => show(unmute, false)).catch((err) => {
+    if (video.srcObject !== stream) return;           // replaced meanwhile
+    if (err && err.name === 'NotAllowedError') {
+      video.muted = true;
+      show(unmute, true);
+      video.play().catch(() => { /* will play once tapped */ });
+    }
+    // AbortError: a newer load interrupted this one; nothing to do.
+  });
+}
+
+export function wireUnmute() {
+  $('unmute').addEventListener('click', () => {
+    const video = $('remote-video');
+    video.muted = false;
+    video.play().then(() => show('unmute', false)).catch(() => { /* still blocked; keep the button */ });
+  });
+}
+
+/** A toggle button's pressed state, label and enabled flag. */
+export function setToggle(id, { pressed, disabled, label, ariaLabel }) {
+  const btn = $(id);
+  btn.setAttribute('aria-pressed', pressed ? 'true' : 'false');
+  btn.disabled = !!disabled;
+  if (label) btn.querySelector('.lbl').textContent = label;
+  if (ariaLabel) btn.setAttribute('aria-label', ariaLabel);
+}
+
+export function setLandingError(text, { retry = false } = {}) {
+  setText('landing-error', text);
+  show('landing-retry', !!retry);
+}
+
+export function setBusy(btn, busy, busyText) {
+  const el = typeof btn === 'string' ? $(btn) : btn;
+  if (!el.dataset.label) el.dataset.label = el.textContent;
+  el.disabled = !!busy;
+  el.textContent = busy && busyText ? busyText : el.dataset.label;
+  el.setAttribute('aria-busy', busy ? 'true' : 'false');
+}
+
+export function setReportResult(text, isError = false) {
+  const el = $('report-result');
+  el.textContent = text || '';
+  el.classList.toggle('is-error', !!isError);
+}
+
+export function openReportPanel(open) {
+  show('report-panel', open);
+  $('report').setAttribute('aria-expanded', open ? 'true' : 'false');
+  if (open) $('report-reason').focus();
+}
+
+export function showMediaError(info) {
+  setText('media-error-title', info.title);
+  setText('media-error-text', info.text);
+  setText('media-error-help', info.help);
+  show('media-error', true);
+  show('media-hint', false);
+}

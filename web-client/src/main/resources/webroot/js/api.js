@@ -4,7 +4,7 @@
 export const HTTP_TIMEOUT_MS = 10000;
 const DEVICE_KEY = 'tandem.deviceId';
 const REFRESH_AT = 0.8;          // refresh at 80% of expiresIn
-const EXPIRY_MARGIN_MS = 30000;  // a token closer than this to expiry counts as expired
+const EXPIRY_MARGIN_MS = 30000;  // a token closer than this (or 20% of its life) to expiry counts as expired
 
 /** An HTTP or network failure. `status` is 0 for network errors and timeouts. */
 export class ApiError extends Error {
@@ -104,6 +104,7 @@ export class TokenManager {
     this.accessToken = null;
     this.refreshToken = null;
     this.expiresAt = 0;
+    this.margin = EXPIRY_MARGIN_MS;
     this.profile = null;
     this.timer = null;
     this.inflight = null;
@@ -127,6 +128,7 @@ export class TokenManager {
     this.accessToken = pair.accessToken;
     if (typeof pair.refreshToken === 'string' && pair.refreshToken) this.refreshToken = pair.refreshToken;
     this.expiresAt = Date.now() + expiresIn * 1000;
+    this.margin = Math.min(EXPIRY_MARGIN_MS, expiresIn * 1000 * (1 - REFRESH_AT));
     this.failures = 0;
     this.schedule(expiresIn * 1000 * REFRESH_AT);
   }
@@ -181,9 +183,9 @@ export class TokenManager {
     return this.accessToken;
   }
 
-  /** A token good for at least EXPIRY_MARGIN_MS (refreshing first when needed or forced). */
+  /** A token not about to expire (refreshing first when needed or forced). */
   async get({ force = false } = {}) {
-    if (force || !this.accessToken || Date.now() > this.expiresAt - EXPIRY_MARGIN_MS) {
+    if (force || !this.accessToken || Date.now() > this.expiresAt - this.margin) {
       return this.refresh();
     }
     return this.accessToken;

@@ -62,7 +62,10 @@ public final class GatewayVerticle extends VerticleBase {
         .setRegisterWebSocketWriteHandlers(false);
     return deliveries.completion()
         .compose(v -> presence.heartbeat(true))
-        .compose(v -> verifier.reload().recover(err -> Future.succeededFuture()))
+        .compose(v -> verifier.reload().recover(err -> {
+          LOG.warn("no verification keys yet ({}); they load on the first token", err.toString());
+          return Future.succeededFuture();
+        }))
         .compose(v -> {
           heartbeatTimer = vertx.setPeriodic(config.heartbeatMs(), t -> beat());
           statsTimer = vertx.setPeriodic(config.statsIntervalMs(), t -> pushStats());

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * are checked with {@link Limits#TOKEN_LEEWAY_SECONDS} of leeway.
  */
 public final class TokenVerifier {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenVerifier.class);
   /** The only accepted algorithm. */
   public static final String ALGORITHM = "ES256";
   /** Least time between two key reloads triggered by unknown kids, ms. */
@@ -84,15 +85,21 @@ public final class TokenVerifier {
   private synchronized Future<Void> reloadThrottled() {
     if (reloading != null && !reloading.isComplete()) return reloading;
     if (System.currentTimeMillis() - lastReload < RELOAD_MIN_INTERVAL_MS) return Future.succeededFuture();
-    reloading = reload().recover(err -> Future.succeededFuture());
+    reloading = reload().recover(err -> {
+      LOG.warn("could not load verification keys: {}", err.toString());
+      return Future.succeededFuture();
+    });
     return reloading;
   }
 
   private Future<Identity> check(JWTAuth auth, String token) {
     return auth.authenticate(new TokenCredentials(token))
-        .recover(err -> unauthorized("invalid or expired token"))
+        .recover(err -> {
+          LOG.debug("token refused: {}", err.getMessage());
+          return unauthorized("invalid or expired token");
+        })
         .compose(user -> {
-          JsonObject p = user.principal();
+          JsonObject p = user.attributes().getJsonObject("accessToken", user.principal());
           if (!(p.getValue("sub") instanceof String sub) || sub.isEmpty()
               || !(p.getValue("name") instanceof String name) || !(p.getValue("exp") instanceof Number exp)) {
             return unauthorized("token lacks required claims");
@@ -103,6 +110,7 @@ public final class TokenVerifier {
   }
 
   private static <T> Future<T> unauthorized(String why) {
+    LOG.debug("token refused: {}", why);
     return Future.failedFuture(new TandemException(ErrorCode.UNAUTHORIZED, "Unauthorized: " + why));
   }
 }

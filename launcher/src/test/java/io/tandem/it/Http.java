@@ -1,0 +1,47 @@
+package io.tandem.it;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Blocking HTTP calls for tests. */
+final class Http {
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private Http() {}
+
+  record Answer(int status, JsonObject body, HttpResponse<String> raw) {}
+
+  static Answer post(int port, String path, String body) throws Exception {
+    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return new Answer(r.statusCode(), parse(r.body()), r);
+  }
+
+  static Answer get(int port, String path) throws Exception {
+    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return new Answer(r.statusCode(), parse(r.body()), r);
+  }
+
+  private static JsonObject parse(String body) {
+    try {
+      return new JsonObject(body);
+    } catch (RuntimeException e) {
+      return new JsonObject().put("raw", body);
+    }
+  }
+
+  /** A fresh access token for a new device with this name. */
+  static JsonObject token(int port, String name) throws Exception {
+    Answer a = post(port, "/auth/token", new JsonObject().put("deviceId", UUID.randomUUID().toString())
+        .put("name", name).put("age", 30).encode());
+    if (a.status() != 200) throw new AssertionError("token failed: " + a.status() + " " + a.body());
+    return a.body();
+  }
+}

@@ -1,0 +1,124 @@
+package io.tandem.it;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A blocking test client of {@code /signaling}: records every frame; waits for frames by type. */
+final class WsClient implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final WebSocketClient client;
+  private final WebSocket ws;
+  private final List<JsonObject> frames = new ArrayList<>();
+  private final List<Boolean> taken = new ArrayList<>();
+  private volatile Short closeStatus;
+
+  private WsClient(WebSocketClient client, WebSocket ws) {
+    this.client = client;
+    this.ws = ws;
+    ws.textMessageHandler(text -> {
+      synchronized (frames) {
+        frames.add(new JsonObject(text));
+        taken.add(false);
+        frames.notifyAll();
+      }
+    });
+    ws.closeHandler(v -> {
+      closeStatus = ws.closeStatusCode() == null ? (short) 1006 : ws.closeStatusCode();
+      synchronized (frames) {
+        frames.notifyAll();
+      }
+    });
+  }
+
+  /** Connects with the token in the Authorization header. */
+  static WsClient connect(Vertx vertx, int port, String token) throws Exception {
+    return connect(vertx, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/signaling")
+        .addHeader("Authorization", "Bearer " + token));
+  }
+
+  static WsClient connect(Vertx vertx, WebSocketConnectOptions options) throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1024 * 1024)
+        .setMaxMessageSize(1024 * 1024));
+    try {
+      WebSocket ws = client.connect(options).await(10, TimeUnit.SECONDS);
+      return new WsClient(client, ws);
+    } catch (Exception e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  WsClient send(String type, JsonObject data) {
+    return sendRaw(new JsonObject().put("type", type).put("data", data).encode());
+  }
+
+  WsClient sendRaw(String text) {
+    ws.writeTextMessage(text).await();
+    return this;
+  }
+
+  /** The next not-yet-taken frame of this type; fails after {@link #WAIT}. */
+  JsonObject await(String type) throws InterruptedException {
+    return await(type, WAIT);
+  }
+
+  JsonObject await(String type, Duration wait) throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    synchronized (frames) {
+      while (true) {
+        for (int i = 0; i < frames.size(); i++) {
+          if (!taken.get(i) && type.equals(frames.get(i).getString("type"))) {
+            taken.set(i, true);
+            return frames.get(i).getJsonObject("data");
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new AssertionError("no '" + type + "' frame within " + wait + "; got " + frames);
+        TimeUnit.NANOSECONDS.timedWait(frames, left);
+      }
+    }
+  }
+
+  /** Every frame of this type received so far (taken or not). */
+  List<JsonObject> all(String type) {
+    synchronized (frames) {
+      return frames.stream().filter(f -> type.equals(f.getString("type"))).map(f -> f.getJsonObject("data")).toList();
+    }
+  }
+
+  /** Waits until the socket is closed; returns the close status. */
+  short awaitClose() throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    synchronized (frames) {
+      while (closeStatus == null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new AssertionError("socket not closed within " + WAIT);
+        TimeUnit.NANOSECONDS.timedWait(frames, left);
+      }
+    }
+    return closeStatus;
+  }
+
+  boolean isClosed() {
+    return closeStatus != null;
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (!ws.isClosed()) ws.close().await(5, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // already gone
+    }
+    client.close();
+  }
+}

@@ -103,7 +103,10 @@ const ERROR_TEXT = {
 export function describeServerError(d) {
   const code = typeof d.code === 'string' ? d.code : 'error';
   const base = ERROR_TEXT[code] || 'The server reported a problem.';
-  return `${base} (${code})`;
+  // The server's own message helps where ours is generic (it names the field for invalid-field).
+  const detail = (code === 'invalid-field' || !ERROR_TEXT[code]) && typeof d.message === 'string' && d.message
+    ? ` ${d.message.slice(0, 160)}` : '';
+  return `${base}${detail} (${code})`;
 }
 
 const STATUS_TEXT = {
@@ -142,6 +145,7 @@ const S = {
   joinRetries: 0,
   reportPending: null,
   refreshRetried: false,
+  starting: false,      // a token request from the landing form is in flight
 };
 
 const timers = {
@@ -232,11 +236,11 @@ function updateToggles() {
   const camOff = !!v && !v.enabled;
   ui.setToggle('mute-mic', {
     pressed: micOff, disabled: !a, label: micOff ? 'Unmute' : 'Mute',
-    ariaLabel: !a ? 'Microphone unavailable' : micOff ? 'Unmute microphone' : 'Mute microphone',
+    ariaLabel: a ? 'Mute microphone' : 'Microphone unavailable',
   });
   ui.setToggle('mute-cam', {
     pressed: camOff, disabled: !v, label: camOff ? 'Camera on' : 'Camera off',
-    ariaLabel: !v ? 'Camera unavailable' : camOff ? 'Turn camera on' : 'Turn camera off',
+    ariaLabel: v ? 'Turn camera off' : 'Camera unavailable',
   });
   ui.$('local-wrap').classList.toggle('cam-off', camOff);
 }
@@ -251,7 +255,7 @@ function toggleTrack(kind) {
 
 // ───────────────────────────── landing → media → online ─────────────────────────────
 async function start() {
-  if (S.state !== 'landing') return;
+  if (S.state !== 'landing' || S.starting) return;
   ui.setLandingError('');
   const v = validateProfile({ name: ui.$('name').value, age: ui.$('age').value, interests: ui.$('interests').value });
   if (!v.ok) {
@@ -261,11 +265,14 @@ async function start() {
   }
   const gen = ++S.gen;
   S.profile = v.profile;
+  S.starting = true;
   ui.setBusy('start', true, 'Starting…');
+  ui.show('landing-retry', false);
   try {
     await tokens.issue(v.profile.name, v.profile.age);
   } catch (err) {
     if (gen !== S.gen) return;
+    S.starting = false;
     ui.setBusy('start', false);
     const { message, retry } = describeApiError(err);
     ui.setLandingError(message, { retry });
@@ -273,6 +280,7 @@ async function start() {
     return;
   }
   if (gen !== S.gen) return;
+  S.starting = false;
   ui.setBusy('start', false);
   try { localStorage.setItem('tandem.name', v.profile.name); } catch { /* storage blocked */ }
   acquireMedia(gen);
@@ -683,7 +691,7 @@ function shutdown() {
   tokens.stop();
   if (S.localStream) S.localStream.getTracks().forEach((t) => t.stop());
   useLocalStream(null);
-  Object.assign(S, { waitingEnd: null, early: [], lastSessionId: null, reportPending: null, queuedMisses: 0, joinRetries: 0 });
+  Object.assign(S, { starting: false, waitingEnd: null, early: [], lastSessionId: null, reportPending: null, queuedMisses: 0, joinRetries: 0 });
   ui.openReportPanel(false);
   ui.setReportResult('');
   ui.setText('stats', '');

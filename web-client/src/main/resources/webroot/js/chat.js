@@ -26,7 +26,7 @@ export class Chat {
     const n = this.input.value.length;
     this.countEl.textContent = `${n}/${MAX_CHARS}`;
     this.countEl.classList.toggle('near-limit', n >= MAX_CHARS * 0.9);
-    this.sendBtn.disabled = !this.enabled || this.input.value.trim() === '';
+    this.sendBtn.disabled = !this.enabled; // an empty box just sends nothing
   }
 
   setEnabled(on) {

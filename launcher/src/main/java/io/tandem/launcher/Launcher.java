@@ -31,10 +31,12 @@ public final class Launcher implements AutoCloseable {
 
   private final Vertx vertx;
   private final LocalRedis redis;
+  private final Env env;
 
-  private Launcher(Vertx vertx, LocalRedis redis) {
+  private Launcher(Vertx vertx, LocalRedis redis, Env env) {
     this.vertx = vertx;
     this.redis = redis;
+    this.env = env;
   }
 
   /**
@@ -62,7 +64,7 @@ public final class Launcher implements AutoCloseable {
         chain = chain.compose(x -> ServiceRunner.deploy(v, env, m));
       }
       chain.await(60, TimeUnit.SECONDS);
-      return new Launcher(vertx, redis);
+      return new Launcher(vertx, redis, env);
     } catch (Exception e) {
       if (vertx != null) vertx.close();
       if (redis != null) redis.close();
@@ -72,6 +74,11 @@ public final class Launcher implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The effective configuration (with the local Redis URL when one was started). */
+  public Env env() {
+    return env;
   }
 
   @Override

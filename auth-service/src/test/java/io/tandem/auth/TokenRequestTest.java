@@ -1,0 +1,41 @@
+package io.tandem.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tandem.common.ErrorCode;
+import io.tandem.common.TandemException;
+import org.junit.jupiter.api.Test;
+
+class TokenRequestTest {
+  static ErrorCode code(String body) {
+    return assertThrows(TandemException.class, () -> TokenRequest.parse(body)).code();
+  }
+
+  @Test
+  void validatesEveryField() {
+    TokenRequest ok = TokenRequest.parse("{\"deviceId\":\"dev-123_ABC\",\"name\":\"  Ann \\u200B Lee \",\"age\":18}");
+    assertEquals("dev-123_ABC", ok.deviceId());
+    assertEquals("Ann Lee", ok.name(), "trimmed, invisible characters removed");
+    assertEquals("Stranger", TokenRequest.parse("{\"deviceId\":\"dev-123_ABC\"}").name());
+    assertEquals(ErrorCode.BAD_REQUEST, code("{}"));
+    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev 123 ABC\"}"));
+    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"" + "d".repeat(129) + "\"}"));
+    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev-123_ABC\",\"name\":\"   \"}"));
+    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev-123_ABC\",\"name\":5}"));
+    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev-123_ABC\",\"age\":18.5}"));
+    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev-123_ABC\",\"age\":-1}"));
+    assertEquals(ErrorCode.UNDERAGE, code("{\"deviceId\":\"dev-123_ABC\",\"age\":17}"));
+    assertEquals(ErrorCode.BAD_REQUEST, code("not json"));
+  }
+
+  @Test
+  void generatedKeysHaveStableThumbprintIds() {
+    SigningKey k = SigningKey.generate();
+    assertEquals(16, k.kid().length());
+    assertEquals("ES256", k.publicJwk().getString("alg"));
+    assertTrue(!k.publicJwk().containsKey("d"), "the public JWK carries no private part");
+    assertEquals(43, k.privateJwk().getString("d").length());
+  }
+}

@@ -1,0 +1,143 @@
+package io.tandem.it;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** One headless Debian Chromium with a fake camera, driven by Selenium through /usr/bin/chromedriver. */
+final class Browser implements AutoCloseable {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  final ChromeDriver driver;
+  final String label;
+
+  /** Fails under CI=true when Chromium is missing; skips with a message elsewhere. */
+  static void requireChromium() {
+    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      Assertions.fail("CI=true but " + CHROMIUM + " / " + CHROMEDRIVER + " are missing: apt-get install chromium chromium-driver");
+    }
+    Assumptions.assumeTrue(present, "Browser tests skipped: install Debian's chromium and chromium-driver to run them");
+  }
+
+  Browser(String label, boolean allowMedia) throws Exception {
+    this.label = label;
+    Path profile = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chromium-" + label + "-");
+    ChromeOptions o = new ChromeOptions();
+    o.setBinary(CHROMIUM.toFile());
+    List<String> args = new ArrayList<>(List.of("--headless=new", "--no-sandbox", "--use-fake-device-for-media-stream",
+        "--allow-loopback-in-peer-connection", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--disable-dev-shm-usage", "--no-first-run", "--disable-gpu",
+        "--autoplay-policy=no-user-gesture-required", "--window-size=1280,800", "--user-data-dir=" + profile));
+    args.add(allowMedia ? "--use-fake-ui-for-media-stream" : "--deny-permission-prompts");
+    o.addArguments(args);
+    o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
+        .withLogFile(new File("target", "chromedriver-" + label + ".log")).build();
+    this.driver = new ChromeDriver(service, o);
+  }
+
+  Browser open(int port) {
+    driver.get("http://localhost:" + port + "/");
+    return this;
+  }
+
+  /** Fills the landing form and presses Start. */
+  Browser start(String name, int age, String interests) {
+    type("#name", name);
+    type("#age", Integer.toString(age));
+    if (interests != null) type("#interests", interests);
+    driver.findElement(By.cssSelector("#start")).click();
+    return this;
+  }
+
+  void type(String css, String text) {
+    WebElement e = driver.findElement(By.cssSelector(css));
+    e.clear();
+    e.sendKeys(text);
+  }
+
+  String state() {
+    return driver.findElement(By.cssSelector("#status")).getDomAttribute("data-state");
+  }
+
+  Object js(String script, Object... args) {
+    return ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  <T> T waitFor(String what, Function<WebDriver, T> condition) {
+    return waitFor(what, condition, WAIT);
+  }
+
+  <T> T waitFor(String what, Function<WebDriver, T> condition, Duration timeout) {
+    try {
+      return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(condition);
+    } catch (RuntimeException e) {
+      throw new AssertionError(label + ": " + what + " (state=" + safeState() + ")", e);
+    }
+  }
+
+  void waitForState(String state) {
+    waitFor("state " + state, d -> state.equals(state()));
+  }
+
+  private String safeState() {
+    try {
+      return state();
+    } catch (RuntimeException e) {
+      return "?";
+    }
+  }
+
+  /** Waits until the remote video has frames and its time advances. */
+  void waitForRemoteVideoPlaying() {
+    waitFor("remote video has frames", d -> ((Number) js("return document.getElementById('remote-video').videoWidth")).intValue() > 0);
+    double t0 = ((Number) js("return document.getElementById('remote-video').currentTime")).doubleValue();
+    waitFor("remote video time advances", d -> ((Number) js("return document.getElementById('remote-video').currentTime")).doubleValue() > t0 + 0.3);
+  }
+
+  List<String> consoleErrors() {
+    List<String> out = new ArrayList<>();
+    for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+      if (e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) out.add(e.getMessage());
+    }
+    return out;
+  }
+
+  Path screenshot(Path to) throws Exception {
+    Files.createDirectories(to.getParent());
+    byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+    return Files.write(to, png);
+  }
+
+  @Override
+  public void close() {
+    try {
+      driver.quit();
+    } catch (RuntimeException ignored) {
+      // already gone
+    }
+  }
+}

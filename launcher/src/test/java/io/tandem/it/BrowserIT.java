@@ -1,0 +1,128 @@
+package io.tandem.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tandem.launcher.Launcher;
+import io.tandem.launcher.LocalRedis;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/** The real product in real Chromium against the one-command launcher (real Redis, real WebRTC). */
+class BrowserIT {
+  static Launcher launcher;
+  static int port;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Browser.requireChromium();
+    port = LocalRedis.freePort();
+    launcher = Launcher.start(Map.of("GATEWAY_PORT", Integer.toString(port)));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (launcher != null) launcher.close();
+  }
+
+  /** Two browsers that pressed Start, now in a playing call. */
+  static Browser[] connectedPair(String a, String b) throws Exception {
+    Browser alice = new Browser(a, true).open(port);
+    Browser bob = new Browser(b, true).open(port);
+    long start = System.nanoTime();
+    alice.start(a, 25, null);
+    alice.waitForState("searching");
+    bob.start(b, 31, null);
+    for (Browser x : new Browser[] {alice, bob}) {
+      x.waitForState("connected");
+      x.waitForRemoteVideoPlaying();
+    }
+    System.out.printf("e2e: Start to remote video playing on both sides: %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    return new Browser[] {alice, bob};
+  }
+
+  @Test
+  void twoBrowsersCallChatAndNext() throws Exception {
+    Browser[] pair = connectedPair("Alice", "Bob");
+    try (Browser alice = pair[0]; Browser bob = pair[1]) {
+      assertTrue(alice.driver.findElement(By.cssSelector("#peer-name")).getText().contains("Bob"), "the stranger's name is shown");
+      WebElement input = alice.driver.findElement(By.cssSelector("#chat-input"));
+      input.sendKeys("Hello from Alice");
+      input.sendKeys(Keys.ENTER);
+      WebElement got = bob.waitFor("chat message arrives", d -> {
+        List<WebElement> msgs = d.findElements(By.cssSelector("#chat-log .msg.theirs"));
+        return msgs.isEmpty() ? null : msgs.get(msgs.size() - 1);
+      });
+      assertEquals("Alice", got.findElement(By.cssSelector(".sender")).getText().replace(":", "").trim());
+      assertEquals("Hello from Alice", got.findElement(By.cssSelector(".text")).getText());
+      alice.waitFor("own message shown as mine", d -> !d.findElements(By.cssSelector("#chat-log .msg.mine")).isEmpty());
+      Path shot = alice.screenshot(Path.of("target", "e2e", "connected-call.png"));
+      System.out.println("e2e: screenshot of a connected call: " + shot.toAbsolutePath());
+      assertEquals(List.of(), alice.consoleErrors(), "no console errors in a normal call");
+      assertEquals(List.of(), bob.consoleErrors(), "no console errors in a normal call");
+
+      // A third person waits; Alice presses Next: both search, and a new pair forms with Carol and plays.
+      try (Browser carol = new Browser("Carol", true).open(port)) {
+        carol.start("Carol", 40, null);
+        carol.waitForState("searching");
+        alice.driver.findElement(By.cssSelector("#next")).click();
+        carol.waitForState("connected");
+        carol.waitForRemoteVideoPlaying();
+        Browser paired = "connected".equals(alice.state()) ? alice : bob;
+        Browser left = paired == alice ? bob : alice;
+        paired.waitForState("connected");
+        paired.waitForRemoteVideoPlaying();
+        left.waitForState("searching");
+        String carolPeer = carol.driver.findElement(By.cssSelector("#peer-name")).getText();
+        assertTrue(carolPeer.contains(paired.label), "Carol sees " + paired.label + ": " + carolPeer);
+      }
+    }
+  }
+
+  @Test
+  void closingOneBrowserTellsTheOther() throws Exception {
+    Browser[] pair = connectedPair("Dora", "Eli");
+    try (Browser dora = pair[0]) {
+      pair[1].close();
+      dora.waitForState("peer-left");
+      String text = dora.driver.findElement(By.cssSelector("#status")).getText();
+      assertTrue(text.toLowerCase().contains("left"), text);
+      dora.waitForState("searching");
+    }
+  }
+
+  @Test
+  void underEighteenIsRefusedKindly() throws Exception {
+    try (Browser kid = new Browser("Kid", true).open(port)) {
+      kid.start("Kid", 16, null);
+      WebElement err = kid.waitFor("a refusal is shown", d -> {
+        WebElement e = d.findElement(By.cssSelector("#landing-error"));
+        return e.isDisplayed() && !e.getText().isBlank() ? e : null;
+      });
+      assertTrue(err.getText().contains("18"), err.getText());
+      assertEquals("landing", kid.state());
+    }
+  }
+
+  @Test
+  void deniedCameraGivesAnActionableMessage() throws Exception {
+    try (Browser shy = new Browser("Shy", false).open(port)) {
+      shy.start("Shy", 30, null);
+      WebElement err = shy.waitFor("media error shown", d -> {
+        WebElement e = d.findElement(By.cssSelector("#media-error"));
+        return e.isDisplayed() && !e.getText().isBlank() ? e : null;
+      });
+      assertTrue(err.getText().toLowerCase().contains("camera"), err.getText());
+      assertTrue(shy.driver.findElement(By.cssSelector("#text-only")).isDisplayed(), "a way forward is offered");
+      shy.driver.findElement(By.cssSelector("#text-only")).click();
+      shy.waitForState("searching");
+    }
+  }
+}

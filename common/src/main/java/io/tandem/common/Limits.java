@@ -39,6 +39,15 @@ public final class Limits {
   /** Largest ICE candidate string, characters. */
   public static final int CANDIDATE_MAX_CHARS = 2048;
 
+  /** Default wait after which someone is paired with anyone, ms ({@code RELAX_MS}). */
+  public static final int RELAX_MS = 5000;
+  /** Default time two people who just ended a call are not paired again, ms ({@code REMATCH_COOLDOWN_MS}). */
+  public static final int REMATCH_COOLDOWN_MS = 30_000;
+  /** How long Redis remembers that a pair ended a call (the upper bound of the cooldown), ms. */
+  public static final int PAIR_MEMORY_MS = 10 * 60_000;
+  /** Separator of interest lists inside Redis (a control character, never part of an interest). */
+  public static final String INTEREST_SEPARATOR = "\u001f";
+
   /** Session lifetime in Redis, seconds (design: 1 hour). */
   public static final int SESSION_TTL_SECONDS = 3600;
   /** How often a gateway refreshes its node heartbeat, ms ({@code NODE_HEARTBEAT_MS}). */

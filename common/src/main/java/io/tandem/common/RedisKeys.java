@@ -15,6 +15,12 @@ public final class RedisKeys {
   public static final String QUEUE = TAG + "matchmaking:queue";
   /** STRING counter: the sequence numbers that order the queue. */
   public static final String QUEUE_SEQ = TAG + "matchmaking:seq";
+  /** ZSET userId → join sequence: waiting users without interests. */
+  public static final String QUEUE_PLAIN = TAG + "matchmaking:plain";
+  /** Prefix of {@link #interestQueue}. */
+  public static final String INTEREST_QUEUE_PREFIX = TAG + "matchmaking:interest:";
+  /** Prefix of {@link #pairEnded}. */
+  public static final String PAIR_ENDED_PREFIX = TAG + "ended:";
   /** SET of userIds with an open socket (presence count). */
   public static final String ONLINE = TAG + "online";
   /** ZSET gatewayNodeId → last heartbeat (Redis clock, ms): live gateway nodes. */
@@ -27,7 +33,7 @@ public final class RedisKeys {
   /** Prefix of {@link #nodeUsers}. */
   public static final String NODE_USERS_PREFIX = TAG + "node-users:";
 
-  /** HASH of a connected user: node, conn, name, dev, session (current), last (previous session). */
+  /** HASH of a connected user: node, conn, name, dev, session (current), last (previous session), and while waiting: queuedAt, seq, interests. */
   public static String user(String userId) {
     return USER_PREFIX + userId;
   }
@@ -35,6 +41,16 @@ public final class RedisKeys {
   /** HASH of a call: users ("caller,callee"), caller, callee, createdAt, region; TTL 1 h. */
   public static String session(String sessionId) {
     return SESSION_PREFIX + sessionId;
+  }
+
+  /** ZSET userId → join sequence: waiting users with this (normalized) interest. */
+  public static String interestQueue(String interest) {
+    return INTEREST_QUEUE_PREFIX + interest;
+  }
+
+  /** STRING epoch ms, TTL {@link Limits#PAIR_MEMORY_MS}: when two users (ids in order, joined by '|') last ended a call together. */
+  public static String pairEnded(String userA, String userB) {
+    return PAIR_ENDED_PREFIX + (userA.compareTo(userB) < 0 ? userA + "|" + userB : userB + "|" + userA);
   }
 
   /** SET of userIds connected to one gateway node (cleaned when the node dies). */

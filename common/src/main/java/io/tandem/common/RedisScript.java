@@ -44,7 +44,8 @@ public enum RedisScript {
   RedisScript(String file) {
     String prelude = load("_prelude")
         .replace("%TAG%", RedisKeys.TAG)
-        .replace("%SESSION_TTL%", Integer.toString(Limits.SESSION_TTL_SECONDS));
+        .replace("%SESSION_TTL%", Integer.toString(Limits.SESSION_TTL_SECONDS))
+        .replace("%PAIR_MEMORY_MS%", Integer.toString(Limits.PAIR_MEMORY_MS));
     this.source = prelude + "\n" + load(file);
     this.sha = sha1(source);
   }

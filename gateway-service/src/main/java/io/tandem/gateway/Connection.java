@@ -234,7 +234,8 @@ public final class Connection {
     lastSessionId = m.sessionId();
     lastPeerId = m.peerId();
     JsonObject data = new JsonObject().put("sessionId", m.sessionId()).put("peerId", m.peerId()).put("role", m.role())
-        .put("peer", new JsonObject().put("name", m.peerName())).put("iceServers", gw.config().iceServers().copy());
+        .put("peer", new JsonObject().put("name", m.peerName())).put("iceServers", gw.config().iceServers().copy())
+        .put("commonInterests", new io.vertx.core.json.JsonArray(List.copyOf(m.commonInterests())));
     send(ServerFrames.of(MessageType.MATCHED, data));
     LOG.info("matched user={} session={} role={}", identity.userId(), m.sessionId(), m.role());
     return true;

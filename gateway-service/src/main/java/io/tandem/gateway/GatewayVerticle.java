@@ -72,7 +72,7 @@ public final class GatewayVerticle extends VerticleBase {
           server = vertx.createHttpServer(options)
               .webSocketHandshakeHandler(this::onHandshake)
               .webSocketHandler(this::onSocket)
-              .requestHandler(HttpRoutes.router(vertx, config, redis));
+              .requestHandler(HttpRoutes.router(vertx, config, redis, presence));
           return server.listen(config.port());
         })
         .onSuccess(s -> LOG.info("gateway node={} listening port={}", config.nodeId(), s.actualPort()));

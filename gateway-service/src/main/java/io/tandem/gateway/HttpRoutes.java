@@ -16,14 +16,14 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 
-/** The gateway's plain HTTP side: {@code /auth/*} forwarded to auth-service, health, the web client. */
+/** The gateway's plain HTTP side: {@code /auth/*} forwarded to auth-service, {@code /stats}, health, the web client. */
 public final class HttpRoutes {
   /** Classpath folder of the web client (the web-client module). */
   public static final String WEBROOT = "webroot";
 
   private HttpRoutes() {}
 
-  public static Router router(Vertx vertx, GatewayConfig config, Redis redis) {
+  public static Router router(Vertx vertx, GatewayConfig config, Redis redis, Presence presence) {
     Router router = Router.router(vertx);
     router.route("/auth/*").handler(BodyHandler.create(false).setBodyLimit(Limits.HTTP_BODY_MAX));
     router.route("/auth/*").handler(ctx -> {
@@ -33,6 +33,9 @@ public final class HttpRoutes {
           .onSuccess(msg -> HttpReplies.answer(ctx.response(), AuthAnswer.fromJson(msg.body())))
           .onFailure(err -> HttpReplies.error(ctx.response(), err));
     });
+    router.get("/stats").handler(ctx -> presence.stats()
+        .onSuccess(stats -> HttpReplies.json(ctx.response(), 200, stats))
+        .onFailure(err -> HttpReplies.error(ctx.response(), err)));
     router.get("/health/live").handler(ctx -> HttpReplies.json(ctx.response(), 200, new JsonObject().put("status", "up")));
     router.get("/health/ready").handler(ctx -> redis.send(Request.cmd(Command.PING))
         .onSuccess(r -> HttpReplies.json(ctx.response(), 200, new JsonObject().put("status", "ready")))

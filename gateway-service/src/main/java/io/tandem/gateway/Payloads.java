@@ -82,8 +82,8 @@ public final class Payloads {
     for (Object o : a) {
       if (!(o instanceof String s)) throw TandemException.field("interests", "must be an array of strings");
       String n = s.strip().toLowerCase(Locale.ROOT);
-      if (n.isEmpty() || n.length() > Limits.INTEREST_MAX_CHARS) {
-        throw TandemException.field("interests", "entries must be 1-" + Limits.INTEREST_MAX_CHARS + " characters");
+      if (n.isEmpty() || n.length() > Limits.INTEREST_MAX_CHARS || n.codePoints().anyMatch(Character::isISOControl)) {
+        throw TandemException.field("interests", "entries must be 1-" + Limits.INTEREST_MAX_CHARS + " printable characters");
       }
       out.add(n);
     }

@@ -101,16 +101,21 @@ class CallFlowIT {
       assertEquals(sid, gone.getString("sessionId"));
       assertEquals("left", gone.getString("reason"));
 
-      // After the call nothing crosses any more, and both can search again.
+      // After the call nothing crosses any more, and both can search again (not with each other at once).
       alice.send("send-message", new JsonObject().put("sessionId", sid).put("message", "still there?"));
       assertEquals("not-in-session", alice.await("error").getString("code"));
       bob.send("join-queue", new JsonObject());
       bob.await("queued");
       alice.send("join-queue", new JsonObject());
-      JsonObject again = alice.await("matched");
-      assertNotEquals(sid, again.getString("sessionId"));
-      assertEquals("callee", again.getString("role"));
-      assertEquals("caller", bob.await("matched").getString("role"));
+      alice.await("queued");
+      try (WsClient carol = connect("Carol")) {
+        carol.send("join-queue", new JsonObject());
+        JsonObject mc = carol.await("matched");
+        assertEquals("Bob", mc.getJsonObject("peer").getString("name"), "the longest-waiting compatible user");
+        assertEquals("caller", bob.await("matched").getString("role"));
+        assertEquals(1, alice.all("matched").size(), "alice is not matched again with bob at once");
+        alice.send("leave-queue", new JsonObject());
+      }
       assertEquals(1, bob.all("message").size(), "no stray chat reached bob");
     }
   }

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ public final class JoinVerticle extends VerticleBase {
         Failures.reply(msg, e);
         return;
       }
-      join(req.user(), MatchmakerConfig.JOIN_ATTEMPTS)
+      join(req.user(), req.interests(), MatchmakerConfig.JOIN_ATTEMPTS)
           .onSuccess(reply -> msg.reply(reply.toJson()))
           .onFailure(err -> Failures.reply(msg, err));
     });
@@ -61,8 +62,8 @@ public final class JoinVerticle extends VerticleBase {
     return Future.all(joins.completion(), leaves.completion());
   }
 
-  private Future<JoinReply> join(UserRef user, int attemptsLeft) {
-    return store.join(user).compose(p -> {
+  private Future<JoinReply> join(UserRef user, List<String> interests, int attemptsLeft) {
+    return store.join(user, interests).compose(p -> {
       if (p == null) return Future.succeededFuture(JoinReply.queued());
       return notifier.match(p.caller(), p.forCaller())
           .map(v -> {
@@ -73,7 +74,7 @@ public final class JoinVerticle extends VerticleBase {
             LOG.info("partner gone at delivery session={} user={}: {}", p.sessionId(), p.caller().userId(), Failures.map(err).code().code);
             Future<Void> aborted = store.abort(p.sessionId(), p.caller());
             return attemptsLeft > 1
-                ? aborted.compose(v -> join(user, attemptsLeft - 1))
+                ? aborted.compose(v -> join(user, interests, attemptsLeft - 1))
                 : aborted.compose(v -> Future.failedFuture(new TandemException(ErrorCode.UNAVAILABLE)));
           });
     });

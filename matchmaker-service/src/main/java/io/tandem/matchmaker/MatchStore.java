@@ -25,13 +25,15 @@ public final class MatchStore {
   }
 
   /**
-   * Queues the user, or pairs them at once with the oldest live waiting user (who becomes the
-   * caller). Null result = queued. Fails GONE when the socket is no longer registered, IN_SESSION
+   * Queues the user, or pairs them at once with the oldest compatible waiting user (who becomes the
+   * caller): sharing an interest, both without interests, or one waiting past the relax time; never
+   * a pair within its rematch cooldown. Null result = queued. Fails GONE when the socket is no longer registered, IN_SESSION
    * when the user is in a call. A repeated join keeps the original place in the queue.
    */
-  public Future<Pairing> join(UserRef user) {
+  public Future<Pairing> join(UserRef user, List<String> interests) {
     return RedisScript.JOIN.run(redis, user.userId(), user.connId(), Ids.session(), config.region(),
-        config.scanMax(), config.nodeTtlMs()).map(r -> switch (r.get(0).toString()) {
+        config.scanMax(), config.nodeTtlMs(), String.join(Limits.INTEREST_SEPARATOR, interests),
+        config.relaxMs(), config.cooldownMs()).map(r -> switch (r.get(0).toString()) {
           case "queued" -> null;
           case "matched" -> Pairing.from(r, 1);
           case "in-session" -> throw new TandemException(ErrorCode.IN_SESSION);
@@ -51,11 +53,13 @@ public final class MatchStore {
 
   /** Backup pairing: pairs waiting users oldest-first (at most {@link Limits#SWEEP_PAIRS_MAX}). */
   public Future<List<Pairing>> sweepPairs() {
-    Object[] args = new Object[3 + Limits.SWEEP_PAIRS_MAX];
+    Object[] args = new Object[5 + Limits.SWEEP_PAIRS_MAX];
     args[0] = config.region();
     args[1] = config.scanMax();
     args[2] = config.nodeTtlMs();
-    for (int i = 0; i < Limits.SWEEP_PAIRS_MAX; i++) args[3 + i] = Ids.session();
+    args[3] = config.relaxMs();
+    args[4] = config.cooldownMs();
+    for (int i = 0; i < Limits.SWEEP_PAIRS_MAX; i++) args[5 + i] = Ids.session();
     return RedisScript.SWEEP_PAIRS.run(redis, args).map(r -> {
       List<Pairing> out = new ArrayList<>();
       for (int i = 0; i + Pairing.WIDTH <= r.size(); i += Pairing.WIDTH) out.add(Pairing.from(r, i));

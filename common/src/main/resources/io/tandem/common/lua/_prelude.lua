@@ -5,10 +5,27 @@ local QUEUE = T .. 'matchmaking:queue'
 local QSEQ = T .. 'matchmaking:seq'
 local ONLINE = T .. 'online'
 local NODES = T .. 'nodes'
+local PLAIN = T .. 'matchmaking:plain'
 local SESSION_TTL = %SESSION_TTL%
+local PAIR_MEMORY_MS = %PAIR_MEMORY_MS%
+local SEP = '\31'
 local function ukey(u) return T .. 'user:' .. u end
 local function skey(s) return T .. 'session:' .. s end
 local function nukey(n) return T .. 'node-users:' .. n end
+local function ikey(i) return T .. 'matchmaking:interest:' .. i end
+local function pair_key(a, b)
+  if a < b then return T .. 'ended:' .. a .. '|' .. b end
+  return T .. 'ended:' .. b .. '|' .. a
+end
+
+-- Splits a SEP-joined list ('' = empty).
+local function split(s)
+  local out = {}
+  if s and s ~= '' then
+    for part in string.gmatch(s, '([^' .. SEP .. ']+)') do out[#out + 1] = part end
+  end
+  return out
+end
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -31,11 +48,26 @@ local function create_session(sid, caller, callee, region, now)
   redis.call('HSET', ukey(callee), 'session', sid)
 end
 
+-- Removes a user from the queue and its interest indexes (interests: SEP-joined, or nil to read them).
+local function dequeue(uid, interests)
+  if interests == nil then interests = redis.call('HGET', ukey(uid), 'interests') or '' end
+  redis.call('ZREM', QUEUE, uid)
+  local list = split(interests)
+  if #list == 0 then
+    redis.call('ZREM', PLAIN, uid)
+  else
+    for _, i in ipairs(list) do redis.call('ZREM', ikey(i), uid) end
+  end
+  redis.call('HDEL', ukey(uid), 'queuedAt', 'seq')
+end
+
 -- Ends a session; returns {peer, peerNode, peerConn} for the user other than uid, or nil.
+-- Remembers when the pair ended (no instant rematch).
 local function end_session(sid, uid)
   local s = redis.call('HMGET', skey(sid), 'caller', 'callee')
   if not s[1] then return nil end
   redis.call('DEL', skey(sid))
+  redis.call('SET', pair_key(s[1], s[2]), now_ms(), 'PX', PAIR_MEMORY_MS)
   local peer = s[1]
   if peer == uid then peer = s[2] end
   for _, u in ipairs({s[1], s[2]}) do
@@ -51,7 +83,7 @@ end
 -- Removes a connected user everywhere; returns {sid, peer, peerNode, peerConn} when a call ended.
 local function remove_user(uid)
   local u = redis.call('HMGET', ukey(uid), 'node', 'session')
-  redis.call('ZREM', QUEUE, uid)
+  dequeue(uid, nil)
   redis.call('SREM', ONLINE, uid)
   if u[1] then redis.call('SREM', nukey(u[1]), uid) end
   redis.call('DEL', ukey(uid))
@@ -60,4 +92,74 @@ local function remove_user(uid)
     if r then return {u[2], r[1], r[2], r[3]} end
   end
   return nil
+end
+
+-- A waiting user as a table; or nil, true when the entry is stale (socket gone, in a call, not
+-- queued: remove it); or nil, false when its gateway looks dead (skip it: the reaper cleans up, and a
+-- gateway that was only slow keeps its users).
+local function waiting(c, now, ttl)
+  local cu = redis.call('HMGET', ukey(c), 'conn', 'session', 'node', 'name', 'interests', 'queuedAt', 'seq')
+  if (not cu[1]) or cu[2] or (not cu[6]) then return nil, true end
+  if not node_alive(cu[3], now, ttl) then return nil, false end
+  return {id = c, conn = cu[1], node = cu[3], name = cu[4] or '', interests = cu[5] or '',
+    queuedAt = tonumber(cu[6]), seq = tonumber(cu[7])}
+end
+
+-- Interests two users share (a list, possibly empty).
+local function common_interests(a, b)
+  local set, out = {}, {}
+  for _, i in ipairs(split(a)) do set[i] = true end
+  for _, i in ipairs(split(b)) do if set[i] then out[#out + 1] = i end end
+  return out
+end
+
+-- nil when a and b must not be paired now; else the list of shared interests (maybe empty).
+-- Rules: a pair that ended a call less than cooldown ms ago is not paired again (unless only_two
+-- and both waited past relax); sharing an interest pairs; two users without interests pair (FIFO);
+-- someone who waited longer than relax pairs with anyone.
+local function compatible(a, b, now, relax, cooldown, only_two)
+  local a_long = now - a.queuedAt >= relax
+  local b_long = now - b.queuedAt >= relax
+  local ended = redis.call('GET', pair_key(a.id, b.id))
+  if ended and now - tonumber(ended) < cooldown and not (only_two and a_long and b_long) then return nil end
+  local common = common_interests(a.interests, b.interests)
+  if #common > 0 then return common end
+  if (a.interests == '' and b.interests == '') or a_long or b_long then return common end
+  return nil
+end
+
+-- Pairs two waiting users (older = caller) into session sid; returns the 13 answer values:
+-- sid, callerId, callerConn, callerNode, callerName, calleeId, calleeConn, calleeNode, calleeName,
+-- commonInterests (SEP-joined), callerWaitMs, calleeWaitMs, relaxed (1 when paired without a shared interest although one had interests).
+local function pair(sid, x, y, common, region, now)
+  local caller, callee = x, y
+  if y.seq < x.seq then caller, callee = y, x end
+  dequeue(caller.id, caller.interests)
+  dequeue(callee.id, callee.interests)
+  create_session(sid, caller.id, callee.id, region, now)
+  local relaxed = 0
+  if #common == 0 and (caller.interests ~= '' or callee.interests ~= '') then relaxed = 1 end
+  return {sid, caller.id, caller.conn, caller.node, caller.name, callee.id, callee.conn, callee.node, callee.name,
+    table.concat(common, SEP), now - caller.queuedAt, now - callee.queuedAt, relaxed}
+end
+
+-- Puts a user in the queue (or refreshes its interests, keeping its place). Returns its waiting table.
+local function enqueue(uid, conn, node, name, interests, now)
+  local q = redis.call('HMGET', ukey(uid), 'seq', 'queuedAt', 'interests')
+  local seq, queued_at = tonumber(q[1]), tonumber(q[2])
+  if seq then
+    dequeue(uid, q[3] or '')
+  else
+    seq = redis.call('INCR', QSEQ)
+    queued_at = now
+  end
+  redis.call('ZADD', QUEUE, seq, uid)
+  local list = split(interests)
+  if #list == 0 then
+    redis.call('ZADD', PLAIN, seq, uid)
+  else
+    for _, i in ipairs(list) do redis.call('ZADD', ikey(i), seq, uid) end
+  end
+  redis.call('HSET', ukey(uid), 'queuedAt', queued_at, 'seq', seq, 'interests', interests)
+  return {id = uid, conn = conn, node = node, name = name, interests = interests, queuedAt = queued_at, seq = seq}
 end

@@ -1,11 +1,13 @@
 -- join-queue, and the pairing attempt it triggers, in one atomic step.
--- ARGV: uid, conn, newSessionId, region, scanMax, nodeTtlMs.
--- The oldest live waiting user (bounded scan of scanMax entries) becomes the caller; stale entries
--- met on the way (socket gone, in a call, gateway dead) are removed. A repeated join keeps its place.
--- Returns {'gone'} | {'in-session', sid} | {'queued'} |
---   {'matched', sid, callerId, callerConn, callerNode, callerName, calleeId, calleeConn, calleeNode, calleeName}.
+-- ARGV: uid, conn, newSessionId, region, scanMax, nodeTtlMs, interests (SEP-joined), relaxMs, cooldownMs.
+-- The joiner enters the queue (a repeated join keeps its place), then the oldest compatible waiting
+-- user is looked for in bounded scans: the front of the queue, the front of each of the joiner's
+-- interest indexes, and (for a joiner without interests) the front of the no-interest index.
+-- Cost: O(log N + scanMax * (1 + interests)). Stale entries met on the way are removed.
+-- Returns {'gone'} | {'in-session', sid} | {'queued'} | {'matched', <13 values of pair()>}.
 local uid, conn, sid = ARGV[1], ARGV[2], ARGV[3]
 local scan, ttl = tonumber(ARGV[5]), tonumber(ARGV[6])
+local relax, cooldown = tonumber(ARGV[8]), tonumber(ARGV[9])
 local u = redis.call('HMGET', ukey(uid), 'conn', 'session', 'node', 'name')
 if u[1] ~= conn then return {'gone'} end
 if u[2] then
@@ -13,25 +15,31 @@ if u[2] then
   redis.call('HDEL', ukey(uid), 'session')
 end
 local now = now_ms()
-local partner, p
-for _, c in ipairs(redis.call('ZRANGE', QUEUE, 0, scan - 1)) do
-  if c ~= uid then
-    local cu = redis.call('HMGET', ukey(c), 'conn', 'session', 'node', 'name')
-    if (not cu[1]) or cu[2] or not node_alive(cu[3], now, ttl) then
-      redis.call('ZREM', QUEUE, c)
-    else
-      partner = c
-      p = cu
-      break
+local me = enqueue(uid, conn, u[3], u[4] or '', ARGV[7], now)
+
+local best, best_common
+local function consider(key)
+  for _, c in ipairs(redis.call('ZRANGE', key, 0, scan - 1)) do
+    if c ~= uid then
+      local w, stale = waiting(c, now, ttl)
+      if stale then
+        redis.call('ZREM', key, c)
+      elseif w then
+        local common = compatible(me, w, now, relax, cooldown, false)
+        if common then
+          if (not best) or w.seq < best.seq then best, best_common = w, common end
+          return
+        end
+      end
     end
   end
 end
-if not partner then
-  if not redis.call('ZSCORE', QUEUE, uid) then
-    redis.call('ZADD', QUEUE, redis.call('INCR', QSEQ), uid)
-  end
-  return {'queued'}
-end
-redis.call('ZREM', QUEUE, partner, uid)
-create_session(sid, partner, uid, ARGV[4], now)
-return {'matched', sid, partner, p[1], p[3], p[4] or '', uid, conn, u[3], u[4] or ''}
+consider(QUEUE)
+local mine = split(me.interests)
+for _, i in ipairs(mine) do consider(ikey(i)) end
+if #mine == 0 then consider(PLAIN) end
+
+if not best then return {'queued'} end
+local out = pair(sid, best, me, best_common, ARGV[4], now)
+table.insert(out, 1, 'matched')
+return out

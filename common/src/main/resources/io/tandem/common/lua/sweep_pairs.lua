@@ -1,27 +1,36 @@
--- Backup pairing: pairs live waiting users oldest-first, removing stale entries.
--- ARGV: region, scanMax, nodeTtlMs, sessionId1 .. sessionIdN (at most N pairs).
--- Returns a flat list of 9-tuples: sid, callerId, callerConn, callerNode, callerName,
--- calleeId, calleeConn, calleeNode, calleeName.
+-- Backup pairing: the event-driven join misses pairs that become compatible later (someone waited
+-- past the relax time) or that raced. Looks at the oldest scanMax live entries and pairs greedily,
+-- oldest first, each with the oldest compatible younger entry. Cost: O(scanMax^2) checks, bounded.
+-- ARGV: region, scanMax, nodeTtlMs, relaxMs, cooldownMs, sessionId1 .. sessionIdN (at most N pairs).
+-- Returns a flat list of 13-value tuples (see pair()); stale entries met are removed.
 local region, scan, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local relax, cooldown = tonumber(ARGV[4]), tonumber(ARGV[5])
 local now = now_ms()
-local out = {}
-local waiting, w = nil, nil
-local n = 4
+local live = {}
 for _, c in ipairs(redis.call('ZRANGE', QUEUE, 0, scan - 1)) do
-  local cu = redis.call('HMGET', ukey(c), 'conn', 'session', 'node', 'name')
-  if (not cu[1]) or cu[2] or not node_alive(cu[3], now, ttl) then
+  local w, stale = waiting(c, now, ttl)
+  if w then
+    live[#live + 1] = w
+  elseif stale then
     redis.call('ZREM', QUEUE, c)
-  elseif not waiting then
-    waiting, w = c, cu
-  elseif ARGV[n] then
-    local sid = ARGV[n]
-    n = n + 1
-    redis.call('ZREM', QUEUE, waiting, c)
-    create_session(sid, waiting, c, region, now)
-    for _, v in ipairs({sid, waiting, w[1], w[3], w[4] or '', c, cu[1], cu[3], cu[4] or ''}) do
-      out[#out + 1] = v
+    redis.call('ZREM', PLAIN, c)
+  end
+end
+local only_two = #live == 2 and redis.call('ZCARD', QUEUE) == 2
+local out, used, n = {}, {}, 6
+for i = 1, #live do
+  if not used[i] and ARGV[n] then
+    for j = i + 1, #live do
+      if not used[j] then
+        local common = compatible(live[i], live[j], now, relax, cooldown, only_two)
+        if common then
+          used[i], used[j] = true, true
+          for _, v in ipairs(pair(ARGV[n], live[i], live[j], common, region, now)) do out[#out + 1] = v end
+          n = n + 1
+          break
+        end
+      end
     end
-    waiting, w = nil, nil
   end
 end
 return out

@@ -30,7 +30,7 @@ public final class ChatVerticle extends VerticleBase {
             .put("from", req.fromId())
             .put("ts", System.currentTimeMillis());
         vertx.eventBus().send(Addresses.gatewayNode(req.peer().node()),
-            new Delivery(req.peer().userId(), req.peer().connId(), MessageType.MESSAGE.wire, data).toJson());
+            Delivery.relay(req.peer().userId(), req.peer().connId(), MessageType.MESSAGE.wire, data).toJson());
         msg.reply(data);
       } catch (RuntimeException e) {
         Failures.reply(msg, e);

@@ -75,7 +75,7 @@ public final class ClusterSetup {
         .setPort(env.integer("EVENTBUS_PORT", 0, 0, 65535));
     String publicHost = env.raw("EVENTBUS_PUBLIC_HOST");
     if (publicHost != null) options.getEventBusOptions().setClusterPublicHost(publicHost);
-    return Vertx.builder().with(options)
+    return Telemetry.vertxBuilder(options)
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(env)))
         .buildClustered();
   }

@@ -1,7 +1,9 @@
 package io.tandem.common;
 
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import java.util.Arrays;
@@ -13,6 +15,10 @@ import java.util.Arrays;
 public final class RedisConnector {
   /** Used when {@code REDIS_URL} is unset (the launcher starts an embedded server instead). */
   public static final String DEFAULT_URL = "redis://127.0.0.1:6379";
+  /** Default pooled connections per client ({@code REDIS_POOL_SIZE}). */
+  public static final int DEFAULT_POOL_SIZE = 32;
+  /** Default commands that may wait for a pooled connection ({@code REDIS_POOL_WAITING}); beyond it a command fails fast. */
+  public static final int DEFAULT_POOL_WAITING = 100_000;
 
   private RedisConnector() {}
 
@@ -29,9 +35,9 @@ public final class RedisConnector {
       throw new IllegalArgumentException("REDIS_MODE must be standalone, sentinel or cluster, got '" + mode + "'");
     }
     RedisOptions options = new RedisOptions().setType(type)
-        .setMaxPoolSize(env.integer("REDIS_POOL_SIZE", 16, 1, 1024))
-        .setMaxPoolWaiting(env.integer("REDIS_POOL_WAITING", 4096, 1, 1_000_000))
-        .setMaxWaitingHandlers(env.integer("REDIS_MAX_WAITING_HANDLERS", 4096, 1, 1_000_000));
+        .setMaxPoolSize(env.integer("REDIS_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 1024))
+        .setMaxPoolWaiting(env.integer("REDIS_POOL_WAITING", DEFAULT_POOL_WAITING, 1, 10_000_000))
+        .setMaxWaitingHandlers(env.integer("REDIS_MAX_WAITING_HANDLERS", DEFAULT_POOL_WAITING, 1, 10_000_000));
     Arrays.stream(url.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(options::addConnectionString);
     if (type == RedisClientType.SENTINEL) {
       options.setMasterName(env.str("REDIS_MASTER_NAME", "mymaster"));
@@ -39,7 +45,10 @@ public final class RedisConnector {
     return options;
   }
 
+  /** A client; it also becomes this process's "redis" readiness check (a PING). */
   public static Redis create(Vertx vertx, Env env) {
-    return Redis.createClient(vertx, options(env));
+    Redis redis = Redis.createClient(vertx, options(env));
+    Health.register("redis", () -> redis.send(Request.cmd(Command.PING)));
+    return redis;
   }
 }

@@ -20,7 +20,7 @@ public final class ServiceRunner {
   public static void run(String service, ServiceModule module) {
     Env env = Env.system();
     ClusterSetup.start(env)
-        .compose(vertx -> deploy(vertx, env, module).map(vertx))
+        .compose(vertx -> deploy(vertx, env, module).compose(v -> deployMonitor(vertx, env, MonitorVerticle.DEFAULT_PORT)).map(vertx))
         .onSuccess(vertx -> {
           LOG.info("{} started", service);
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -40,6 +40,12 @@ public final class ServiceRunner {
           LOG.error("{} failed to start", service, err);
           System.exit(1);
         });
+  }
+
+  /** Deploys the health and metrics endpoints unless {@code MONITOR_PORT} is 0. */
+  public static Future<Void> deployMonitor(Vertx vertx, Env env, int defaultPort) {
+    MonitorVerticle monitor = MonitorVerticle.fromEnv(env, defaultPort);
+    return monitor == null ? Future.succeededFuture() : vertx.deployVerticle(monitor).mapEmpty();
   }
 
   /** Builds the module's verticles and deploys them in order, each after the previous one started. */

@@ -172,7 +172,7 @@ public final class Connection {
   private Future<Void> relay(JsonObject d, MessageType out, String field, JsonObject payload) {
     MatchInfo m = current(Payloads.sessionId(d));
     JsonObject data = new JsonObject().put("sessionId", m.sessionId()).put("from", identity.userId()).put(field, payload);
-    gw.vertx().eventBus().send(Addresses.gatewayNode(m.peerNode()), new Delivery(m.peerId(), m.peerConn(), out.wire, data).toJson());
+    gw.vertx().eventBus().send(Addresses.gatewayNode(m.peerNode()), Delivery.relay(m.peerId(), m.peerConn(), out.wire, data).toJson());
     return Future.succeededFuture();
   }
 
@@ -204,6 +204,7 @@ public final class Connection {
     else return Future.failedFuture(new TandemException(ErrorCode.NOT_IN_SESSION, "You can only report your current or last stranger"));
     return gw.presence().report(sessionId, reported, reason).map(v -> {
       LOG.info("report session={} reason={}", sessionId, reason);
+      GatewayMetrics.report();
       send(ServerFrames.of(MessageType.REPORTED, new JsonObject().put("sessionId", sessionId)));
       return null;
     });

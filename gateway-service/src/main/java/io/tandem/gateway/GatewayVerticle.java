@@ -3,6 +3,7 @@ package io.tandem.gateway;
 import io.tandem.common.Addresses;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.Failures;
+import io.tandem.common.Health;
 import io.tandem.common.Ids;
 import io.tandem.common.Limits;
 import io.tandem.common.MessageType;
@@ -42,6 +43,7 @@ public final class GatewayVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> deliveries;
   private long heartbeatTimer = -1;
   private long statsTimer = -1;
+  private volatile boolean draining;
 
   public GatewayVerticle(GatewayConfig config, Redis redis) {
     this.config = config;
@@ -75,7 +77,15 @@ public final class GatewayVerticle extends VerticleBase {
               .requestHandler(HttpRoutes.router(vertx, config, redis, presence));
           return server.listen(config.port());
         })
-        .onSuccess(s -> LOG.info("gateway node={} listening port={}", config.nodeId(), s.actualPort()));
+        .onSuccess(s -> {
+          Health.register(healthName(), () -> draining ? Future.failedFuture("draining") : Future.succeededFuture());
+          GatewayMetrics.socketsOpen(gw.registry());
+          LOG.info("gateway node={} listening port={}", config.nodeId(), s.actualPort());
+        });
+  }
+
+  private String healthName() {
+    return "gateway-" + config.nodeId();
   }
 
   /** The port actually bound (useful with port 0 in tests). */
@@ -141,7 +151,10 @@ public final class GatewayVerticle extends VerticleBase {
         if (c != null) c.close(Connection.CLOSE_REPLACED, "replaced by a newer connection");
       }
       default -> {
-        if (c != null && isRelayType(d.type())) c.deliver(d.type(), d.data());
+        if (c != null && isRelayType(d.type())) {
+          c.deliver(d.type(), d.data());
+          if (d.sentAt() > 0) GatewayMetrics.relayed(d.sentAt());
+        }
       }
     }
   }
@@ -174,6 +187,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    draining = true;
+    LOG.info("gateway node={} draining: closing {} sockets with 1012", config.nodeId(), gw == null ? 0 : gw.registry().size());
     vertx.cancelTimer(heartbeatTimer);
     vertx.cancelTimer(statsTimer);
     Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
@@ -181,6 +196,7 @@ public final class GatewayVerticle extends VerticleBase {
       List<Connection> open = gw.registry().all();
       open.forEach(c -> c.close(Connection.CLOSE_RESTART, "gateway restarting"));
       return Future.join(open.stream().map(Connection::cleanedUp).toList());
-    }).transform(ar -> gw.presence().leave()).transform(ar -> deliveries.unregister());
+    }).transform(ar -> gw.presence().leave()).transform(ar -> deliveries.unregister())
+        .andThen(ar -> Health.unregister(healthName()));
   }
 }

@@ -21,6 +21,7 @@ public final class ServerFrames {
   /** An {@code error} frame; {@code ref} is the type of the frame that caused it, or null. */
   public static String error(Throwable failure, MessageType ref) {
     TandemException te = Failures.map(failure);
+    GatewayMetrics.error(te.code());
     JsonObject data = Failures.body(te);
     if (ref != null) data.put("ref", ref.wire);
     return of(MessageType.ERROR, data);

@@ -6,6 +6,8 @@ import io.tandem.common.ClusterSetup;
 import io.tandem.common.Env;
 import io.tandem.common.ServiceModule;
 import io.tandem.common.ServiceRunner;
+import io.tandem.common.Telemetry;
+import io.vertx.core.VertxOptions;
 import io.tandem.gateway.GatewayModule;
 import io.tandem.matchmaker.MatchmakerModule;
 import io.vertx.core.Future;
@@ -56,14 +58,15 @@ public final class Launcher implements AutoCloseable {
     Env env = Env.with(effective);
     Vertx vertx = null;
     try {
-      vertx = (env.bool("CLUSTERED", false) ? ClusterSetup.start(env) : Future.succeededFuture(Vertx.vertx()))
+      vertx = (env.bool("CLUSTERED", false) ? ClusterSetup.start(env) : Future.succeededFuture(Telemetry.vertxBuilder(new VertxOptions()).build()))
           .await(60, TimeUnit.SECONDS);
       Future<Void> chain = Future.succeededFuture();
       for (ServiceModule m : MODULES) {
         Vertx v = vertx;
         chain = chain.compose(x -> ServiceRunner.deploy(v, env, m));
       }
-      chain.await(60, TimeUnit.SECONDS);
+      Vertx v = vertx;
+      chain.compose(x -> ServiceRunner.deployMonitor(v, env, 0)).await(60, TimeUnit.SECONDS);
       return new Launcher(vertx, redis, env);
     } catch (Exception e) {
       if (vertx != null) vertx.close();

@@ -68,10 +68,12 @@ public final class JoinVerticle extends VerticleBase {
       return notifier.match(p.caller(), p.forCaller())
           .map(v -> {
             LOG.info("paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
+            MatchMetrics.paired(p, false);
             return JoinReply.matched(p.forCallee());
           })
           .recover(err -> {
             LOG.info("partner gone at delivery session={} user={}: {}", p.sessionId(), p.caller().userId(), Failures.map(err).code().code);
+            MatchMetrics.aborted();
             Future<Void> aborted = store.abort(p.sessionId(), p.caller());
             return attemptsLeft > 1
                 ? aborted.compose(v -> join(user, interests, attemptsLeft - 1))

@@ -62,7 +62,9 @@ public final class MatchStore {
     for (int i = 0; i < Limits.SWEEP_PAIRS_MAX; i++) args[5 + i] = Ids.session();
     return RedisScript.SWEEP_PAIRS.run(redis, args).map(r -> {
       List<Pairing> out = new ArrayList<>();
-      for (int i = 0; i + Pairing.WIDTH <= r.size(); i += Pairing.WIDTH) out.add(Pairing.from(r, i));
+      for (int i = 2; i + Pairing.WIDTH <= r.size(); i += Pairing.WIDTH) out.add(Pairing.from(r, i));
+      MatchMetrics.removed(r.get(0).toLong());
+      MatchMetrics.queueLength(r.get(1).toLong());
       return out;
     });
   }
@@ -72,10 +74,11 @@ public final class MatchStore {
     return RedisScript.REAP_NODE.run(redis, config.nodeTtlMs(), Limits.REAP_BATCH).map(r -> {
       if (r == null || r.size() == 0) return null;
       List<Reaped.EndedCall> ended = new ArrayList<>();
-      for (int i = 1; i + 4 <= r.size(); i += 4) {
+      for (int i = 2; i + 4 <= r.size(); i += 4) {
         ended.add(new Reaped.EndedCall(r.get(i).toString(),
             new UserRef(r.get(i + 1).toString(), r.get(i + 3).toString(), r.get(i + 2).toString())));
       }
+      MatchMetrics.removed(r.get(1).toLong());
       return new Reaped(r.get(0).toString(), ended);
     });
   }

@@ -58,9 +58,11 @@ public final class SweepVerticle extends VerticleBase {
     return store.sweepPairs().compose(pairs -> {
       pairs.forEach(p -> {
         LOG.info("sweep paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
+        MatchMetrics.paired(p, true);
         Future.all(notifier.match(p.caller(), p.forCaller()), notifier.match(p.callee(), p.forCallee()))
             .onFailure(err -> {
               // One side is gone: end the session for it and tell whoever got the match.
+              MatchMetrics.aborted();
               store.abort(p.sessionId(), p.caller()).onSuccess(v -> {
                 notifier.peerGone(p.caller(), p.sessionId());
                 notifier.peerGone(p.callee(), p.sessionId());

@@ -1,6 +1,9 @@
 package io.tandem.auth;
 
 import io.tandem.common.Addresses;
+import io.tandem.common.ClientAddress;
+import io.tandem.common.SafetyConfig;
+import io.vertx.redis.client.Redis;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.Failures;
 import io.tandem.common.HttpReplies;
@@ -25,12 +28,16 @@ public final class AuthApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AuthApiVerticle.class);
 
   private final AuthConfig config;
+  private final SafetyConfig safety;
   private final AuthService service;
+  private final Redis redis;
   private MessageConsumer<JsonObject> consumer;
 
-  public AuthApiVerticle(AuthConfig config, AuthService service) {
+  public AuthApiVerticle(AuthConfig config, SafetyConfig safety, AuthService service, Redis redis) {
     this.config = config;
+    this.safety = safety;
     this.service = service;
+    this.redis = redis;
   }
 
   @Override
@@ -53,8 +60,11 @@ public final class AuthApiVerticle extends VerticleBase {
   private Future<HttpServer> startHttp() {
     Router router = Router.router(vertx);
     router.route("/auth/*").handler(BodyHandler.create(false).setBodyLimit(Limits.HTTP_BODY_MAX));
+    router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(Limits.HTTP_BODY_MAX));
+    AdminApi.mount(router, vertx, config, safety, redis, service.hashing());
     router.route("/auth/*").handler(ctx -> service
-        .handle(new AuthCall(ctx.request().method().name(), ctx.request().path(), ctx.body().asString()))
+        .handle(new AuthCall(ctx.request().method().name(), ctx.request().path(), ctx.body().asString(),
+            service.hashing().hash(ClientAddress.of(ctx.request().remoteAddress(), ctx.request().headers(), safety.trustedProxyHops()))))
         .onSuccess(a -> HttpReplies.answer(ctx.response(), a))
         .onFailure(err -> HttpReplies.error(ctx.response(), err)));
     router.route().last().handler(ctx -> HttpReplies.error(ctx.response(), new TandemException(ErrorCode.NOT_FOUND)));

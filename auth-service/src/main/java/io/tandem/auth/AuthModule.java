@@ -3,11 +3,11 @@ package io.tandem.auth;
 import io.tandem.common.Env;
 import io.tandem.common.Hashing;
 import io.tandem.common.RedisConnector;
+import io.tandem.common.SafetyConfig;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import java.nio.file.Path;
 import java.util.List;
 
 /** Wires auth-service's verticles from configuration (used by {@link AuthMain} and the launcher). */
@@ -17,12 +17,11 @@ public final class AuthModule {
   /** Builds the verticles; the key is loaded (or generated) and the hash secret resolved first. */
   public static Future<List<Deployable>> verticles(Vertx vertx, Env env) {
     AuthConfig config = AuthConfig.from(env);
-    SigningKey key = config.privateKeyPath() == null
-        ? SigningKey.generate()
-        : SigningKey.fromPem(Path.of(config.privateKeyPath()), Path.of(config.publicKeyPath()), config.keyId());
+    SafetyConfig safety = SafetyConfig.from(env);
+    KeyRing keys = new KeyRing(vertx, config);
     Redis redis = RedisConnector.create(vertx, env);
     return Hashing.resolve(redis, config.hashSecret()).map(hashing -> List.of(
-        new KeyPublisherVerticle(redis, key),
-        new AuthApiVerticle(config, new AuthService(vertx, config, redis, key, hashing))));
+        new KeyPublisherVerticle(redis, keys, config),
+        new AuthApiVerticle(config, safety, new AuthService(config, safety, redis, keys, hashing), redis)));
   }
 }

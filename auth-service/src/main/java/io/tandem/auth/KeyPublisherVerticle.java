@@ -1,7 +1,6 @@
 package io.tandem.auth;
 
 import io.tandem.common.JwksStore;
-import io.tandem.common.Limits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Redis;
@@ -21,29 +20,39 @@ public final class KeyPublisherVerticle extends VerticleBase {
   public static final long KEY_GRACE_MS = 5 * PUBLISH_INTERVAL_MS;
 
   private final Redis redis;
-  private final SigningKey key;
+  private final KeyRing keys;
+  private final AuthConfig config;
   private long timer = -1;
+  private long reloadTimer = -1;
 
-  public KeyPublisherVerticle(Redis redis, SigningKey key) {
+  public KeyPublisherVerticle(Redis redis, KeyRing keys, AuthConfig config) {
     this.redis = redis;
-    this.key = key;
+    this.keys = keys;
+    this.config = config;
   }
 
   @Override
   public Future<?> start() {
     timer = vertx.setPeriodic(PUBLISH_INTERVAL_MS, t -> publish()
-        .onFailure(err -> LOG.warn("could not refresh signing key kid={}: {}", key.kid(), err.toString())));
-    return publish().onSuccess(v -> LOG.info("signing key published kid={}", key.kid()));
+        .onFailure(err -> LOG.warn("could not refresh signing key kid={}: {}", keys.current().kid(), err.toString())));
+    if (config.privateKeyPath() != null) {
+      reloadTimer = vertx.setPeriodic(config.keyReloadMs(), t -> vertx.executeBlocking(keys::reloadIfChanged)
+          .onSuccess(changed -> {
+            if (changed) publish().onSuccess(v -> LOG.info("signing key rotated kid={}", keys.current().kid()));
+          }));
+    }
+    return publish().onSuccess(v -> LOG.info("signing key published kid={}", keys.current().kid()));
   }
 
   private Future<Void> publish() {
-    long exp = System.currentTimeMillis() + KEY_GRACE_MS + Limits.ACCESS_TOKEN_TTL_SECONDS * 1000L;
-    return JwksStore.publish(redis, key.publicJwk(), exp);
+    long exp = System.currentTimeMillis() + KEY_GRACE_MS + config.accessTtlSeconds() * 1000L;
+    return JwksStore.publish(redis, keys.current().publicJwk(), exp);
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(reloadTimer);
     return Future.succeededFuture();
   }
 }

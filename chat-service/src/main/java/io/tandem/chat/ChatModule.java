@@ -11,6 +11,6 @@ public final class ChatModule {
   private ChatModule() {}
 
   public static Future<List<Deployable>> verticles(Vertx vertx, Env env) {
-    return Future.succeededFuture(List.of(new ChatVerticle()));
+    return Future.succeededFuture(List.of(new ChatVerticle(Moderation.from(env))));
   }
 }

@@ -11,21 +11,28 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Relays chat: cleans the text, stamps the sender's token name and the time, delivers the
+ * Relays chat: cleans and screens the text ({@link Moderation}), stamps the sender's token name and the time, delivers the
  * {@code message} to the peer's gateway node and replies the same payload to the sender's gateway.
  * Nothing is stored and no text is logged.
  */
 public final class ChatVerticle extends VerticleBase {
+  private final Moderation moderation;
   private MessageConsumer<JsonObject> consumer;
+
+  public ChatVerticle(Moderation moderation) {
+    this.moderation = moderation;
+  }
 
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(Addresses.CHAT_SEND, msg -> {
       try {
         ChatRequest req = ChatRequest.fromJson(msg.body());
+        String text = ChatText.clean(req.text());
+        moderation.check(text);
         JsonObject data = new JsonObject()
             .put("sessionId", req.sessionId())
-            .put("message", ChatText.clean(req.text()))
+            .put("message", text)
             .put("sender", req.fromName())
             .put("from", req.fromId())
             .put("ts", System.currentTimeMillis());

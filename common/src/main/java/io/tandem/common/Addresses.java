@@ -13,6 +13,9 @@ public final class Addresses {
   /** Auth service: request {@link io.tandem.common.msg.AuthCall} (an HTTP call forwarded by a gateway); replies {@link io.tandem.common.msg.AuthAnswer}. */
   public static final String AUTH_HTTP = "tandem.auth.http";
 
+  /** Published to every gateway: {@code {"device": hash}} or {@code {"ip": hash}} was blocked; close matching sockets. */
+  public static final String SAFETY_BLOCKED = "tandem.safety.blocked";
+
   /** Prefix of each gateway node's own delivery address; see {@link #gatewayNode(String)}. */
   public static final String GATEWAY_NODE_PREFIX = "tandem.gateway.node.";
 

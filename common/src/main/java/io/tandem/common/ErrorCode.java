@@ -21,6 +21,10 @@ public enum ErrorCode {
   IN_SESSION("in-session", 409, "End the current call first"),
   /** WS: chat text empty or too long after cleaning. */
   INVALID_MESSAGE("invalid-message", 400, "Messages must be 1 to 1000 characters"),
+  /** WS: a chat text refused by moderation (word list, links). */
+  MODERATED("moderated", 422, "Message not sent: it breaks the chat rules"),
+  /** WS: the Origin of a browser is not allowed (cross-site WebSocket). */
+  BAD_ORIGIN("bad-origin", 403, "Origin not allowed"),
   /** Missing, bad, expired or spent credentials. */
   UNAUTHORIZED("unauthorized", 401, "Invalid or expired credentials"),
   /** The user is under 18. */

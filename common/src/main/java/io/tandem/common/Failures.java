@@ -22,9 +22,10 @@ public final class Failures {
       if (kind == ReplyFailure.TIMEOUT || kind == ReplyFailure.NO_HANDLERS) {
         return new TandemException(ErrorCode.UNAVAILABLE);
       }
-      int c = re.failureCode();
-      ErrorCode code = c >= 0 && c < ErrorCode.values().length ? ErrorCode.values()[c] : ErrorCode.INTERNAL;
-      return new TandemException(code, re.getMessage());
+      String text = re.getMessage() == null ? "" : re.getMessage();
+      int colon = text.indexOf(':');
+      ErrorCode code = colon > 0 ? ErrorCode.of(text.substring(0, colon)) : ErrorCode.INTERNAL;
+      return new TandemException(code, colon > 0 ? text.substring(colon + 1) : text);
     }
     if (t instanceof ConnectException || isConnectionFailure(t)) {
       LOG.warn("backend failure: {}", t.toString());
@@ -37,14 +38,19 @@ public final class Failures {
 
   private static boolean isConnectionFailure(Throwable t) {
     String n = t.getClass().getSimpleName();
+    String m = String.valueOf(t.getMessage());
     return n.contains("ConnectTimeout") || n.contains("ClosedChannel") || n.contains("NoStackTraceTimeout")
-        || "Connection is closed".equals(t.getMessage());
+        || m.equals("Connection is closed") || m.equals("Client is closed") || m.startsWith("CONNECTION_CLOSED");
   }
 
-  /** Fails an event-bus message so the caller's {@link #map} restores the same code and text. */
+  /**
+   * Fails an event-bus message so the caller's {@link #map} restores the same code and text. The
+   * code travels as its wire name ("code:message"), so replicas of different versions agree during
+   * a rolling upgrade; the numeric failure code is the HTTP status.
+   */
   public static void reply(Message<?> msg, Throwable t) {
     TandemException te = map(t);
-    msg.fail(te.code().ordinal(), te.getMessage());
+    msg.fail(te.code().status, te.code().code + ":" + te.getMessage());
   }
 
   /** The {@code {"code","message"}} object used in HTTP bodies and {@code error} frames. */

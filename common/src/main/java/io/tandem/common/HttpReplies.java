@@ -26,6 +26,7 @@ public final class HttpReplies {
 
   public static Future<Void> error(HttpServerResponse resp, Throwable failure) {
     TandemException te = Failures.map(failure);
+    if (te.retryAfterSeconds() != null && !resp.ended()) resp.putHeader("Retry-After", Integer.toString(te.retryAfterSeconds()));
     return json(resp, te.code().status, new JsonObject().put("error", Failures.body(te)));
   }
 }

@@ -65,7 +65,27 @@ public final class RedisKeys {
 
   /** HASH kid → JSON {"jwk", "exp" (ms)}: the public keys that verify access tokens. */
   public static final String JWKS = "auth:jwks";
-  /** LIST of JSON reports {sessionId, reported, reason, ts}, newest first, capped. */
+  /** STRING (GCRA theoretical arrival time, ms) of one rate-limited client in one scope, e.g. {@code ratelimit:http:ip:<hash>}. */
+  public static String rateLimit(String scope, String clientKey) {
+    return "ratelimit:" + scope + ":" + clientKey;
+  }
+
+  /** STRING JSON {reason, expiresAt, source}: a blocked network, by keyed hash of the IP (never the IP); TTL = the block's expiry. */
+  public static String blockedIp(String ipHash) {
+    return "blocklist:ip:{" + ipHash + "}";
+  }
+
+  /** STRING JSON {reason, expiresAt, source}: a blocked device, by keyed hash of the device id (hash-tagged with it, like its reports); TTL = the block's expiry. */
+  public static String blockedDevice(String deviceHash) {
+    return "blocklist:device:{" + deviceHash + "}";
+  }
+
+  /** ZSET reporterDeviceHash → ms: recent reports against one device (window = REPORT_WINDOW_SECONDS). */
+  public static String reportsAgainst(String deviceHash) {
+    return "reports:device:{" + deviceHash + "}";
+  }
+
+  /** LIST of JSON reports {sessionId, reason, reportedDevice (hash), ts}, newest first, capped (no reporter identity). */
   public static final String REPORTS = "reports:recent";
   /** STRING: the keyed-hash secret shared by all replicas when {@code HASH_SECRET} is not configured. */
   public static final String HASH_SECRET = "auth:hash-secret";

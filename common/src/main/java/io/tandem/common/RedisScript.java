@@ -34,7 +34,11 @@ public enum RedisScript {
   /** A gateway node's heartbeat. */
   HEARTBEAT("heartbeat"),
   /** Presence counts. */
-  STATS("stats");
+  STATS("stats"),
+  /** GCRA rate limiter on one key (run with {@link #runOn}). */
+  RATE_LIMIT("ratelimit"),
+  /** A report, and the automatic block it may trigger (run with {@link #runOn}). */
+  REPORT("report");
 
   /** Full script text. */
   public final String source;
@@ -61,8 +65,25 @@ public enum RedisScript {
     });
   }
 
+  /**
+   * Runs a script that touches its own keys (KEYS = {@code keys}, not the queue): on Redis Cluster
+   * they must share one slot (one key, or keys with the same hash tag).
+   */
+  public Future<Response> runOn(Redis redis, java.util.List<String> keys, Object... args) {
+    return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(err -> {
+      String msg = err.getMessage();
+      if (msg != null && msg.startsWith("NOSCRIPT")) return redis.send(request(Command.EVAL, source, keys, args));
+      return Future.failedFuture(err);
+    });
+  }
+
   private static Request request(Command cmd, String script, Object[] args) {
-    Request r = Request.cmd(cmd).arg(script).arg(1).arg(RedisKeys.QUEUE);
+    return request(cmd, script, java.util.List.of(RedisKeys.QUEUE), args);
+  }
+
+  private static Request request(Command cmd, String script, java.util.List<String> keys, Object[] args) {
+    Request r = Request.cmd(cmd).arg(script).arg(keys.size());
+    for (String k : keys) r.arg(k);
     for (Object a : args) r.arg(String.valueOf(a));
     return r;
   }

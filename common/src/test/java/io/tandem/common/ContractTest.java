@@ -23,7 +23,7 @@ class ContractTest {
   @Test
   void failuresKeepTheirCodeAcrossTheBus() {
     TandemException sent = new TandemException(ErrorCode.NOT_IN_SESSION, "nope");
-    ReplyException onWire = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, sent.code().ordinal(), sent.getMessage());
+    ReplyException onWire = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, sent.code().status, "not-in-session:" + sent.getMessage());
     TandemException back = Failures.map(onWire);
     assertEquals(ErrorCode.NOT_IN_SESSION, back.code());
     assertEquals("nope", back.getMessage());

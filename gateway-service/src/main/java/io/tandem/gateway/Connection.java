@@ -32,17 +32,22 @@ public final class Connection {
   public static final short CLOSE_TOKEN_EXPIRED = 4001;
   /** Close code: the gateway is restarting; reconnect. */
   public static final short CLOSE_RESTART = 1012;
+  /** Close code: policy violation (sustained abuse, or the device or network was blocked). */
+  public static final short CLOSE_POLICY = 1008;
 
   enum State { IDLE, QUEUED, IN_CALL }
 
   private final Gateway gw;
   private final ServerWebSocket ws;
   private final String connId;
+  private final String ipHash;
+  private final FrameBudget budget = new FrameBudget();
   private Identity identity;
   private State state = State.IDLE;
   private MatchInfo match;
   private String lastSessionId;
   private String lastPeerId;
+  private String lastPeerDevice;
   /** A session whose end arrived before its match (the peer vanished while being matched). */
   private String endedBeforeMatch;
   private Future<Void> tail;
@@ -51,11 +56,17 @@ public final class Connection {
   private boolean closed;
   private Future<Void> cleanup = Future.succeededFuture();
 
-  Connection(Gateway gw, ServerWebSocket ws, Identity identity, String connId) {
+  Connection(Gateway gw, ServerWebSocket ws, Identity identity, String ipHash, String connId) {
     this.gw = gw;
     this.ws = ws;
     this.identity = identity;
+    this.ipHash = ipHash;
     this.connId = connId;
+  }
+
+  /** Keyed hash of the client's network (for network blocks). */
+  String ipHash() {
+    return ipHash;
   }
 
   public Identity identity() {
@@ -104,6 +115,15 @@ public final class Connection {
       frame = ClientFrame.parse(text, gw.config().maxFrameBytes());
     } catch (TandemException e) {
       send(ServerFrames.error(e, null));
+      return Future.succeededFuture();
+    }
+    if (!budget.take(frame.type(), System.nanoTime())) {
+      if (budget.abusive()) {
+        LOG.info("closing abusive socket user={} conn={}", identity.userId(), connId);
+        close(CLOSE_POLICY, "rate limit exceeded");
+      } else {
+        send(ServerFrames.error(new TandemException(ErrorCode.RATE_LIMITED, "Too many " + frame.type().wire + " messages, slow down"), frame.type()));
+      }
       return Future.succeededFuture();
     }
     Future<Void> result;
@@ -198,13 +218,16 @@ public final class Connection {
   }
 
   private Future<Void> report(String sessionId, String reason) {
-    String reported;
-    if (match != null && match.sessionId().equals(sessionId)) reported = match.peerId();
-    else if (sessionId.equals(lastSessionId)) reported = lastPeerId;
-    else return Future.failedFuture(new TandemException(ErrorCode.NOT_IN_SESSION, "You can only report your current or last stranger"));
-    return gw.presence().report(sessionId, reported, reason).map(v -> {
+    if (!sessionId.equals(lastSessionId)) {
+      return Future.failedFuture(new TandemException(ErrorCode.NOT_IN_SESSION, "You can only report your current or last stranger"));
+    }
+    return gw.presence().report(sessionId, identity.deviceHash(), lastPeerDevice, reason, gw.safety()).map(blockedNow -> {
       LOG.info("report session={} reason={}", sessionId, reason);
       GatewayMetrics.report();
+      if (blockedNow) {
+        LOG.info("device blocked automatically after reports session={}", sessionId);
+        gw.vertx().eventBus().publish(Addresses.SAFETY_BLOCKED, new JsonObject().put("device", lastPeerDevice));
+      }
       send(ServerFrames.of(MessageType.REPORTED, new JsonObject().put("sessionId", sessionId)));
       return null;
     });
@@ -234,8 +257,11 @@ public final class Connection {
     match = m;
     lastSessionId = m.sessionId();
     lastPeerId = m.peerId();
+    lastPeerDevice = m.peerDevice();
+    io.vertx.core.json.JsonArray ice = gw.config().iceServers().copy();
+    if (gw.config().turn() != null) ice.add(gw.config().turn().forUser(identity.userId(), System.currentTimeMillis() / 1000));
     JsonObject data = new JsonObject().put("sessionId", m.sessionId()).put("peerId", m.peerId()).put("role", m.role())
-        .put("peer", new JsonObject().put("name", m.peerName())).put("iceServers", gw.config().iceServers().copy())
+        .put("peer", new JsonObject().put("name", m.peerName())).put("iceServers", ice)
         .put("commonInterests", new io.vertx.core.json.JsonArray(List.copyOf(m.commonInterests())));
     send(ServerFrames.of(MessageType.MATCHED, data));
     LOG.info("matched user={} session={} role={}", identity.userId(), m.sessionId(), m.role());
@@ -263,6 +289,11 @@ public final class Connection {
 
   void send(String frame) {
     if (!closed && !ws.isClosed()) ws.writeTextMessage(frame);
+  }
+
+  /** Sends a WebSocket ping; a client that never answers goes idle and is closed. */
+  void ping() {
+    if (!closed && !ws.isClosed()) ws.writePing(io.vertx.core.buffer.Buffer.buffer());
   }
 
   void close(short code, String reason) {

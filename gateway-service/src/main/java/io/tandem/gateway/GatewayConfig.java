@@ -5,9 +5,12 @@ import io.tandem.common.Ids;
 import io.tandem.common.Limits;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
 
 /**
- * gateway-service settings (README, "Configuration").
+ * gateway-service settings (README, "Configuration"; docs/safety.md for the safety ones).
  *
  * @param port HTTP/WebSocket port ({@code GATEWAY_PORT})
  * @param nodeId this gateway node's id (generated per start)
@@ -19,25 +22,42 @@ import io.vertx.core.json.JsonArray;
  * @param busTimeoutMs event-bus request timeout ({@code BUS_TIMEOUT_MS})
  * @param statsIntervalMs presence push period while searching ({@code STATS_INTERVAL_MS})
  * @param serveWebClient serve the web client at {@code /} ({@code SERVE_WEB_CLIENT})
+ * @param allowedOrigins browser origins allowed to open sockets ({@code ALLOWED_ORIGINS}); empty = the served origin only
+ * @param turn TURN credentials ({@code TURN_SECRET}, {@code TURN_URLS}, {@code TURN_TTL_SECONDS}), or null
+ * @param pingIntervalMs WebSocket ping period ({@code WS_PING_INTERVAL_MS})
+ * @param idleTimeoutSeconds a socket silent this long (no frame, no pong) is closed ({@code WS_IDLE_TIMEOUT_SECONDS})
+ * @param handshakesPerMinute WebSocket handshakes per minute per network ({@code WS_HANDSHAKES_PER_MINUTE})
  */
 public record GatewayConfig(int port, String nodeId, String issuer, String audience, int maxFrameBytes,
                             JsonArray iceServers, int heartbeatMs, int busTimeoutMs, int statsIntervalMs,
-                            boolean serveWebClient) {
+                            boolean serveWebClient, List<String> allowedOrigins, TurnCredentials turn,
+                            int pingIntervalMs, int idleTimeoutSeconds, int handshakesPerMinute) {
   /** Default port: the web origin of the whole system. */
   public static final int DEFAULT_PORT = 8080;
+  /** Default TURN credential lifetime: 1 hour. */
+  public static final int TURN_TTL_SECONDS = 3600;
+  /** Default ping period. */
+  public static final int PING_INTERVAL_MS = 20_000;
+  /** Default idle timeout (three missed pings). */
+  public static final int IDLE_TIMEOUT_SECONDS = 60;
+  /** Default handshake rate per network (a page reload is one). */
+  public static final int HANDSHAKES_PER_MINUTE = 60;
 
   public static GatewayConfig from(Env env) {
-    JsonArray ice;
-    try {
-      ice = new JsonArray(env.str("ICE_SERVERS", "[]"));
-    } catch (DecodeException e) {
-      throw new IllegalArgumentException("ICE_SERVERS must be a JSON array of RTCIceServer objects");
-    }
+    JsonArray ice = jsonArray(env, "ICE_SERVERS", "[]");
     for (Object o : ice) {
-      if (!(o instanceof io.vertx.core.json.JsonObject s) || s.getValue("urls") == null) {
+      if (!(o instanceof JsonObject s) || s.getValue("urls") == null) {
         throw new IllegalArgumentException("ICE_SERVERS entries must be objects with \"urls\"");
       }
     }
+    String turnSecret = env.raw("TURN_SECRET");
+    JsonArray turnUrls = jsonOrList(env.raw("TURN_URLS"));
+    if ((turnSecret == null) != turnUrls.isEmpty()) {
+      throw new IllegalArgumentException("TURN_SECRET and TURN_URLS must be set together");
+    }
+    TurnCredentials turn = turnSecret == null ? null
+        : new TurnCredentials(turnSecret, turnUrls, env.integer("TURN_TTL_SECONDS", TURN_TTL_SECONDS, 60, 7 * 24 * 3600));
+    String origins = env.str("ALLOWED_ORIGINS", "");
     return new GatewayConfig(
         env.integer("GATEWAY_PORT", DEFAULT_PORT, 0, 65535),
         Ids.node(),
@@ -48,6 +68,34 @@ public record GatewayConfig(int port, String nodeId, String issuer, String audie
         env.integer("NODE_HEARTBEAT_MS", Limits.NODE_HEARTBEAT_MS, 100, 60_000),
         env.integer("BUS_TIMEOUT_MS", Limits.BUS_TIMEOUT_MS, 100, 60_000),
         env.integer("STATS_INTERVAL_MS", Limits.STATS_INTERVAL_MS, 500, 600_000),
-        env.bool("SERVE_WEB_CLIENT", true));
+        env.bool("SERVE_WEB_CLIENT", true),
+        Arrays.stream(origins.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+        turn,
+        env.integer("WS_PING_INTERVAL_MS", PING_INTERVAL_MS, 100, 600_000),
+        env.integer("WS_IDLE_TIMEOUT_SECONDS", IDLE_TIMEOUT_SECONDS, 1, 3600),
+        env.integer("WS_HANDSHAKES_PER_MINUTE", HANDSHAKES_PER_MINUTE, 1, 1_000_000));
+  }
+
+  private static JsonArray jsonArray(Env env, String name, String def) {
+    try {
+      return new JsonArray(env.str(name, def));
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException(name + " must be a JSON array");
+    }
+  }
+
+  /** A JSON array, or a comma-separated list, or empty. */
+  private static JsonArray jsonOrList(String v) {
+    if (v == null) return new JsonArray();
+    if (v.startsWith("[")) {
+      try {
+        return new JsonArray(v);
+      } catch (DecodeException e) {
+        throw new IllegalArgumentException("TURN_URLS must be a JSON array or a comma-separated list");
+      }
+    }
+    JsonArray a = new JsonArray();
+    Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(a::add);
+    return a;
   }
 }

@@ -1,10 +1,13 @@
 package io.tandem.gateway;
 
 import io.tandem.common.Env;
+import io.tandem.common.Hashing;
 import io.tandem.common.RedisConnector;
+import io.tandem.common.SafetyConfig;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
 import java.util.List;
 
 /** Wires gateway-service's verticles from configuration (used by {@link GatewayMain} and the launcher). */
@@ -12,6 +15,10 @@ public final class GatewayModule {
   private GatewayModule() {}
 
   public static Future<List<Deployable>> verticles(Vertx vertx, Env env) {
-    return Future.succeededFuture(List.of(new GatewayVerticle(GatewayConfig.from(env), RedisConnector.create(vertx, env))));
+    GatewayConfig config = GatewayConfig.from(env);
+    SafetyConfig safety = SafetyConfig.from(env);
+    Redis redis = RedisConnector.create(vertx, env);
+    return Hashing.resolve(redis, env.raw("HASH_SECRET"))
+        .map(hashing -> List.of(new GatewayVerticle(config, safety, redis, hashing)));
   }
 }

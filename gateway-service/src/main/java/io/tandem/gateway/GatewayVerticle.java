@@ -4,6 +4,11 @@ import io.tandem.common.Addresses;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.Failures;
 import io.tandem.common.Health;
+import io.tandem.common.Blocklist;
+import io.tandem.common.ClientAddress;
+import io.tandem.common.Hashing;
+import io.tandem.common.RateLimiter;
+import io.tandem.common.SafetyConfig;
 import io.tandem.common.Ids;
 import io.tandem.common.Limits;
 import io.tandem.common.MessageType;
@@ -36,8 +41,13 @@ public final class GatewayVerticle extends VerticleBase {
   public static final String SIGNALING_PATH = "/signaling";
 
   private final GatewayConfig config;
+  private final SafetyConfig safety;
   private final Redis redis;
-  private final Map<String, Identity> handshakes = new ConcurrentHashMap<>();
+  private final Hashing hashing;
+  private final Map<String, Admission> handshakes = new ConcurrentHashMap<>();
+  private RateLimiter handshakeLimiter;
+  private MessageConsumer<JsonObject> blockedConsumer;
+  private long pingTimer = -1;
   private Gateway gw;
   private HttpServer server;
   private MessageConsumer<JsonObject> deliveries;
@@ -45,24 +55,33 @@ public final class GatewayVerticle extends VerticleBase {
   private long statsTimer = -1;
   private volatile boolean draining;
 
-  public GatewayVerticle(GatewayConfig config, Redis redis) {
+  public GatewayVerticle(GatewayConfig config, SafetyConfig safety, Redis redis, Hashing hashing) {
     this.config = config;
+    this.safety = safety;
     this.redis = redis;
+    this.hashing = hashing;
   }
+
+  /** A socket that passed the handshake: who, and from which network (keyed hash). */
+  record Admission(Identity identity, String ipHash) {}
 
   @Override
   public Future<?> start() {
     Presence presence = new Presence(redis, vertx.eventBus(), config.nodeId());
     TokenVerifier verifier = new TokenVerifier(vertx, redis, config.issuer(), config.audience());
-    gw = new Gateway(vertx, config, presence, new Registry(), verifier);
+    gw = new Gateway(vertx, config, safety, presence, new Registry(), verifier, hashing, new Blocklist(redis));
+    handshakeLimiter = new RateLimiter(redis, "ws:ip", config.handshakesPerMinute(), 60_000, Math.max(1, config.handshakesPerMinute() / 3));
     deliveries = vertx.eventBus().consumer(Addresses.gatewayNode(config.nodeId()), this::onDelivery);
+    blockedConsumer = vertx.eventBus().consumer(Addresses.SAFETY_BLOCKED, this::onBlocked);
     int hardLimit = config.maxFrameBytes() * Limits.WS_HARD_LIMIT_FACTOR;
     HttpServerOptions options = new HttpServerOptions()
         .setWebSocketSubProtocols(List.of(Handshake.SUBPROTOCOL))
         .setMaxWebSocketFrameSize(hardLimit)
         .setMaxWebSocketMessageSize(hardLimit)
-        .setRegisterWebSocketWriteHandlers(false);
+        .setRegisterWebSocketWriteHandlers(false)
+        .setReadIdleTimeout(config.idleTimeoutSeconds());
     return deliveries.completion()
+        .compose(v -> blockedConsumer.completion())
         .compose(v -> presence.heartbeat(true))
         .compose(v -> verifier.reload().recover(err -> {
           LOG.warn("no verification keys yet ({}); they load on the first token", err.toString());
@@ -71,10 +90,11 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> {
           heartbeatTimer = vertx.setPeriodic(config.heartbeatMs(), t -> beat());
           statsTimer = vertx.setPeriodic(config.statsIntervalMs(), t -> pushStats());
+          pingTimer = vertx.setPeriodic(config.pingIntervalMs(), t -> gw.registry().all().forEach(Connection::ping));
           server = vertx.createHttpServer(options)
               .webSocketHandshakeHandler(this::onHandshake)
               .webSocketHandler(this::onSocket)
-              .requestHandler(HttpRoutes.router(vertx, config, redis, presence));
+              .requestHandler(HttpRoutes.router(vertx, config, safety, redis, presence, hashing));
           return server.listen(config.port());
         })
         .onSuccess(s -> {
@@ -97,33 +117,60 @@ public final class GatewayVerticle extends VerticleBase {
     return config.nodeId();
   }
 
+  /**
+   * Everything is checked before the upgrade: the path, the Origin (cross-site WebSocket
+   * hijacking), the network's handshake rate, the token, and the device and network block lists.
+   */
   private void onHandshake(ServerWebSocketHandshake hs) {
     if (!SIGNALING_PATH.equals(hs.path())) {
       hs.reject(404);
       return;
     }
-    gw.verifier().verify(Handshake.token(hs)).onComplete(ar -> {
-      if (ar.failed()) {
-        hs.reject(Failures.map(ar.cause()).code().status);
-        return;
-      }
-      String key = hs.headers().get("Sec-WebSocket-Key");
-      if (key == null) {
-        hs.reject(400);
-        return;
-      }
-      handshakes.put(key, ar.result());
-      hs.accept().onFailure(err -> handshakes.remove(key));
-    });
+    String key = hs.headers().get("Sec-WebSocket-Key");
+    if (key == null) {
+      hs.reject(400);
+      return;
+    }
+    if (!Handshake.originAllowed(hs.headers().get("Origin"), hs.authority(), hs.scheme(), config.allowedOrigins())) {
+      LOG.info("handshake refused: origin not allowed");
+      hs.reject(ErrorCode.BAD_ORIGIN.status);
+      return;
+    }
+    String ipHash = hashing.hash(ClientAddress.of(hs.remoteAddress(), hs.headers(), safety.trustedProxyHops()));
+    handshakeLimiter.check(ipHash)
+        .compose(v -> gw.verifier().verify(Handshake.token(hs)))
+        .compose(id -> gw.blocks().check(id.deviceHash(), ipHash).map(id))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            TandemException te = Failures.map(ar.cause());
+            if (te.code() == ErrorCode.BLOCKED) LOG.info("handshake refused: blocked");
+            hs.reject(te.code().status);
+            return;
+          }
+          handshakes.put(key, new Admission(ar.result(), ipHash));
+          hs.accept().onFailure(err -> handshakes.remove(key));
+        });
   }
 
   private void onSocket(ServerWebSocket ws) {
-    Identity id = handshakes.remove(String.valueOf(ws.headers().get("Sec-WebSocket-Key")));
-    if (id == null) {
+    Admission a = handshakes.remove(String.valueOf(ws.headers().get("Sec-WebSocket-Key")));
+    if (a == null) {
       ws.close((short) 1011, "handshake state lost");
       return;
     }
-    new Connection(gw, ws, id, Ids.connection()).start();
+    new Connection(gw, ws, a.identity(), a.ipHash(), Ids.connection()).start();
+  }
+
+  /** A device or network was blocked somewhere: close its sockets on this node. */
+  private void onBlocked(Message<JsonObject> msg) {
+    String device = msg.body().getString("device");
+    String ip = msg.body().getString("ip");
+    for (Connection c : gw.registry().all()) {
+      if ((device != null && device.equals(c.identity().deviceHash())) || (ip != null && ip.equals(c.ipHash()))) {
+        LOG.info("closing blocked socket user={} conn={}", c.identity().userId(), c.connId());
+        c.close(Connection.CLOSE_POLICY, "blocked");
+      }
+    }
   }
 
   private void onDelivery(Message<JsonObject> msg) {
@@ -191,12 +238,14 @@ public final class GatewayVerticle extends VerticleBase {
     LOG.info("gateway node={} draining: closing {} sockets with 1012", config.nodeId(), gw == null ? 0 : gw.registry().size());
     vertx.cancelTimer(heartbeatTimer);
     vertx.cancelTimer(statsTimer);
+    vertx.cancelTimer(pingTimer);
     Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
     return closing.compose(v -> {
       List<Connection> open = gw.registry().all();
       open.forEach(c -> c.close(Connection.CLOSE_RESTART, "gateway restarting"));
       return Future.join(open.stream().map(Connection::cleanedUp).toList());
     }).transform(ar -> gw.presence().leave()).transform(ar -> deliveries.unregister())
+        .transform(ar -> blockedConsumer.unregister())
         .andThen(ar -> Health.unregister(healthName()));
   }
 }

@@ -16,6 +16,23 @@ public final class Handshake {
 
   private Handshake() {}
 
+  /**
+   * Whether a browser Origin may open a socket: no Origin (a non-browser client) is allowed; with an
+   * allowlist the Origin must be in it; without one it must be the served origin itself.
+   */
+  public static boolean originAllowed(String origin, io.vertx.core.net.HostAndPort authority, String scheme, java.util.List<String> allowed) {
+    if (origin == null) return true;
+    if (!allowed.isEmpty()) return allowed.contains(origin);
+    if (authority == null) return false;
+    String host = authority.host() + (authority.port() > 0 ? ":" + authority.port() : "");
+    String wsScheme = scheme == null ? "http" : scheme;
+    String http = wsScheme.equals("https") || wsScheme.equals("wss") ? "https" : "http";
+    return origin.equalsIgnoreCase(http + "://" + host)
+        || (authority.port() <= 0 && origin.equalsIgnoreCase(http + "://" + authority.host()))
+        || (authority.port() == 80 && origin.equalsIgnoreCase("http://" + authority.host()))
+        || (authority.port() == 443 && origin.equalsIgnoreCase("https://" + authority.host()));
+  }
+
   /** The token, or null when none is presented. */
   public static String token(ServerWebSocketHandshake hs) {
     return token(hs.headers(), hs.query());

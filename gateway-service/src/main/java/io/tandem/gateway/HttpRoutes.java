@@ -1,6 +1,9 @@
 package io.tandem.gateway;
 
 import io.tandem.common.Addresses;
+import io.tandem.common.ClientAddress;
+import io.tandem.common.Hashing;
+import io.tandem.common.SafetyConfig;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.HttpReplies;
 import io.tandem.common.Limits;
@@ -23,17 +26,20 @@ public final class HttpRoutes {
 
   private HttpRoutes() {}
 
-  public static Router router(Vertx vertx, GatewayConfig config, Redis redis, Presence presence) {
+  public static Router router(Vertx vertx, GatewayConfig config, SafetyConfig safety, Redis redis, Presence presence, Hashing hashing) {
     Router router = Router.router(vertx);
     router.route("/auth/*").handler(BodyHandler.create(false).setBodyLimit(Limits.HTTP_BODY_MAX));
     router.route("/auth/*").handler(ctx -> {
-      AuthCall call = new AuthCall(ctx.request().method().name(), ctx.request().path(), ctx.body().asString());
+      String ipHash = hashing.hash(ClientAddress.of(ctx.request().remoteAddress(), ctx.request().headers(), safety.trustedProxyHops()));
+      AuthCall call = new AuthCall(ctx.request().method().name(), ctx.request().path(), ctx.body().asString(), ipHash);
       vertx.eventBus().<JsonObject>request(Addresses.AUTH_HTTP, call.toJson(),
               new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(config.busTimeoutMs()))
           .onSuccess(msg -> HttpReplies.answer(ctx.response(), AuthAnswer.fromJson(msg.body())))
           .onFailure(err -> HttpReplies.error(ctx.response(), err));
     });
-    router.get("/stats").handler(ctx -> presence.stats()
+    io.tandem.common.RateLimiter perNetwork = safety.httpLimiter(redis, "http:ip");
+    router.get("/stats").handler(ctx -> perNetwork.check(hashing.hash(ClientAddress.of(ctx.request().remoteAddress(), ctx.request().headers(), safety.trustedProxyHops())))
+        .compose(v -> presence.stats())
         .onSuccess(stats -> HttpReplies.json(ctx.response(), 200, stats))
         .onFailure(err -> HttpReplies.error(ctx.response(), err)));
     router.get("/health/live").handler(ctx -> HttpReplies.json(ctx.response(), 200, new JsonObject().put("status", "up")));

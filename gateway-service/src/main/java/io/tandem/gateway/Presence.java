@@ -82,13 +82,24 @@ public final class Presence {
     return redis.send(Request.cmd(Command.ZREM).arg(RedisKeys.NODES).arg(node)).mapEmpty();
   }
 
-  /** Records a report (no reporter identity is kept). */
-  public Future<Void> report(String sessionId, String reportedUserId, String reason) {
-    String entry = new JsonObject().put("sessionId", sessionId).put("reported", reportedUserId)
+  /**
+   * Records a report against a device and blocks it automatically when enough distinct devices
+   * reported it within the window; true when this report triggered the block. The recent-reports
+   * list keeps no reporter identity; the per-device window keeps only reporters' keyed hashes.
+   */
+  public Future<Boolean> report(String sessionId, String reporterDevice, String reportedDevice, String reason,
+                                io.tandem.common.SafetyConfig safety) {
+    String entry = new JsonObject().put("sessionId", sessionId).put("reportedDevice", reportedDevice)
         .put("reason", reason).put("ts", System.currentTimeMillis()).encode();
-    return redis.batch(java.util.List.of(
-        Request.cmd(Command.LPUSH).arg(RedisKeys.REPORTS).arg(entry),
-        Request.cmd(Command.LTRIM).arg(RedisKeys.REPORTS).arg(0).arg(REPORTS_KEPT - 1))).mapEmpty();
+    Future<Void> listed = redis.send(Request.cmd(Command.LPUSH).arg(RedisKeys.REPORTS).arg(entry))
+        .compose(r -> redis.send(Request.cmd(Command.LTRIM).arg(RedisKeys.REPORTS).arg(0).arg(REPORTS_KEPT - 1))).mapEmpty();
+    if (reportedDevice == null || reportedDevice.isEmpty() || reportedDevice.equals(reporterDevice)) return listed.map(false);
+    JsonObject block = new JsonObject().put("kind", "device").put("hash", reportedDevice).put("reason", "reports")
+        .put("source", "auto").put("expiresAt", System.currentTimeMillis() / 1000 + safety.autoBlockTtlSeconds());
+    return listed.compose(v -> RedisScript.REPORT.runOn(redis,
+        java.util.List.of(RedisKeys.reportsAgainst(reportedDevice), RedisKeys.blockedDevice(reportedDevice)),
+        reporterDevice, safety.reportWindowSeconds() * 1000L, safety.reportThreshold(), safety.autoBlockTtlSeconds(), block.encode()))
+        .map(r -> r.get(1).toInteger() == 1);
   }
 
   private void notifyPeer(Response r, int at, String reason) {

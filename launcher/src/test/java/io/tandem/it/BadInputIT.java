@@ -35,9 +35,9 @@ class BadInputIT {
   static void start() throws Exception {
     port = LocalRedis.freePort();
     keys = new TestKeys(Path.of("target", "test-keys"), "test-key-1");
-    launcher = Launcher.start(Map.of("GATEWAY_PORT", Integer.toString(port),
+    launcher = Launcher.start(Settings.manyClients(Map.of("GATEWAY_PORT", Integer.toString(port),
         "JWT_PRIVATE_KEY_PATH", keys.privatePem.toString(), "JWT_PUBLIC_KEY_PATH", keys.publicPem.toString(),
-        "JWT_KEY_ID", keys.kid));
+        "JWT_KEY_ID", keys.kid)));
     client = Vertx.vertx();
   }
 

@@ -24,7 +24,7 @@ class CallFlowIT {
   @BeforeAll
   static void start() throws Exception {
     port = LocalRedis.freePort();
-    launcher = Launcher.start(Map.of("GATEWAY_PORT", Integer.toString(port)));
+    launcher = Launcher.start(Settings.manyClients(Map.of("GATEWAY_PORT", Integer.toString(port))));
     client = Vertx.vertx();
   }
 

@@ -48,7 +48,7 @@ class ClusterIT {
     portA = LocalRedis.freePort();
     portB = LocalRedis.freePort();
     int base = 20000 + ThreadLocalRandom.current().nextInt(2000) * 10;
-    cluster = Map.of("CLUSTER_NAME", "it-" + UUID.randomUUID(), "CLUSTER_PORT", Integer.toString(base));
+    cluster = Settings.manyClients(Map.of("CLUSTER_NAME", "it-" + UUID.randomUUID(), "CLUSTER_PORT", Integer.toString(base)));
     Map<String, String> s1 = new HashMap<>(cluster);
     s1.put("CLUSTERED", "true");
     s1.put("GATEWAY_PORT", Integer.toString(portA));

@@ -24,8 +24,8 @@ class MatchingIT {
   @BeforeAll
   static void start() throws Exception {
     port = LocalRedis.freePort();
-    launcher = Launcher.start(Map.of("GATEWAY_PORT", Integer.toString(port), "RELAX_MS", Integer.toString(RELAX_MS),
-        "REMATCH_COOLDOWN_MS", "30000", "STATS_INTERVAL_MS", "500"));
+    launcher = Launcher.start(Settings.manyClients(Map.of("GATEWAY_PORT", Integer.toString(port), "RELAX_MS", Integer.toString(RELAX_MS),
+        "REMATCH_COOLDOWN_MS", "30000", "STATS_INTERVAL_MS", "500")));
     client = Vertx.vertx();
   }
 

@@ -120,7 +120,7 @@ class MatchmakingLoadIT {
       Delivery d = Delivery.fromJson(msg.body());
       if (Delivery.MATCH.equals(d.type())) {
         if (matched(d.userId(), MatchInfo.fromJson(d.data()))) msg.reply(new JsonObject());
-        else msg.fail(io.tandem.common.ErrorCode.GONE.ordinal(), "gone");
+        else io.tandem.common.Failures.reply(msg, new io.tandem.common.TandemException(io.tandem.common.ErrorCode.GONE));
       } else if ("peer-disconnected".equals(d.type())) {
         // like the web client: the stranger left, search again
         ended(d.userId(), d.data().getString("sessionId"));

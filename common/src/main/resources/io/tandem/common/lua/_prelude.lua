@@ -98,11 +98,11 @@ end
 -- queued: remove it); or nil, false when its gateway looks dead (skip it: the reaper cleans up, and a
 -- gateway that was only slow keeps its users).
 local function waiting(c, now, ttl)
-  local cu = redis.call('HMGET', ukey(c), 'conn', 'session', 'node', 'name', 'interests', 'queuedAt', 'seq')
+  local cu = redis.call('HMGET', ukey(c), 'conn', 'session', 'node', 'name', 'interests', 'queuedAt', 'seq', 'dev')
   if (not cu[1]) or cu[2] or (not cu[6]) then return nil, true end
   if not node_alive(cu[3], now, ttl) then return nil, false end
   return {id = c, conn = cu[1], node = cu[3], name = cu[4] or '', interests = cu[5] or '',
-    queuedAt = tonumber(cu[6]), seq = tonumber(cu[7])}
+    queuedAt = tonumber(cu[6]), seq = tonumber(cu[7]), dev = cu[8] or ''}
 end
 
 -- Interests two users share (a list, possibly empty).
@@ -128,9 +128,10 @@ local function compatible(a, b, now, relax, cooldown, only_two)
   return nil
 end
 
--- Pairs two waiting users (older = caller) into session sid; returns the 13 answer values:
+-- Pairs two waiting users (older = caller) into session sid; returns the 15 answer values:
 -- sid, callerId, callerConn, callerNode, callerName, calleeId, calleeConn, calleeNode, calleeName,
--- commonInterests (SEP-joined), callerWaitMs, calleeWaitMs, relaxed (1 when paired without a shared interest although one had interests).
+-- commonInterests (SEP-joined), callerWaitMs, calleeWaitMs, relaxed (1 when paired without a shared
+-- interest although one had interests), callerDev, calleeDev (keyed device hashes, for reports).
 local function pair(sid, x, y, common, region, now)
   local caller, callee = x, y
   if y.seq < x.seq then caller, callee = y, x end
@@ -140,7 +141,7 @@ local function pair(sid, x, y, common, region, now)
   local relaxed = 0
   if #common == 0 and (caller.interests ~= '' or callee.interests ~= '') then relaxed = 1 end
   return {sid, caller.id, caller.conn, caller.node, caller.name, callee.id, callee.conn, callee.node, callee.name,
-    table.concat(common, SEP), now - caller.queuedAt, now - callee.queuedAt, relaxed}
+    table.concat(common, SEP), now - caller.queuedAt, now - callee.queuedAt, relaxed, caller.dev or '', callee.dev or ''}
 end
 
 -- Puts a user in the queue (or refreshes its interests, keeping its place). Returns its waiting table.
@@ -161,5 +162,6 @@ local function enqueue(uid, conn, node, name, interests, now)
     for _, i in ipairs(list) do redis.call('ZADD', ikey(i), seq, uid) end
   end
   redis.call('HSET', ukey(uid), 'queuedAt', queued_at, 'seq', seq, 'interests', interests)
-  return {id = uid, conn = conn, node = node, name = name, interests = interests, queuedAt = queued_at, seq = seq}
+  return {id = uid, conn = conn, node = node, name = name, interests = interests, queuedAt = queued_at, seq = seq,
+    dev = redis.call('HGET', ukey(uid), 'dev') or ''}
 end

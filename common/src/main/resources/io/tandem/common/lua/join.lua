@@ -4,7 +4,7 @@
 -- user is looked for in bounded scans: the front of the queue, the front of each of the joiner's
 -- interest indexes, and (for a joiner without interests) the front of the no-interest index.
 -- Cost: O(log N + scanMax * (1 + interests)). Stale entries met on the way are removed.
--- Returns {'gone'} | {'in-session', sid} | {'queued'} | {'matched', <13 values of pair()>}.
+-- Returns {'gone'} | {'in-session', sid} | {'queued'} | {'matched', <15 values of pair()>}.
 local uid, conn, sid = ARGV[1], ARGV[2], ARGV[3]
 local scan, ttl = tonumber(ARGV[5]), tonumber(ARGV[6])
 local relax, cooldown = tonumber(ARGV[8]), tonumber(ARGV[9])

@@ -2,7 +2,7 @@
 -- past the relax time) or that raced. Looks at the oldest scanMax live entries and pairs greedily,
 -- oldest first, each with the oldest compatible younger entry. Cost: O(scanMax^2) checks, bounded.
 -- ARGV: region, scanMax, nodeTtlMs, relaxMs, cooldownMs, sessionId1 .. sessionIdN (at most N pairs).
--- Returns {removedCount, queueLength, then a flat list of 13-value tuples (see pair())}.
+-- Returns {removedCount, queueLength, then a flat list of 15-value tuples (see pair())}.
 local region, scan, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local relax, cooldown = tonumber(ARGV[4]), tonumber(ARGV[5])
 local now = now_ms()

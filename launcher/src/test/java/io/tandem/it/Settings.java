@@ -1,0 +1,21 @@
+package io.tandem.it;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Launcher settings for tests. */
+final class Settings {
+  private Settings() {}
+
+  /**
+   * Settings for tests that open many sockets from one address: the HTTP and handshake rate limits
+   * are raised (SafetyIT tests the limits themselves with their defaults).
+   */
+  static Map<String, String> manyClients(Map<String, String> base) {
+    Map<String, String> m = new HashMap<>(base);
+    m.put("HTTP_RATE_PER_MINUTE", "1000000");
+    m.put("HTTP_RATE_BURST", "100000");
+    m.put("WS_HANDSHAKES_PER_MINUTE", "1000000");
+    return m;
+  }
+}

@@ -17,9 +17,16 @@ final class Http {
   record Answer(int status, JsonObject body, HttpResponse<String> raw) {}
 
   static Answer post(int port, String path, String body) throws Exception {
-    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    return send(port, path, "POST", body, new String[0]);
+  }
+
+  /** Any call; headers as name, value, name, value… */
+  static Answer send(int port, String path, String method, String body, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Answer(r.statusCode(), parse(r.body()), r);
   }
 

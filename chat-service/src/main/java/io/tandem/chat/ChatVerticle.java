@@ -48,6 +48,7 @@ public final class ChatVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    // Chat handling is synchronous per message: once unregistered, nothing is left in flight.
     return consumer.unregister();
   }
 }

@@ -42,35 +42,45 @@ public final class Blocklist {
     });
   }
 
-  /** Adds (or replaces) a block for ttlSeconds. */
+  /** Adds (or replaces) a block for ttlSeconds (and indexes it for {@link #list}). */
   public Future<JsonObject> add(Kind kind, String hash, String reason, String source, int ttlSeconds) {
+    long expiresAt = System.currentTimeMillis() / 1000 + ttlSeconds;
     JsonObject entry = new JsonObject().put("kind", kind.name().toLowerCase()).put("hash", hash).put("reason", reason)
-        .put("source", source).put("expiresAt", System.currentTimeMillis() / 1000 + ttlSeconds);
-    return redis.send(Request.cmd(Command.SET).arg(key(kind, hash)).arg(entry.encode()).arg("EX").arg(ttlSeconds)).map(entry);
+        .put("source", source).put("expiresAt", expiresAt);
+    return redis.send(Request.cmd(Command.SET).arg(key(kind, hash)).arg(entry.encode()).arg("EX").arg(ttlSeconds))
+        .compose(r -> index(key(kind, hash), expiresAt)).map(entry);
+  }
+
+  /** Records a block key in the admin index (blocks made by scripts call this too). */
+  public Future<Void> index(String blockKey, long expiresAtSeconds) {
+    return redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.BLOCK_INDEX).arg(expiresAtSeconds).arg(blockKey)).mapEmpty();
   }
 
   /** Removes a block; true when there was one. */
   public Future<Boolean> remove(Kind kind, String hash) {
-    return redis.send(Request.cmd(Command.DEL).arg(key(kind, hash))).map(r -> r.toInteger() == 1);
+    return redis.send(Request.cmd(Command.DEL).arg(key(kind, hash)))
+        .compose(r -> redis.send(Request.cmd(Command.ZREM).arg(RedisKeys.BLOCK_INDEX).arg(key(kind, hash))).map(r.toInteger() == 1));
   }
 
-  /** Every current block (SCAN: for the admin API, not for hot paths). */
+  /**
+   * Every current block, from the index (single-key reads, so it also works on Redis Cluster, where
+   * a SCAN would see one node only); expired index entries are dropped.
+   */
   public Future<JsonArray> list() {
-    return scan("0", new JsonArray());
-  }
-
-  private Future<JsonArray> scan(String cursor, JsonArray acc) {
-    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg("blocklist:*").arg("COUNT").arg(500)).compose(r -> {
-      List<Future<Response>> gets = new ArrayList<>();
-      for (Response k : r.get(1)) gets.add(redis.send(Request.cmd(Command.GET).arg(k.toString())));
-      return Future.all(gets).compose(all -> {
-        for (int i = 0; i < all.size(); i++) {
-          Response v = all.resultAt(i);
-          if (v != null) acc.add(new JsonObject(v.toString()));
-        }
-        String next = r.get(0).toString();
-        return "0".equals(next) ? Future.succeededFuture(acc) : scan(next, acc);
-      });
-    });
+    long now = System.currentTimeMillis() / 1000;
+    return redis.send(Request.cmd(Command.ZREMRANGEBYSCORE).arg(RedisKeys.BLOCK_INDEX).arg("-inf").arg(now))
+        .compose(x -> redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.BLOCK_INDEX).arg(0).arg(-1)))
+        .compose(keys -> {
+          List<Future<Response>> gets = new ArrayList<>();
+          for (Response k : keys) gets.add(redis.send(Request.cmd(Command.GET).arg(k.toString())));
+          return Future.all(gets).map(all -> {
+            JsonArray out = new JsonArray();
+            for (int i = 0; i < all.size(); i++) {
+              Response v = all.resultAt(i);
+              if (v != null) out.add(new JsonObject(v.toString()));
+            }
+            return out;
+          });
+        });
   }
 }

@@ -80,6 +80,9 @@ public final class RedisKeys {
     return "blocklist:device:{" + deviceHash + "}";
   }
 
+  /** ZSET blockKey → expiresAt (s): index of current blocks for the admin API. */
+  public static final String BLOCK_INDEX = "blocklist-index";
+
   /** ZSET reporterDeviceHash → ms: recent reports against one device (window = REPORT_WINDOW_SECONDS). */
   public static String reportsAgainst(String deviceHash) {
     return "reports:device:{" + deviceHash + "}";

@@ -25,6 +25,7 @@ public final class ServiceRunner {
           LOG.info("{} started", service);
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("{} stopping", service);
+            Health.register("draining", () -> Future.failedFuture("shutting down"));
             try {
               vertx.close().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (Exception e) {

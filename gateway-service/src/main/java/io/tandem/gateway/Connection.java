@@ -4,6 +4,7 @@ import io.tandem.common.Addresses;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.Limits;
 import io.tandem.common.MessageType;
+import io.tandem.common.RedisKeys;
 import io.tandem.common.TandemException;
 import io.tandem.common.msg.ChatRequest;
 import io.tandem.common.msg.Delivery;
@@ -226,6 +227,7 @@ public final class Connection {
       GatewayMetrics.report();
       if (blockedNow) {
         LOG.info("device blocked automatically after reports session={}", sessionId);
+        gw.blocks().index(RedisKeys.blockedDevice(lastPeerDevice), System.currentTimeMillis() / 1000 + gw.safety().autoBlockTtlSeconds());
         gw.vertx().eventBus().publish(Addresses.SAFETY_BLOCKED, new JsonObject().put("device", lastPeerDevice));
       }
       send(ServerFrames.of(MessageType.REPORTED, new JsonObject().put("sessionId", sessionId)));

@@ -3,6 +3,7 @@ package io.tandem.matchmaker;
 import io.tandem.common.Addresses;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.Failures;
+import io.tandem.common.InFlight;
 import io.tandem.common.TandemException;
 import io.tandem.common.msg.JoinReply;
 import io.tandem.common.msg.JoinRequest;
@@ -29,6 +30,7 @@ public final class JoinVerticle extends VerticleBase {
   private Notifier notifier;
   private MessageConsumer<JsonObject> joins;
   private MessageConsumer<JsonObject> leaves;
+  private final InFlight inFlight = new InFlight();
 
   public JoinVerticle(MatchStore store, MatchmakerConfig config) {
     this.store = store;
@@ -46,13 +48,13 @@ public final class JoinVerticle extends VerticleBase {
         Failures.reply(msg, e);
         return;
       }
-      join(req.user(), req.interests(), MatchmakerConfig.JOIN_ATTEMPTS)
+      inFlight.track(join(req.user(), req.interests(), MatchmakerConfig.JOIN_ATTEMPTS))
           .onSuccess(reply -> msg.reply(reply.toJson()))
           .onFailure(err -> Failures.reply(msg, err));
     });
     leaves = vertx.eventBus().consumer(Addresses.MATCHMAKER_LEAVE, msg -> {
       try {
-        store.leave(UserRef.fromJson(msg.body()))
+        inFlight.track(store.leave(UserRef.fromJson(msg.body())))
             .onSuccess(v -> msg.reply(new JsonObject()))
             .onFailure(err -> Failures.reply(msg, err));
       } catch (RuntimeException e) {
@@ -84,6 +86,6 @@ public final class JoinVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.all(joins.unregister(), leaves.unregister());
+    return Future.all(joins.unregister(), leaves.unregister()).transform(ar -> inFlight.drained(vertx));
   }
 }

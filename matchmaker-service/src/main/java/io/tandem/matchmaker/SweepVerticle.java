@@ -21,6 +21,7 @@ public final class SweepVerticle extends VerticleBase {
   private Notifier notifier;
   private long timer = -1;
   private boolean running;
+  private Future<Void> inFlightSweep = Future.succeededFuture();
 
   public SweepVerticle(MatchStore store, MatchmakerConfig config) {
     this.store = store;
@@ -34,14 +35,16 @@ public final class SweepVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** One sweep; ticks never overlap. */
+  /** One sweep; ticks never overlap (a stop waits for the one running). */
   Future<Void> tick() {
     if (running) return Future.succeededFuture();
     running = true;
-    return reap(REAP_BATCHES_PER_TICK)
+    inFlightSweep = reap(REAP_BATCHES_PER_TICK)
         .compose(v -> pair())
         .onFailure(err -> LOG.warn("sweep failed: {}", Failures.map(err).getMessage()))
-        .andThen(ar -> running = false);
+        .andThen(ar -> running = false)
+        .transform(ar -> Future.succeededFuture());
+    return inFlightSweep;
   }
 
   private Future<Void> reap(int batchesLeft) {
@@ -76,6 +79,6 @@ public final class SweepVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    return Future.succeededFuture();
+    return running ? inFlightSweep : Future.succeededFuture();
   }
 }

@@ -131,7 +131,11 @@ public final class GatewayVerticle extends VerticleBase {
       hs.reject(400);
       return;
     }
-    if (!Handshake.originAllowed(hs.headers().get("Origin"), hs.authority(), hs.scheme(), config.allowedOrigins())) {
+    boolean proxied = safety.trustedProxyHops() > 0;
+    String scheme = proxied && hs.headers().get("X-Forwarded-Proto") != null ? hs.headers().get("X-Forwarded-Proto") : hs.scheme();
+    io.vertx.core.net.HostAndPort authority = proxied && hs.headers().get("X-Forwarded-Host") != null
+        ? io.vertx.core.net.HostAndPort.parseAuthority(hs.headers().get("X-Forwarded-Host"), -1) : hs.authority();
+    if (!Handshake.originAllowed(hs.headers().get("Origin"), authority, scheme, config.allowedOrigins())) {
       LOG.info("handshake refused: origin not allowed");
       hs.reject(ErrorCode.BAD_ORIGIN.status);
       return;

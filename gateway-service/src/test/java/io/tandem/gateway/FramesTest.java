@@ -64,6 +64,19 @@ class FramesTest {
   }
 
   @Test
+  void originsMatchTheServedOriginOrTheAllowlist() {
+    io.vertx.core.net.HostAndPort local = io.vertx.core.net.HostAndPort.create("localhost", 8080);
+    org.junit.jupiter.api.Assertions.assertTrue(Handshake.originAllowed(null, local, "http", List.of()), "non-browser clients send none");
+    org.junit.jupiter.api.Assertions.assertTrue(Handshake.originAllowed("http://localhost:8080", local, "http", List.of()));
+    org.junit.jupiter.api.Assertions.assertFalse(Handshake.originAllowed("http://evil.test", local, "http", List.of()));
+    org.junit.jupiter.api.Assertions.assertFalse(Handshake.originAllowed("http://localhost:8080", local, "http", List.of("https://tandem.example")));
+    io.vertx.core.net.HostAndPort behindTls = io.vertx.core.net.HostAndPort.create("tandem.example", -1);
+    org.junit.jupiter.api.Assertions.assertTrue(Handshake.originAllowed("https://tandem.example", behindTls, "https", List.of()),
+        "behind a TLS ingress (X-Forwarded-Proto)");
+    org.junit.jupiter.api.Assertions.assertFalse(Handshake.originAllowed("http://tandem.example", behindTls, "https", List.of()));
+  }
+
+  @Test
   void findsTheTokenInEveryCarrier() {
     assertEquals("t1", Handshake.token(MultiMap.caseInsensitiveMultiMap().add("authorization", "Bearer t1"), null));
     assertEquals("t2", Handshake.token(MultiMap.caseInsensitiveMultiMap().add("Sec-WebSocket-Protocol", "tandem.v1, bearer.t2"), null));

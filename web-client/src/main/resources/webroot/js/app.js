@@ -179,6 +179,8 @@ function setState(next, { text, hint } = {}) {
   S.state = next;
   ui.setView(next === 'landing' ? 'landing' : 'call');
   ui.setStatus(next, text || STATUS_TEXT[next], hint ?? defaultHint(next));
+  // presence counts describe the search: hide them once a call starts
+  if (next !== 'searching') ui.setText('stats', '');
   if (next === 'searching' && prev !== 'searching') {
     timers.set('searchHint', CONFIG.searchingHintMs, () => {
       if (S.state === 'searching') {
@@ -416,7 +418,7 @@ const FRAME_HANDLERS = {
       setState('searching');
     }
   },
-  stats(d) { ui.setStats(d); },
+  stats(d) { if (S.state === 'searching') ui.setStats(d); },
   matched: onMatched,
   offer(d) { routeSession('offer', d); },
   answer(d) { routeSession('answer', d); },

@@ -42,6 +42,10 @@ final class Browser implements AutoCloseable {
   }
 
   Browser(String label, boolean allowMedia) throws Exception {
+    this(label, allowMedia, "1280,800");
+  }
+
+  Browser(String label, boolean allowMedia, String windowSize) throws Exception {
     this.label = label;
     Path profile = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chromium-" + label + "-");
     ChromeOptions o = new ChromeOptions();
@@ -49,10 +53,16 @@ final class Browser implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--headless=new", "--no-sandbox", "--use-fake-device-for-media-stream",
         "--allow-loopback-in-peer-connection", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-dev-shm-usage", "--no-first-run", "--disable-gpu",
-        "--autoplay-policy=no-user-gesture-required", "--window-size=1280,800", "--user-data-dir=" + profile));
+        "--autoplay-policy=no-user-gesture-required", "--window-size=" + (windowSize.startsWith("phone:") ? "800,900" : windowSize),
+        "--user-data-dir=" + profile));
     args.add(allowMedia ? "--use-fake-ui-for-media-stream" : "--deny-permission-prompts");
     o.addArguments(args);
     o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+    if (windowSize.startsWith("phone:")) {
+      String[] wh = windowSize.substring(6).split(",");
+      o.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics",
+          Map.of("width", Integer.parseInt(wh[0]), "height", Integer.parseInt(wh[1]), "pixelRatio", 2.0, "touch", true)));
+    }
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
         .withLogFile(new File("target", "chromedriver-" + label + ".log")).build();

@@ -89,7 +89,19 @@ class BrowserIT {
   @Test
   void closingOneBrowserTellsTheOther() throws Exception {
     Browser[] pair = connectedPair("Dora", "Eli");
-    try (Browser dora = pair[0]) {
+    try (Browser dora = pair[0]; Browser phone = new Browser("Phone", true, "phone:360,740").open(port)) {
+      // a phone-sized screen: the call screen fits without sideways scrolling, every control reachable
+      phone.start("Phone", 22, "music, films");
+      phone.waitForState("searching");
+      long width = ((Number) phone.js("return document.documentElement.scrollWidth")).longValue();
+      long viewport = ((Number) phone.js("return window.innerWidth")).longValue();
+      assertTrue(width <= viewport, "no horizontal scroll at 360 px: " + width + " > " + viewport);
+      for (String id : List.of("#next", "#stop", "#chat-input", "#mute-mic", "#mute-cam", "#report")) {
+        assertTrue(phone.driver.findElement(By.cssSelector(id)).isDisplayed(), id + " is shown on a phone");
+      }
+      phone.screenshot(Path.of("target", "e2e", "phone-searching.png"));
+      phone.driver.findElement(By.cssSelector("#stop")).click();
+      phone.waitForState("landing");
       pair[1].close();
       dora.waitForState("peer-left");
       String text = dora.driver.findElement(By.cssSelector("#status")).getText();

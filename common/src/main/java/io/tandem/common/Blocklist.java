@@ -36,7 +36,10 @@ public final class Blocklist {
     return Future.all(gets).compose(all -> {
       for (int i = 0; i < all.size(); i++) {
         Response r = all.resultAt(i);
-        if (r != null && r.toInteger() == 1) return Future.failedFuture(new TandemException(ErrorCode.BLOCKED));
+        if (r != null && r.toInteger() == 1) {
+          count("tandem_blocked_refusals_total", "what", "refused", "requests and handshakes refused because of a block");
+          return Future.failedFuture(new TandemException(ErrorCode.BLOCKED));
+        }
       }
       return Future.succeededFuture();
     });
@@ -48,11 +51,17 @@ public final class Blocklist {
     JsonObject entry = new JsonObject().put("kind", kind.name().toLowerCase()).put("hash", hash).put("reason", reason)
         .put("source", source).put("expiresAt", expiresAt);
     return redis.send(Request.cmd(Command.SET).arg(key(kind, hash)).arg(entry.encode()).arg("EX").arg(ttlSeconds))
-        .compose(r -> index(key(kind, hash), expiresAt)).map(entry);
+        .compose(r -> index(key(kind, hash), expiresAt, source)).map(entry);
   }
 
-  /** Records a block key in the admin index (blocks made by scripts call this too). */
-  public Future<Void> index(String blockKey, long expiresAtSeconds) {
+  private static void count(String name, String tag, String value, String description) {
+    io.micrometer.core.instrument.Counter.builder(name).tag(tag, value).description(description)
+        .register(Telemetry.registry()).increment();
+  }
+
+  /** Records a block key in the admin index (blocks made by scripts call this too) and counts it by source. */
+  public Future<Void> index(String blockKey, long expiresAtSeconds, String source) {
+    count("tandem_blocks_total", "source", source, "blocks added, by source (admin, auto)");
     return redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.BLOCK_INDEX).arg(expiresAtSeconds).arg(blockKey)).mapEmpty();
   }
 

@@ -28,7 +28,13 @@ public final class RateLimiter {
     return RedisScript.RATE_LIMIT.runOn(redis, List.of(RedisKeys.rateLimit(scope, clientKey)), emissionIntervalMs, burst)
         .compose(r -> r.get(0).toInteger() == 1
             ? Future.succeededFuture()
-            : Future.failedFuture(TandemException.rateLimited((int) Math.max(1, (r.get(1).toLong() + 999) / 1000))));
+            : refused(TandemException.rateLimited((int) Math.max(1, (r.get(1).toLong() + 999) / 1000))));
   }
 
+
+  private Future<Void> refused(TandemException e) {
+    io.micrometer.core.instrument.Counter.builder("tandem_rate_limited_total").tag("scope", scope)
+        .description("requests refused by a rate limit").register(Telemetry.registry()).increment();
+    return Future.failedFuture(e);
+  }
 }

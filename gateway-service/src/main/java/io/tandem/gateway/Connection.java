@@ -227,7 +227,7 @@ public final class Connection {
       GatewayMetrics.report();
       if (blockedNow) {
         LOG.info("device blocked automatically after reports session={}", sessionId);
-        gw.blocks().index(RedisKeys.blockedDevice(lastPeerDevice), System.currentTimeMillis() / 1000 + gw.safety().autoBlockTtlSeconds());
+        gw.blocks().index(RedisKeys.blockedDevice(lastPeerDevice), System.currentTimeMillis() / 1000 + gw.safety().autoBlockTtlSeconds(), "auto");
         gw.vertx().eventBus().publish(Addresses.SAFETY_BLOCKED, new JsonObject().put("device", lastPeerDevice));
       }
       send(ServerFrames.of(MessageType.REPORTED, new JsonObject().put("sessionId", sessionId)));

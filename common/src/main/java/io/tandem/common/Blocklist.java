@@ -37,7 +37,8 @@ public final class Blocklist {
       for (int i = 0; i < all.size(); i++) {
         Response r = all.resultAt(i);
         if (r != null && r.toInteger() == 1) {
-          count("tandem_blocked_refusals_total", "what", "refused", "requests and handshakes refused because of a block");
+          io.micrometer.core.instrument.Counter.builder("tandem_blocked_refusals_total")
+              .description("requests and handshakes refused because of a block").register(Telemetry.registry()).increment();
           return Future.failedFuture(new TandemException(ErrorCode.BLOCKED));
         }
       }
@@ -54,14 +55,12 @@ public final class Blocklist {
         .compose(r -> index(key(kind, hash), expiresAt, source)).map(entry);
   }
 
-  private static void count(String name, String tag, String value, String description) {
-    io.micrometer.core.instrument.Counter.builder(name).tag(tag, value).description(description)
-        .register(Telemetry.registry()).increment();
-  }
+
 
   /** Records a block key in the admin index (blocks made by scripts call this too) and counts it by source. */
   public Future<Void> index(String blockKey, long expiresAtSeconds, String source) {
-    count("tandem_blocks_total", "source", source, "blocks added, by source (admin, auto)");
+    io.micrometer.core.instrument.Counter.builder("tandem_blocks_total").tag("source", source)
+        .description("blocks added, by source (admin, auto)").register(Telemetry.registry()).increment();
     return redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.BLOCK_INDEX).arg(expiresAtSeconds).arg(blockKey)).mapEmpty();
   }
 

@@ -161,16 +161,18 @@ public final class Connection {
     JoinRequest req = new JoinRequest(new UserRef(identity.userId(), connId, gw.config().nodeId()), interests);
     return gw.vertx().eventBus().<JsonObject>request(Addresses.MATCHMAKER_JOIN, req.toJson(), gw.requestOptions())
         .map(msg -> JoinReply.fromJson(msg.body()))
-        .compose(reply -> gw.presence().stats().recover(err -> Future.succeededFuture(new JsonObject()))
-            .map(stats -> {
-              if (reply.matched()) {
-                send(ServerFrames.of(MessageType.QUEUED, stats));
-                applyMatch(reply.match());
-              } else if (state == State.QUEUED) {
-                send(ServerFrames.of(MessageType.QUEUED, stats));
-              }
-              return null;
-            }))
+        .compose(reply -> {
+          if (reply.matched()) {
+            // matched at once: acknowledge and deliver without waiting for presence counts
+            send(ServerFrames.of(MessageType.QUEUED, new JsonObject()));
+            applyMatch(reply.match());
+            return Future.succeededFuture();
+          }
+          return gw.presence().stats().recover(err -> Future.succeededFuture(new JsonObject())).map(stats -> {
+            if (state == State.QUEUED) send(ServerFrames.of(MessageType.QUEUED, stats));
+            return null;
+          });
+        })
         .onFailure(err -> { if (state == State.QUEUED) state = State.IDLE; })
         .mapEmpty();
   }

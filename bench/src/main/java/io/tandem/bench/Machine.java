@@ -26,6 +26,30 @@ public final class Machine {
         .put("redis", redisVersion());
   }
 
+  /** The commit and the build time of each service jar the numbers come from. */
+  public static JsonObject build(Path root) {
+    JsonObject jars = new JsonObject();
+    for (String m : List.of("auth-service", "gateway-service", "matchmaker-service", "chat-service")) {
+      Path jar = root.resolve(m).resolve("target").resolve(m + "-all.jar");
+      try {
+        jars.put(m, Files.getLastModifiedTime(jar).toInstant().toString());
+      } catch (IOException e) {
+        jars.put(m, "missing");
+      }
+    }
+    String commit = "unknown";
+    String dirty = "unknown";
+    try {
+      commit = Proc.run(List.of("git", "-C", root.toString(), "rev-parse", "--short", "HEAD"), 10).trim();
+      dirty = Proc.run(List.of("git", "-C", root.toString(), "status", "--porcelain", "--untracked-files=no"), 10).isBlank() ? "clean" : "uncommitted changes";
+    } catch (IOException e) {
+      // no git
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new JsonObject().put("commit", commit).put("workingTree", dirty).put("serviceJarsBuiltAt", jars);
+  }
+
   /** The 1-minute load average, or -1. */
   public static double loadAverage() {
     try {

@@ -115,7 +115,7 @@ public final class Options {
   public String help() {
     StringBuilder b = new StringBuilder();
     for (Opt o : declared.values()) {
-      b.append(String.format("    --%-22s %s (default %s)%n", o.name(), o.help(), o.def().isEmpty() ? "none" : o.def()));
+      b.append(String.format("    --%-22s %s%s%n", o.name(), o.help(), o.def().isEmpty() ? "" : " (default " + o.def() + ")"));
     }
     return b.toString();
   }

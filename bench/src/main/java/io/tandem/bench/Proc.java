@@ -123,6 +123,7 @@ public final class Proc {
       startCpu.clear();
       for (long pid : pids) startCpu.add(cpuMillis(pid));
       startNanos = System.nanoTime();
+      Hiccups.reset();
       return this;
     }
 
@@ -140,6 +141,8 @@ public final class Proc {
       }
       out.put("total", Math.round(total));
       out.put("machineCapacity", Runtime.getRuntime().availableProcessors() * 100);
+      // how late a 1 ms sleep in the bench process woke up: stalls of the load generator or the machine
+      out.put("benchHiccups", Hiccups.reset().summary().toJson());
       return out;
     }
   }

@@ -34,6 +34,14 @@ public final class Topology implements AutoCloseable {
       "--add-opens", "java.management/sun.management=ALL-UNNAMED",
       "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
       "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.logging.type=slf4j");
+  /**
+   * Every simulated user comes from 127.0.0.x, so the per-client-IP limits (100 HTTP requests and
+   * 60 WebSocket handshakes per minute by default) would throttle the whole bench as one abusive
+   * client. They are raised, not switched off: the Redis rate-limit check still runs on every
+   * request and handshake. Per-socket frame budgets are left as they are; the scenarios stay within them.
+   */
+  public static final Map<String, String> LOAD_TEST_ENV = Map.of(
+      "HTTP_RATE_PER_MINUTE", "1000000", "HTTP_RATE_BURST", "1000000", "WS_HANDSHAKES_PER_MINUTE", "1000000");
   /** Consecutive ports the services' default member list names from the base (ClusterSetup). */
   static final int CLUSTER_PORT_SPAN = 32;
   static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -45,23 +53,29 @@ public final class Topology implements AutoCloseable {
    * @param matchmakers number of matchmaker processes
    * @param gatewayXmx {@code -Xmx} of each gateway
    * @param serviceXmx {@code -Xmx} of the other services
-   * @param gatewayJvmArgs extra JVM flags for gateways
+   * @param jvmArgs extra JVM flags for every service JVM
    * @param env extra environment for every service (e.g. {@code LOG_LEVEL})
    */
-  public record Spec(int gateways, int matchmakers, String gatewayXmx, String serviceXmx, List<String> gatewayJvmArgs,
+  public record Spec(int gateways, int matchmakers, String gatewayXmx, String serviceXmx, List<String> jvmArgs,
                      Map<String, String> env) {
     public static Spec of(int gateways, int matchmakers) {
-      return new Spec(gateways, matchmakers, "512m", "256m", List.of(), Map.of());
+      return new Spec(gateways, matchmakers, "512m", "256m", List.of(), LOAD_TEST_ENV);
     }
 
     public Spec withGatewayXmx(String xmx) {
-      return new Spec(gateways, matchmakers, xmx, serviceXmx, gatewayJvmArgs, env);
+      return new Spec(gateways, matchmakers, xmx, serviceXmx, jvmArgs, env);
+    }
+
+    public Spec withJvmArgs(List<String> more) {
+      List<String> a = new ArrayList<>(jvmArgs);
+      a.addAll(more);
+      return new Spec(gateways, matchmakers, gatewayXmx, serviceXmx, List.copyOf(a), env);
     }
 
     public Spec withEnv(Map<String, String> more) {
       Map<String, String> e = new LinkedHashMap<>(env);
       e.putAll(more);
-      return new Spec(gateways, matchmakers, gatewayXmx, serviceXmx, gatewayJvmArgs, e);
+      return new Spec(gateways, matchmakers, gatewayXmx, serviceXmx, jvmArgs, e);
     }
 
     public String describe() {
@@ -118,15 +132,15 @@ public final class Topology implements AutoCloseable {
     awaitRedis(redisPort);
     // auth first: it becomes the Hazelcast master, so the others join it instead of racing to form clusters
     int authPort = freePort();
-    auth = launchService("auth", "auth-service", spec.serviceXmx(), List.of(), Map.of("AUTH_PORT", Integer.toString(authPort)), authPort);
+    auth = launchService("auth", "auth-service", spec.serviceXmx(), spec.jvmArgs(), Map.of("AUTH_PORT", Integer.toString(authPort)), authPort);
     awaitHttp(auth, "/auth/jwks");
-    chat = launchService("chat", "chat-service", spec.serviceXmx(), List.of(), Map.of(), 0);
+    chat = launchService("chat", "chat-service", spec.serviceXmx(), spec.jvmArgs(), Map.of(), 0);
     for (int i = 0; i < spec.matchmakers(); i++) {
-      matchmakers.add(launchService("matchmaker-" + (i + 1), "matchmaker-service", spec.serviceXmx(), List.of(), Map.of(), 0));
+      matchmakers.add(launchService("matchmaker-" + (i + 1), "matchmaker-service", spec.serviceXmx(), spec.jvmArgs(), Map.of(), 0));
     }
     for (int i = 0; i < spec.gateways(); i++) {
       int port = freePort();
-      gateways.add(launchService("gateway-" + (i + 1), "gateway-service", spec.gatewayXmx(), spec.gatewayJvmArgs(),
+      gateways.add(launchService("gateway-" + (i + 1), "gateway-service", spec.gatewayXmx(), spec.jvmArgs(),
           Map.of("GATEWAY_PORT", Integer.toString(port), "SERVE_WEB_CLIENT", "false"), port));
     }
     for (Child g : gateways) awaitHttp(g, "/health/ready");
@@ -138,15 +152,12 @@ public final class Topology implements AutoCloseable {
 
   private Child launchService(String role, String module, String xmx, List<String> jvmArgs, Map<String, String> env, int port)
       throws IOException {
-    Path jar = root.resolve(module).resolve("target").resolve(module + "-all.jar");
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing; build it with: mvn -B -q -o -DskipTests package");
-    }
+    Path jar = pinnedJar(module);
     List<String> cmd = new ArrayList<>();
     cmd.add(Proc.javaTool("java"));
     cmd.addAll(HAZELCAST_FLAGS);
     cmd.add("-Xmx" + xmx);
-    cmd.add("-XX:+UseG1GC");
+    if (jvmArgs.stream().noneMatch(a -> a.matches("-XX:\\+Use\\w+GC"))) cmd.add("-XX:+UseG1GC");
     cmd.addAll(jvmArgs);
     cmd.add("-jar");
     cmd.add(jar.toString());
@@ -154,9 +165,27 @@ public final class Topology implements AutoCloseable {
     e.put("CLUSTER_NAME", clusterName);
     e.put("CLUSTER_PORT", Integer.toString(clusterPort));
     e.put("REDIS_URL", "redis://127.0.0.1:" + redis.port());
+    e.put("MONITOR_PORT", Integer.toString(freePort()));
     e.putAll(spec.env());
     e.putAll(env);
     return launch(role, cmd, e, port);
+  }
+
+  /**
+   * A private copy of the module's jar in the run folder: a build running meanwhile rewrites
+   * {@code target/*-all.jar} in place, which would break the running services mid-measurement, and
+   * the copy pins the exact build the numbers belong to.
+   */
+  private Path pinnedJar(String module) throws IOException {
+    Path jar = root.resolve(module).resolve("target").resolve(module + "-all.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing; build it with: mvn -B -q -o -DskipTests package");
+    }
+    Path dir = runDir.resolve("jars");
+    Files.createDirectories(dir);
+    Path copy = dir.resolve(jar.getFileName());
+    if (!Files.exists(copy)) Files.copy(jar, copy);
+    return copy;
   }
 
   private Child launch(String role, List<String> cmd, Map<String, String> env, int port) throws IOException {

@@ -1,0 +1,103 @@
+package io.tandem.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A client process of the capacity scenario: holds up to ~19k idle authenticated sockets from its
+ * own loopback source address (127.0.0.x). Talks to the parent bench over stdin/stdout lines:
+ * prints {@code TOKENS n ms}, waits for {@code GO}, connects, prints
+ * {@code CONNECTED ok failed ms histogram}, then answers {@code STATUS} with {@code STATUS open closed}
+ * and {@code STOP} (or end of input) by closing everything and exiting.
+ */
+public final class CapacityWorker {
+  private CapacityWorker() {}
+
+  public static void main(String[] args) throws Exception {
+    Options o = new Options()
+        .declare("gateway-port", "", "gateway port on 127.0.0.1")
+        .declare("auth-port", "", "auth-service port on 127.0.0.1")
+        .declare("count", "", "sockets to open")
+        .declare("local", "127.0.0.2", "loopback source address")
+        .declare("concurrency", "256", "handshakes in flight")
+        .declare("token-concurrency", "16", "token requests in flight")
+        .parse(List.of(args));
+    int port = o.integer("gateway-port", 1, 65535);
+    int count = o.integer("count", 1, 19_500);
+    String local = o.str("local");
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setBlockedThreadCheckInterval(60_000));
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    long t0 = System.nanoTime();
+    Tokens tokens = new Tokens(vertx, "127.0.0.1", local, o.integer("auth-port", 1, 65535), o.integer("token-concurrency", 1, 1024));
+    List<Tokens.Token> list = tokens.fetch(count).await(240, TimeUnit.SECONDS);
+    tokens.close();
+    say("TOKENS " + list.size() + " " + (System.nanoTime() - t0) / 1_000_000);
+    String line = in.readLine();
+    if (!"GO".equals(line)) {
+      vertx.close();
+      return;
+    }
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(local)
+        .setMaxConnections(count + 16).setConnectTimeout(60_000));
+    Latency handshake = new Latency();
+    AtomicInteger closed = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    List<Ws> open = new ArrayList<>();
+    long start = System.nanoTime();
+    List<Ws> result = Parallel.map(count, o.integer("concurrency", 1, 10_000), i -> {
+      long s = System.nanoTime();
+      return Ws.connect(client, port, 0, list.get(i)).map(ws -> {
+        handshake.recordNanos(System.nanoTime() - s);
+        ws.listener(new Ws.Listener() {
+          @Override
+          public void onFrame(Ws w, String type, io.vertx.core.json.JsonObject data, long nanos) {}
+
+          @Override
+          public void onClose(Ws w) {
+            closed.incrementAndGet();
+          }
+        });
+        return ws;
+      }).recover(err -> {
+        failed.incrementAndGet();
+        return Future.succeededFuture(null);
+      });
+    }).await(600, TimeUnit.SECONDS);
+    long elapsed = (System.nanoTime() - start) / 1_000_000;
+    for (Ws w : result) if (w != null) open.add(w);
+    ByteBuffer buf = ByteBuffer.allocate(handshake.histogram().getNeededByteBufferCapacity());
+    handshake.histogram().encodeIntoCompressedByteBuffer(buf);
+    buf.flip();
+    byte[] bytes = new byte[buf.remaining()];
+    buf.get(bytes);
+    say("CONNECTED " + open.size() + " " + failed.get() + " " + elapsed + " " + Base64.getEncoder().encodeToString(bytes));
+    while ((line = in.readLine()) != null) {
+      if (line.equals("STATUS")) {
+        say("STATUS " + (open.size() - closed.get()) + " " + closed.get());
+      } else if (line.equals("STOP")) {
+        break;
+      }
+    }
+    Future.join(open.stream().map(Ws::close).toList()).await(60, TimeUnit.SECONDS);
+    say("STOPPED");
+    vertx.close().await(10, TimeUnit.SECONDS);
+    System.exit(0);
+  }
+
+  private static void say(String s) {
+    System.out.println(s);
+    System.out.flush();
+  }
+}

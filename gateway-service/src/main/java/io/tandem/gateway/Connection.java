@@ -33,6 +33,10 @@ public final class Connection {
   public static final short CLOSE_TOKEN_EXPIRED = 4001;
   /** Close code: the gateway is restarting; reconnect. */
   public static final short CLOSE_RESTART = 1012;
+  /** Relayed frames kept for a session whose match has not reached this socket yet (the peer was faster). */
+  public static final int EARLY_RELAYS_MAX = 64;
+  /** How long such early frames are kept, ms. */
+  public static final long EARLY_RELAY_MAX_AGE_MS = 5000;
   /** Close code: policy violation (sustained abuse, or the device or network was blocked). */
   public static final short CLOSE_POLICY = 1008;
 
@@ -51,6 +55,8 @@ public final class Connection {
   private String lastPeerDevice;
   /** A session whose end arrived before its match (the peer vanished while being matched). */
   private String endedBeforeMatch;
+  /** Frames that arrived for a session before its match (in order), with their arrival time. */
+  private final java.util.ArrayDeque<Object[]> earlyRelays = new java.util.ArrayDeque<>();
   private Future<Void> tail;
   private int pending;
   private long expiryTimer = -1;
@@ -269,6 +275,14 @@ public final class Connection {
         .put("commonInterests", new io.vertx.core.json.JsonArray(List.copyOf(m.commonInterests())));
     send(ServerFrames.of(MessageType.MATCHED, data));
     LOG.info("matched user={} session={} role={}", identity.userId(), m.sessionId(), m.role());
+    long now = System.currentTimeMillis();
+    for (Object[] early : earlyRelays) {
+      JsonObject d = (JsonObject) early[1];
+      if (m.sessionId().equals(d.getString("sessionId")) && now - (long) early[2] <= EARLY_RELAY_MAX_AGE_MS) {
+        send(ServerFrames.of((String) early[0], d));
+      }
+    }
+    earlyRelays.clear();
     return true;
   }
 
@@ -276,7 +290,15 @@ public final class Connection {
   void deliver(String type, JsonObject data) {
     String sid = data.getString("sessionId");
     if (match == null || !match.sessionId().equals(sid)) {
-      if (MessageType.PEER_DISCONNECTED.wire.equals(type)) endedBeforeMatch = sid;
+      if (MessageType.PEER_DISCONNECTED.wire.equals(type)) {
+        endedBeforeMatch = sid;
+        earlyRelays.removeIf(e -> sid.equals(((JsonObject) e[1]).getString("sessionId")));
+      } else if (state != State.IN_CALL && sid != null) {
+        // the peer's match reached its gateway first and it is already signaling: keep the frames
+        // until this socket's own match arrives (bounded in number and age)
+        if (earlyRelays.size() >= EARLY_RELAYS_MAX) earlyRelays.pollFirst();
+        earlyRelays.addLast(new Object[] {type, data, System.currentTimeMillis()});
+      }
       return;
     }
     if (MessageType.PEER_DISCONNECTED.wire.equals(type)) {

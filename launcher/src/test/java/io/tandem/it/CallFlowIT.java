@@ -121,6 +121,25 @@ class CallFlowIT {
   }
 
   @Test
+  void anOfferSentTheInstantMatchedArrivesIsNotLost() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      try (WsClient caller = connect("Fast" + i); WsClient callee = connect("Slow" + i)) {
+        caller.onFrame(f -> {
+          if ("matched".equals(f.getString("type"))) {
+            caller.sendNow("send-offer", new JsonObject().put("sessionId", f.getJsonObject("data").getString("sessionId"))
+                .put("offer", new JsonObject().put("type", "offer").put("sdp", "v=0 instant")));
+          }
+        });
+        caller.send("join-queue", new JsonObject());
+        caller.await("queued");
+        callee.send("join-queue", new JsonObject());
+        String sid = callee.await("matched").getString("sessionId");
+        assertEquals(sid, callee.await("offer").getString("sessionId"), "pair " + i + ": the early offer reached the callee");
+      }
+    }
+  }
+
+  @Test
   void closedSocketEndsTheCallAndTellsThePeer() throws Exception {
     try (WsClient a = connect("A"); WsClient b = connect("B")) {
       a.send("join-queue", new JsonObject());

@@ -20,11 +20,13 @@ final class WsClient implements AutoCloseable {
   private final List<JsonObject> frames = new ArrayList<>();
   private final List<Boolean> taken = new ArrayList<>();
   private volatile Short closeStatus;
+  private volatile java.util.function.Consumer<JsonObject> onFrame = f -> { };
 
   private WsClient(WebSocketClient client, WebSocket ws) {
     this.client = client;
     this.ws = ws;
     ws.textMessageHandler(text -> {
+      onFrame.accept(new JsonObject(text));
       synchronized (frames) {
         frames.add(new JsonObject(text));
         taken.add(false);
@@ -55,6 +57,17 @@ final class WsClient implements AutoCloseable {
       client.close();
       throw e;
     }
+  }
+
+  /** Runs on the socket's own thread for every frame, before it is recorded (to answer without delay). */
+  WsClient onFrame(java.util.function.Consumer<JsonObject> handler) {
+    this.onFrame = handler;
+    return this;
+  }
+
+  /** Sends without waiting for the write (usable from {@link #onFrame}). */
+  void sendNow(String type, JsonObject data) {
+    ws.writeTextMessage(new JsonObject().put("type", type).put("data", data).encode());
   }
 
   WsClient send(String type, JsonObject data) {

@@ -280,10 +280,6 @@ public final class Bench implements AutoCloseable {
     }
   }
 
-  public boolean profiling() {
-    return !profiles.isEmpty();
-  }
-
   @Override
   public void close() {
     try {

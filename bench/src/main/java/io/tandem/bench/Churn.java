@@ -39,6 +39,7 @@ public final class Churn implements Scenario {
         .declare("step-timeout-ms", "2000", "a call with no progress for this long is counted as stalled and the caller presses Next")
         .declare("offer-delay-ms", "20", "caller's think time between matched and send-offer (a browser's createOffer takes some ms)")
         .declare("race-probe-pairs", "50", "pairs whose caller sends its offer the instant matched arrives (checks that no offer is dropped)")
+        .declare("vanish-probe-pairs", "30", "pairs whose caller closes its socket the instant matched arrives (checks that no callee is lost)")
         .declare("gateways", "2", "gateway processes (users round-robin over them)")
         .declare("matchmakers", "2", "matchmaker processes");
   }
@@ -260,6 +261,56 @@ public final class Churn implements Scenario {
     }
   }
 
+  /**
+   * Pairs one after the other whose caller closes its socket the instant {@code matched} arrives.
+   * Each callee must end up either matched (and then told its peer left) or, having been answered
+   * {@code queued} only, still in the Redis queue. A callee that was answered {@code queued}, never
+   * got {@code matched} and is not in the queue waits forever: lost. Returns the number lost.
+   */
+  static long vanishProbe(Bench bench, int pairs, int gws) throws Exception {
+    List<Tokens.Token> tokens = bench.fetchTokens(2 * pairs);
+    List<Ws> ws = bench.connectBlocking(tokens, i -> (i / 2 + i % 2) % gws);
+    long lost = 0;
+    try {
+      for (int p = 0; p < pairs; p++) {
+        Ws a = ws.get(2 * p);
+        Ws b = ws.get(2 * p + 1);
+        java.util.concurrent.CompletableFuture<Void> queuedA = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> closedA = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> answeredB = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean matchedB = new java.util.concurrent.atomic.AtomicBoolean();
+        a.listener(new Ws.Listener() {
+          @Override
+          public void onFrame(Ws w, String type, JsonObject data, long nanos) {
+            if (type.equals("queued")) queuedA.complete(null);
+            if (type.equals("matched")) w.close();
+          }
+
+          @Override
+          public void onClose(Ws w) {
+            closedA.complete(null);
+          }
+        });
+        b.listener((w, type, data, nanos) -> {
+          if (type.equals("matched")) matchedB.set(true);
+          if (type.equals("queued") || type.equals("matched")) answeredB.complete(null);
+        });
+        a.send(Frames.join());
+        queuedA.get(10, TimeUnit.SECONDS);
+        b.send(Frames.join());
+        answeredB.get(10, TimeUnit.SECONDS);
+        closedA.get(10, TimeUnit.SECONDS);
+        Thread.sleep(300); // let the disconnect and any late match settle
+        if (!matchedB.get() && !bench.queued().contains(b.userId())) lost++;
+        b.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+      return lost;
+    } finally {
+      Future.join(ws.stream().map(Ws::close).toList()).await(30, TimeUnit.SECONDS);
+      bench.awaitDrained(Duration.ofSeconds(10));
+    }
+  }
+
   @Override
   public Outcome run(Bench bench, Options o) throws Exception {
     int users = o.integer("users", 2, 19_000);
@@ -297,6 +348,12 @@ public final class Churn implements Scenario {
     long droppedOffers = probePairs == 0 ? 0 : raceProbe(bench, probePairs, gws);
     if (probePairs > 0) {
       System.out.printf(Locale.ROOT, "race probe: %d of %d offers sent the instant matched arrived never reached the callee%n", droppedOffers, probePairs);
+    }
+    int vanishPairs = o.integer("vanish-probe-pairs", 0, 1000);
+    long lostCallees = vanishPairs == 0 ? 0 : vanishProbe(bench, vanishPairs, gws);
+    if (vanishPairs > 0) {
+      System.out.printf(Locale.ROOT, "vanish probe: %d of %d callees whose caller vanished at the instant of matching were left neither matched nor queued%n",
+          lostCallees, vanishPairs);
     }
     double warmup = o.decimal("warmup-seconds", 0, 120);
     if (warmup + seconds > 240) throw new IllegalArgumentException("--warmup-seconds + --seconds must be at most 240 (tokens live 5 minutes)");
@@ -367,12 +424,14 @@ public final class Churn implements Scenario {
     out.checks.add(Check.zero("errors (error frames, stuck users, incomplete calls, drops)", errorCount));
     out.checks.add(Check.zero("invariant violations", inv.total()));
     if (probePairs > 0) out.checks.add(Check.zero("offers dropped when sent the instant matched arrives (" + probePairs + " pairs)", droppedOffers));
+    if (vanishPairs > 0) out.checks.add(Check.zero("callees lost when the caller closes the instant it is matched (" + vanishPairs + " pairs)", lostCallees));
     JsonObject errs = new JsonObject();
     errors.forEach((k, v) -> errs.put(k, v.sum()));
     if (inCallAtEnd > 0) errs.put("still-in-call-at-end", inCallAtEnd);
     out.details.put("users", users).put("seconds", seconds).put("elapsedSeconds", elapsed).put("completedCalls", completed.sum())
         .put("callsPerSecond", callsPerSecond).put("callTime", callTime.summary().toJson()).put("joinToMatched", timeToMatch.summary().toJson())
-        .put("errors", errs).put("invariants", inv.toJson()).put("raceProbe", new JsonObject().put("pairs", probePairs).put("droppedOffers", droppedOffers)).put("cpuPercentOfOneCore", cpuJson).put("redisCommandStats", bench.redisCommandStats());
+        .put("errors", errs).put("invariants", inv.toJson()).put("raceProbe", new JsonObject().put("pairs", probePairs).put("droppedOffers", droppedOffers))
+        .put("vanishProbe", new JsonObject().put("pairs", vanishPairs).put("lostCallees", lostCallees)).put("cpuPercentOfOneCore", cpuJson).put("redisCommandStats", bench.redisCommandStats());
     out.series("whole call (join to call-ended)", callTime).series("join to own matched", timeToMatch);
     out.note("Calls/s and latencies cover the " + Check.num(seconds) + " s after a " + Check.num(warmup)
         + " s warm-up; errors, stalls and invariants cover the whole run.");

@@ -101,6 +101,7 @@ public final class Relay implements Scenario {
           .map(e -> e.getKey() + " p50 " + Latency.fmt(e.getValue().summary().p50()) + " p99 " + Latency.fmt(e.getValue().summary().p99()))
           .reduce((x, y) -> x + ", " + y).orElse("") + String.format(Locale.ROOT, "; sender lag max %.1f ms; bench hiccup max %s; CPU %d%% of %d%%",
               r.maxLagNanos() / 1e6, Latency.fmt(cpuJson.getJsonObject("benchHiccups").getDouble("maxMs")), cpuJson.getLong("total"), cpuJson.getLong("machineCapacity")));
+      if (!r.pacerStalls.isEmpty()) System.out.println("the sender fell behind; its stack then: " + r.pacerStalls.get(0));
       for (Map.Entry<String, Latency> e : r.byGroup().entrySet()) {
         Latency.Summary s = e.getValue().summary();
         out.checks.add(Check.atMostMs(String.format(Locale.ROOT, "relay p99 %s @ %s msg/s", e.getKey(), Check.num(phaseRate)), s.p99(), TARGET_P99_MS));

@@ -22,8 +22,6 @@ public final class RelayEngine implements Ws.Listener {
 
   private final List<Pair> pairs;
   private final List<String> kinds;
-  private final String sdpHead;
-  private final String sdpTail;
   /** The JSON-escaped SDP around its tag, so frames are built by concatenation on the sender thread. */
   private final String sdpHeadJson;
   private final String sdpTailJson;
@@ -36,8 +34,6 @@ public final class RelayEngine implements Ws.Listener {
     this.pairs = pairs;
     this.kinds = kinds;
     String sdp = Frames.sdp("TAG");
-    this.sdpHead = sdp.substring(0, sdp.indexOf("TAG"));
-    this.sdpTail = sdp.substring(sdp.indexOf("TAG") + 3);
     String escaped = new JsonObject().put("s", sdp).encode();
     escaped = escaped.substring(6, escaped.length() - 2); // {"s":"...."}
     this.sdpHeadJson = escaped.substring(0, escaped.indexOf("TAG"));
@@ -61,6 +57,7 @@ public final class RelayEngine implements Ws.Listener {
     final Map<String, LongAdder> errors = new java.util.concurrent.ConcurrentHashMap<>();
     long sent;
     long maxLagNanos;
+    List<String> pacerStalls = List.of();
 
     Run(int phase, Schedule schedule, List<Pair> pairs, List<String> kinds) {
       this.phase = phase;
@@ -120,6 +117,7 @@ public final class RelayEngine implements Ws.Listener {
       return new JsonObject().put("ratePerSecond", schedule.ratePerSecond()).put("seconds", schedule.seconds())
           .put("sent", sent).put("received", receivedCount()).put("lost", lost()).put("duplicates", duplicates.sum())
           .put("misdelivered", misdelivered.sum()).put("errorFrames", errs).put("maxSenderLagMs", maxLagNanos / 1e6)
+          .put("senderStallStacks", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(pacerStalls)))
           .put("byGroup", groups).put("byGroupAndKind", kinds);
     }
   }
@@ -132,6 +130,7 @@ public final class RelayEngine implements Ws.Listener {
     Pacer pacer = new Pacer(s, s.endNanos() + 30_000_000_000L, (i, t) -> send(r, i), this::flush);
     r.sent = pacer.run();
     r.maxLagNanos = pacer.maxLagNanos();
+    r.pacerStalls = pacer.stalls();
     long deadline = System.nanoTime() + drainMillis * 1_000_000L;
     while (System.nanoTime() < deadline && r.receivedCount() < r.sent) Thread.sleep(20);
     return r;

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -115,6 +114,7 @@ public final class SustainedJoins implements Scenario {
     volatile boolean closing;
     InvariantChecker.Result invariants;
     long maxLagNanos;
+    List<String> stalls = List.of();
 
     Phase(Bench bench, int rate) {
       this.bench = bench;
@@ -381,7 +381,8 @@ public final class SustainedJoins implements Scenario {
               .put("joinSentToOwnMatched", p.sentToMatched.summary().toJson()))
           .put("lateJoins", p.lateJoins.sum()).put("connectFailures", p.connectFailures.sum())
           .put("unexpectedCloses", p.unexpectedCloses.sum()).put("errorFrames", errs)
-          .put("maxSenderLagMs", round(p.maxLagNanos / 1e6)).put("invariants", inv.toJson());
+          .put("maxSenderLagMs", round(p.maxLagNanos / 1e6)).put("senderStallStacks", new JsonArray(new ArrayList<>(p.stalls)))
+          .put("invariants", inv.toJson());
       if (p instanceof ReusePhase r) pj.put("starvedJoins", r.starved.sum());
       phases.add(pj);
       String at = String.format(Locale.ROOT, " @ %,d joins/s", rate);
@@ -451,6 +452,7 @@ public final class SustainedJoins implements Scenario {
     for (Client c : p.clients) logs.add(c.log);
     p.invariants = InvariantChecker.check(logs, queued);
     p.maxLagNanos = joiner.maxLagNanos();
+    p.stalls = joiner.stalls();
     p.closing = true;
     List<Future<Void>> closes = new ArrayList<>();
     for (Client c : p.clients) if (c.ws != null) closes.add(c.ws.close());

@@ -29,14 +29,14 @@ public final class TimeToMatch implements Scenario {
   @Override
   public void declare(Options o) {
     o.declare("pairs", "1000", "measured pairs, one after the other")
-        .declare("warmup", "200", "pairs run first and not measured (JIT warm-up)")
+        .declare("warmup", "1000", "pairs run first and not measured (JIT warm-up of every process on the path)")
         .declare("gateways", "1", "gateway processes (pairs alternate: A on one, B on the next)")
         .declare("matchmakers", "1", "matchmaker processes");
   }
 
   @Override
   public void allDefaults(Options o) {
-    o.defaultTo("pairs", "500").defaultTo("warmup", "200");
+    o.defaultTo("pairs", "1000");
   }
 
   @Override

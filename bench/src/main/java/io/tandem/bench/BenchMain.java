@@ -170,9 +170,11 @@ public final class BenchMain {
     return 0;
   }
 
+  /** The scenario's headline series (all of them when it names none). */
   private static JsonArray seriesJson(Outcome o) {
     JsonArray a = new JsonArray();
-    o.series.forEach(s -> a.add(new JsonObject().put("name", s.name()).put("summary", s.summary().toJson())));
+    o.series.stream().filter(s -> o.headline.isEmpty() || o.headline.contains(s.name()))
+        .forEach(s -> a.add(new JsonObject().put("name", s.name()).put("summary", s.summary().toJson())));
     return a;
   }
 
@@ -214,7 +216,7 @@ public final class BenchMain {
     Files.writeString(results.resolve(prefix + ".json"), new JsonObject().put("scenario", "all").put("startedAt", started.toString())
         .put("wallMinutes", minutes).put("command", "java -jar bench/target/bench-all.jar all").put("machine", Machine.describe())
         .put("runs", summary).encodePrettily() + "\n");
-    List<Svg.Series> chart = series.stream().filter(x -> !x.name().contains("handshake")).toList();
+    List<Svg.Series> chart = series;
     Files.writeString(results.resolve(prefix + ".svg"), Svg.percentileChart("Tandem benchmarks: latency percentiles per scenario",
         started.toString().substring(0, 19) + "Z; " + Runtime.getRuntime().availableProcessors() + " cores; bench all", chart,
         List.of(new Svg.TargetLine("5 ms", 5), new Svg.TargetLine("10 ms", 10), new Svg.TargetLine("50 ms", 50))));

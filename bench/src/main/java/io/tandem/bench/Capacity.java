@@ -180,8 +180,8 @@ public final class Capacity implements Scenario {
       out.checks.add(Check.zero("probe messages lost, duplicated or misdelivered",
           empty.lost() + full.lost() + empty.duplicates() + full.duplicates() + empty.misdelivered() + full.misdelivered()));
       out.series("handshake (connect to open)", handshake);
-      out.series("relay probe, gateway empty", empty.byGroup().get("same-gateway"));
-      out.series("relay probe, gateway full", full.byGroup().get("same-gateway"));
+      out.headline("relay probe, gateway empty", empty.byGroup().get("same-gateway"));
+      out.headline("relay probe, gateway full", full.byGroup().get("same-gateway"));
       out.targets.add(new Svg.TargetLine("relay target p99 5 ms", TARGET_RELAY_P99_MS));
       out.details.put("sockets", new JsonObject().put("target", sockets).put("connected", connected).put("failed", failed)
               .put("openAtEnd", open).put("onlineInRedis", online).put("clientProcesses", perWorkerJson))

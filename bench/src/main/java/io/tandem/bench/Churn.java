@@ -432,7 +432,7 @@ public final class Churn implements Scenario {
         .put("callsPerSecond", callsPerSecond).put("callTime", callTime.summary().toJson()).put("joinToMatched", timeToMatch.summary().toJson())
         .put("errors", errs).put("invariants", inv.toJson()).put("raceProbe", new JsonObject().put("pairs", probePairs).put("droppedOffers", droppedOffers))
         .put("vanishProbe", new JsonObject().put("pairs", vanishPairs).put("lostCallees", lostCallees)).put("cpuPercentOfOneCore", cpuJson).put("redisCommandStats", bench.redisCommandStats());
-    out.series("whole call (join to call-ended)", callTime).series("join to own matched", timeToMatch);
+    out.headline("whole call (join to call-ended)", callTime).series("join to own matched", timeToMatch);
     out.note("Calls/s and latencies cover the " + Check.num(seconds) + " s after a " + Check.num(warmup)
         + " s warm-up; errors, stalls and invariants cover the whole run.");
     out.note("Each call: caller waits " + offerDelayMs + " ms (browser-like createOffer time) then sends a ~2.5 KB offer, callee answers, " + candidates + " candidates each way, caller chats, callee replies, caller presses Next; "

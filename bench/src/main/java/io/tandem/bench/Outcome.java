@@ -12,6 +12,8 @@ public final class Outcome {
   public final List<Svg.Series> series = new ArrayList<>();
   public final List<Svg.TargetLine> targets = new ArrayList<>();
   public final List<String> notes = new ArrayList<>();
+  /** The series shown in the combined chart of {@code all} (one or a few per scenario). */
+  public final List<String> headline = new ArrayList<>();
   public String topology = "";
 
   public Outcome(String scenario) {
@@ -25,6 +27,13 @@ public final class Outcome {
 
   public Outcome series(String name, Latency latency) {
     series.add(new Svg.Series(name, latency.summary()));
+    return this;
+  }
+
+  /** A series that is also a headline of the scenario. */
+  public Outcome headline(String name, Latency latency) {
+    series(name, latency);
+    headline.add(name);
     return this;
   }
 

@@ -105,7 +105,7 @@ public final class Relay implements Scenario {
       for (Map.Entry<String, Latency> e : r.byGroup().entrySet()) {
         Latency.Summary s = e.getValue().summary();
         out.checks.add(Check.atMostMs(String.format(Locale.ROOT, "relay p99 %s @ %s msg/s", e.getKey(), Check.num(phaseRate)), s.p99(), TARGET_P99_MS));
-        if (rates.size() > 1) out.series(e.getKey() + at, e.getValue());
+        out.headline(e.getKey() + (rates.size() > 1 ? at : ", all kinds"), e.getValue());
       }
       if (rates.size() == 1) {
         for (Map.Entry<String, Latency> e : r.byGroupKind().entrySet()) {

@@ -391,7 +391,7 @@ public final class SustainedJoins implements Scenario {
       out.checks.add(Check.info("matches/s (offered " + Check.num(rate / 2.0) + ")" + at, Check.num(matchesPerSecond)));
       out.checks.add(Check.zero("invariant violations" + at, inv.total()));
       out.checks.add(Check.zero("errors (error frames, failed connects, dropped sockets)" + at, p.errorCount()));
-      out.series(String.format(Locale.ROOT, "%,d joins/s", rate), p.latency);
+      out.headline(String.format(Locale.ROOT, "%,d joins/s", rate), p.latency);
     }
     out.details.put("phases", phases);
     out.targets.add(new Svg.TargetLine("target p99 50 ms", TARGET_P99_MS));

@@ -26,6 +26,7 @@ public final class Svg {
   public record TargetLine(String label, double ms) {}
 
   public static String percentileChart(String title, String subtitle, List<Series> series, List<TargetLine> targets) {
+    int height = Math.max(HEIGHT, TOP + 36 * series.size() + 20);
     double lo = Double.MAX_VALUE;
     double hi = 0;
     for (Series s : series) {
@@ -47,12 +48,12 @@ public final class Svg {
     double maxExp = Math.ceil(Math.log10(hi * 1.05));
     if (maxExp <= minExp) maxExp = minExp + 1;
     int plotW = WIDTH - LEFT - RIGHT;
-    int plotH = HEIGHT - TOP - BOTTOM;
+    int plotH = height - TOP - BOTTOM;
     String[] labels = Latency.Summary.LABELS;
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n",
-        WIDTH, HEIGHT, WIDTH, HEIGHT));
+        WIDTH, height, WIDTH, height));
     b.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"16\" font-weight=\"bold\">%s</text>%n", LEFT, esc(title)));
     b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"40\" fill=\"#555\">%s</text>%n", LEFT, esc(subtitle)));
@@ -75,7 +76,7 @@ public final class Svg {
     b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#333\"/>%n", LEFT, TOP, plotW, plotH));
     b.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">latency (ms, log scale)</text>%n",
         TOP + plotH / 2, TOP + plotH / 2));
-    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">percentile</text>%n", LEFT + plotW / 2, HEIGHT - 10));
+    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">percentile</text>%n", LEFT + plotW / 2, height - 10));
     for (TargetLine t : targets) {
       double y = y(t.ms(), minExp, maxExp, plotH);
       b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#000\" stroke-dasharray=\"6 4\"/>%n", LEFT, y, LEFT + plotW, y));
@@ -85,20 +86,22 @@ public final class Svg {
     for (int s = 0; s < series.size(); s++) {
       Series ser = series.get(s);
       String color = COLORS[s % COLORS.length];
+      // once the colors repeat, the line style tells the series apart
+      String dash = s < COLORS.length ? "" : s < 2 * COLORS.length ? " stroke-dasharray=\"7 4\"" : " stroke-dasharray=\"2 3\"";
       if (ser.summary().count() > 0) {
         double[] v = ser.summary().percentiles();
         StringBuilder pts = new StringBuilder();
         for (int i = 0; i < v.length; i++) {
           pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(i, v.length, plotW), y(Math.max(v[i], 0.01), minExp, maxExp, plotH)));
         }
-        b.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n", pts.toString().trim(), color));
+        b.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>%n", pts.toString().trim(), color, dash));
         for (int i = 0; i < v.length; i++) {
           b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s %s: %s</title></circle>%n",
               x(i, v.length, plotW), y(Math.max(v[i], 0.01), minExp, maxExp, plotH), color, esc(ser.name()), labels[i], Latency.fmt(v[i])));
         }
       }
       int lx = LEFT + plotW + 14;
-      b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>%n", lx, legendY, lx + 18, legendY, color));
+      b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"%s/>%n", lx, legendY, lx + 18, legendY, color, dash));
       b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", lx + 24, legendY + 4, esc(ser.name())));
       b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#555\" font-size=\"10\">p99 %s, n=%d</text>%n", lx + 24, legendY + 17,
           Latency.fmt(ser.summary().p99()), ser.summary().count()));

@@ -130,7 +130,7 @@ public final class TimeToMatch implements Scenario {
     out.details.put("bothMatched", s.toJson()).put("joinerMatched", joiner.summary().toJson())
         .put("waiterMatched", waiter.summary().toJson()).put("failures", failures).put("failureDetails", failureDetails)
         .put("pairsPerSecond", s.count() / Math.max(seconds, 1e-9));
-    out.series("both matched", both).series("joiner (callee) matched", joiner).series("waiter (caller) matched", waiter);
+    out.headline("both matched", both).series("joiner (callee) matched", joiner).series("waiter (caller) matched", waiter);
     out.targets.add(new Svg.TargetLine("target p99 10 ms", TARGET_P99_MS));
     out.note("Measured per pair from the moment B's join-queue is written to the moment the later of the two matched frames is read by the bench client; "
         + "the bench client, all services and Redis share the same " + Runtime.getRuntime().availableProcessors() + " cores.");

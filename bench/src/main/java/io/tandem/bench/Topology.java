@@ -44,6 +44,12 @@ public final class Topology implements AutoCloseable {
       "HTTP_RATE_PER_MINUTE", "1000000", "HTTP_RATE_BURST", "1000000", "WS_HANDSHAKES_PER_MINUTE", "1000000");
   /** Consecutive ports the services' default member list names from the base (ClusterSetup). */
   static final int CLUSTER_PORT_SPAN = 32;
+  /**
+   * Ports per run: the cluster's span, then one block for Redis, auth, gateways and monitors. All
+   * lie below the ephemeral range (32768+), so no outgoing connection can take one between the
+   * check and the child's bind (which happens only after the child joined the cluster).
+   */
+  static final int RUN_PORT_SPAN = 80;
   static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
   /**
@@ -125,13 +131,13 @@ public final class Topology implements AutoCloseable {
 
   private void startAll() throws Exception {
     long t0 = System.nanoTime();
-    int redisPort = freePort();
+    int redisPort = nextPort();
     redis = launch("redis", List.of("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--daemonize", "no", "--maxclients", "10000", "--protected-mode", "yes"),
         Map.of(), redisPort);
     awaitRedis(redisPort);
     // auth first: it becomes the Hazelcast master, so the others join it instead of racing to form clusters
-    int authPort = freePort();
+    int authPort = nextPort();
     auth = launchService("auth", "auth-service", spec.serviceXmx(), spec.jvmArgs(), Map.of("AUTH_PORT", Integer.toString(authPort)), authPort);
     awaitHttp(auth, "/auth/jwks");
     chat = launchService("chat", "chat-service", spec.serviceXmx(), spec.jvmArgs(), Map.of(), 0);
@@ -139,7 +145,7 @@ public final class Topology implements AutoCloseable {
       matchmakers.add(launchService("matchmaker-" + (i + 1), "matchmaker-service", spec.serviceXmx(), spec.jvmArgs(), Map.of(), 0));
     }
     for (int i = 0; i < spec.gateways(); i++) {
-      int port = freePort();
+      int port = nextPort();
       gateways.add(launchService("gateway-" + (i + 1), "gateway-service", spec.gatewayXmx(), spec.jvmArgs(),
           Map.of("GATEWAY_PORT", Integer.toString(port), "SERVE_WEB_CLIENT", "false"), port));
     }
@@ -165,7 +171,7 @@ public final class Topology implements AutoCloseable {
     e.put("CLUSTER_NAME", clusterName);
     e.put("CLUSTER_PORT", Integer.toString(clusterPort));
     e.put("REDIS_URL", "redis://127.0.0.1:" + redis.port());
-    e.put("MONITOR_PORT", Integer.toString(freePort()));
+    e.put("MONITOR_PORT", Integer.toString(nextPort()));
     e.putAll(spec.env());
     e.putAll(env);
     return launch(role, cmd, e, port);
@@ -320,30 +326,51 @@ public final class Topology implements AutoCloseable {
     if (auth != null) rest.add(auth);
     rest.parallelStream().forEach(c -> Children.stop(c.process(), Duration.ofSeconds(15)));
     if (redis != null) Children.stop(redis.process(), Duration.ofSeconds(5));
+    deletePinnedJars();
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
+  /** The pinned jar copies (about 110 MB per run) are only needed while the services run. */
+  private void deletePinnedJars() {
+    Path dir = runDir.resolve("jars");
+    if (!Files.isDirectory(dir)) return;
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) Files.deleteIfExists(f);
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      System.out.println("could not delete " + dir + ": " + e.getMessage());
     }
   }
 
-  /** A base below the ephemeral range whose next {@link #CLUSTER_PORT_SPAN} ports are free. */
+  /** A base below the ephemeral range whose next {@link #RUN_PORT_SPAN} ports are free. */
   static int freeClusterBase() {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 21000 + ThreadLocalRandom.current().nextInt(220) * 50;
+      int base = 21000 + ThreadLocalRandom.current().nextInt(110) * 100;
       boolean free = true;
-      for (int p = base; p < base + CLUSTER_PORT_SPAN && free; p++) {
-        try (ServerSocket s = new ServerSocket()) {
-          s.bind(new InetSocketAddress(p));
-        } catch (IOException e) {
-          free = false;
-        }
-      }
+      for (int p = base; p < base + RUN_PORT_SPAN && free; p++) free = isFree(p);
       if (free) return base;
     }
-    throw new IllegalStateException("no free range of " + CLUSTER_PORT_SPAN + " ports for Hazelcast");
+    throw new IllegalStateException("no free range of " + RUN_PORT_SPAN + " ports below the ephemeral range");
   }
+
+  private int nextServicePort = -1;
+
+  /** The next free port of this run's block (after the cluster's span). */
+  synchronized int nextPort() {
+    if (nextServicePort < 0) nextServicePort = clusterPort + CLUSTER_PORT_SPAN;
+    while (nextServicePort < clusterPort + RUN_PORT_SPAN) {
+      int p = nextServicePort++;
+      if (isFree(p)) return p;
+    }
+    throw new IllegalStateException("this run's port block is used up");
+  }
+
+  static boolean isFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
 }

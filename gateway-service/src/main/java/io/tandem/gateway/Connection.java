@@ -171,7 +171,10 @@ public final class Connection {
           if (reply.matched()) {
             // matched at once: acknowledge and deliver without waiting for presence counts
             send(ServerFrames.of(MessageType.QUEUED, new JsonObject()));
-            applyMatch(reply.match());
+            if (!applyMatch(reply.match()) && !closed && state != State.IN_CALL) {
+              // the stranger vanished between being paired and this socket's match: search again
+              return join(interests);
+            }
             return Future.succeededFuture();
           }
           return gw.presence().stats().recover(err -> Future.succeededFuture(new JsonObject())).map(stats -> {

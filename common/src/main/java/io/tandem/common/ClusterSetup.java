@@ -43,6 +43,8 @@ public final class ClusterSetup {
     switch (discovery) {
       case "tcp" -> {
         config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(host);
+        // listen on CLUSTER_HOST only (by default Hazelcast binds every interface)
+        config.setProperty("hazelcast.socket.bind.any", "false");
         join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).setMembers(members(env, host, port));
       }
       case "kubernetes" -> {

@@ -45,9 +45,16 @@ public final class RedisConnector {
     return options;
   }
 
-  /** A client; it also becomes this process's "redis" readiness check (a PING). */
+  /** Default time a Redis command may take before it fails with {@code unavailable} ({@code REDIS_TIMEOUT_MS}). */
+  public static final int DEFAULT_TIMEOUT_MS = 2000;
+
+  /**
+   * A client whose commands fail with {@code unavailable} after {@code REDIS_TIMEOUT_MS}; it also
+   * becomes this process's "redis" readiness check (a PING).
+   */
   public static Redis create(Vertx vertx, Env env) {
-    Redis redis = Redis.createClient(vertx, options(env));
+    Redis redis = new TimedRedis(vertx, Redis.createClient(vertx, options(env)),
+        env.integer("REDIS_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 50, 600_000));
     Health.register("redis", () -> redis.send(Request.cmd(Command.PING)));
     return redis;
   }

@@ -26,6 +26,13 @@ public final class RedisKeys {
   /** ZSET gatewayNodeId → last heartbeat (Redis clock, ms): live gateway nodes. */
   public static final String NODES = TAG + "nodes";
 
+  /** ZSET sessionId → pairing time (Redis clock, ms): matches not yet confirmed as delivered; the sweep undoes old ones. */
+  public static final String PENDING = TAG + "pending";
+  /** STRING Redis time (ms) of the last dead-node reap step (a long gap means the store stalled). */
+  public static final String STORE_CLOCK = TAG + "store-clock";
+  /** STRING Redis time (ms) when the last store stall was noticed; TTL 2 × NODE_TTL_MS (no node is reaped meanwhile). */
+  public static final String STORE_STALL = TAG + "store-stall";
+
   /** Prefix of {@link #user}. */
   public static final String USER_PREFIX = TAG + "user:";
   /** Prefix of {@link #session}. */

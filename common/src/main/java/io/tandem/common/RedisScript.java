@@ -33,6 +33,14 @@ public enum RedisScript {
   REAP_NODE("reap_node"),
   /** A gateway node's heartbeat. */
   HEARTBEAT("heartbeat"),
+  /** A delivered match is confirmed (no longer pending). */
+  CONFIRM("confirm"),
+  /** Undo of a match that could not be delivered. */
+  ABORT("abort"),
+  /** Undo of matches left unconfirmed (their matchmaker died or lost its replies). */
+  EXPIRE_PENDING("expire_pending"),
+  /** A gateway gave up on a join: leave the queue, undo a session the socket never heard of. */
+  ABANDON("abandon"),
   /** Presence counts. */
   STATS("stats"),
   /** GCRA rate limiter on one key (run with {@link #runOn}). */

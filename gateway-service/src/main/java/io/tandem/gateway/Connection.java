@@ -58,10 +58,23 @@ public final class Connection {
   /** Frames that arrived for a session before its match (in order), with their arrival time. */
   private final java.util.ArrayDeque<Object[]> earlyRelays = new java.util.ArrayDeque<>();
   private Future<Void> tail;
+  /** Chat frames, in order, apart from the rest (chat waits on chat-service). */
+  private Future<Void> chatTail = Future.succeededFuture();
   private int pending;
+  /** A join-queue is being answered (its reply decides the state). */
+  private boolean joining;
+  /** Interests of the last join-queue (a failed match searches again with them). */
+  private List<String> interests = List.of();
   private long expiryTimer = -1;
   private boolean closed;
   private Future<Void> cleanup = Future.succeededFuture();
+  private final io.vertx.core.Promise<Void> closedPromise = io.vertx.core.Promise.promise();
+  /** Attempts to forget a closed socket in the store. */
+  public static final int DISCONNECT_ATTEMPTS = 4;
+  /** Pause between those attempts, ms. */
+  public static final long DISCONNECT_RETRY_MS = 2000;
+  /** Longest a drain waits for one socket's close handshake and cleanup, ms. */
+  public static final long CLOSE_WAIT_MS = 5000;
 
   Connection(Gateway gw, ServerWebSocket ws, Identity identity, String ipHash, String connId) {
     this.gw = gw;
@@ -92,8 +105,15 @@ public final class Connection {
   void start() {
     Connection older = gw.registry().put(this);
     if (older != null) older.close(CLOSE_REPLACED, "replaced by a newer connection");
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> send(ServerFrames.error(new TandemException(ErrorCode.INVALID_JSON, "Binary frames are not accepted"), null)));
+    MessageAssembler assembler = new MessageAssembler(gw.config().maxFrameBytes() * Limits.WS_HARD_LIMIT_FACTOR, this::onText,
+        () -> {
+          if (charge(null)) send(ServerFrames.error(new TandemException(ErrorCode.INVALID_JSON, "Binary frames are not accepted"), null));
+        },
+        () -> {
+          LOG.info("closing socket after an over-limit message user={} conn={}", identity.userId(), connId);
+          close(MessageAssembler.CLOSE_TOO_BIG, "message too big");
+        });
+    ws.frameHandler(assembler::handle);
     ws.exceptionHandler(err -> LOG.debug("socket error user={} conn={}: {}", identity.userId(), connId, err.toString()));
     ws.closeHandler(v -> onClose());
     scheduleExpiry();
@@ -106,33 +126,62 @@ public final class Connection {
         });
   }
 
+  /**
+   * Every frame is parsed and charged to the socket's budget at once, junk included (a flood of
+   * bad frames costs budget like any other and ends in a 1008 close). Relays are forwarded at once
+   * (they touch no store, so they never wait behind an unrelated step); chat runs in its own queue
+   * (a slow chat-service holds back only chat); the rest runs in order, one step at a time.
+   */
   private void onText(String text) {
-    if (pending >= MAX_PENDING_FRAMES) {
-      send(ServerFrames.error(new TandemException(ErrorCode.RATE_LIMITED, "Too many frames in flight"), null));
-      return;
-    }
-    pending++;
-    tail = tail.transform(ar -> handle(text)).andThen(ar -> pending--);
-  }
-
-  private Future<Void> handle(String text) {
-    if (closed) return Future.succeededFuture();
+    if (closed) return;
     ClientFrame frame;
     try {
       frame = ClientFrame.parse(text, gw.config().maxFrameBytes());
     } catch (TandemException e) {
-      send(ServerFrames.error(e, null));
-      return Future.succeededFuture();
+      if (charge(null)) send(ServerFrames.error(e, null));
+      return;
     }
-    if (!budget.take(frame.type(), System.nanoTime())) {
-      if (budget.abusive()) {
-        LOG.info("closing abusive socket user={} conn={}", identity.userId(), connId);
-        close(CLOSE_POLICY, "rate limit exceeded");
-      } else {
-        send(ServerFrames.error(new TandemException(ErrorCode.RATE_LIMITED, "Too many " + frame.type().wire + " messages, slow down"), frame.type()));
+    if (!charge(frame.type())) return;
+    switch (frame.type()) {
+      case SEND_OFFER, SEND_ANSWER, SEND_CANDIDATE -> {
+        Future<Void> done;
+        try {
+          done = dispatch(frame);
+        } catch (RuntimeException e) {
+          done = Future.failedFuture(e);
+        }
+        done.onFailure(err -> send(ServerFrames.error(err, frame.type())));
       }
-      return Future.succeededFuture();
+      case SEND_MESSAGE -> chatTail = enqueue(chatTail, frame);
+      default -> tail = enqueue(tail, frame);
     }
+  }
+
+  /** Takes budget for a frame (null = unparseable); false when refused (answered, or the socket closed). */
+  private boolean charge(MessageType type) {
+    if (budget.take(type, System.nanoTime())) return true;
+    if (budget.abusive()) {
+      LOG.info("closing abusive socket user={} conn={}", identity.userId(), connId);
+      close(CLOSE_POLICY, "rate limit exceeded");
+    } else if (type != null) {
+      send(ServerFrames.error(new TandemException(ErrorCode.RATE_LIMITED, "Too many " + type.wire + " messages, slow down"), type));
+    } else {
+      send(ServerFrames.error(new TandemException(ErrorCode.RATE_LIMITED, "Too many invalid frames, slow down"), null));
+    }
+    return false;
+  }
+
+  private Future<Void> enqueue(Future<Void> queue, ClientFrame frame) {
+    if (pending >= MAX_PENDING_FRAMES) {
+      send(ServerFrames.error(new TandemException(ErrorCode.RATE_LIMITED, "Too many frames in flight"), frame.type()));
+      return queue;
+    }
+    pending++;
+    return queue.transform(ar -> handle(frame)).andThen(ar -> pending--);
+  }
+
+  private Future<Void> handle(ClientFrame frame) {
+    if (closed) return Future.succeededFuture();
     Future<Void> result;
     try {
       result = dispatch(frame);
@@ -161,19 +210,32 @@ public final class Connection {
     };
   }
 
-  private Future<Void> join(List<String> interests) {
+  private Future<Void> join(List<String> wanted) {
+    return join(wanted, true);
+  }
+
+  /**
+   * join-queue. When the answer does not come (or the store says in-session although this socket
+   * knows no call), the join is abandoned in the store: the user leaves the queue and a session this
+   * socket never heard of is undone (its peer told), so Redis and the socket agree; then the client
+   * hears the error and may try again. An in-session answer caused by such a ghost is retried once.
+   */
+  private Future<Void> join(List<String> wanted, boolean retryGhost) {
     if (state == State.IN_CALL) return Future.failedFuture(new TandemException(ErrorCode.IN_SESSION));
     state = State.QUEUED;
-    JoinRequest req = new JoinRequest(new UserRef(identity.userId(), connId, gw.config().nodeId()), interests);
+    interests = wanted;
+    joining = true;
+    JoinRequest req = new JoinRequest(new UserRef(identity.userId(), connId, gw.config().nodeId()), wanted);
     return gw.vertx().eventBus().<JsonObject>request(Addresses.MATCHMAKER_JOIN, req.toJson(), gw.requestOptions())
         .map(msg -> JoinReply.fromJson(msg.body()))
+        .andThen(ar -> joining = false)
         .compose(reply -> {
           if (reply.matched()) {
             // matched at once: acknowledge and deliver without waiting for presence counts
             send(ServerFrames.of(MessageType.QUEUED, new JsonObject()));
             if (!applyMatch(reply.match()) && !closed && state != State.IN_CALL) {
               // the stranger vanished between being paired and this socket's match: search again
-              return join(interests);
+              return join(wanted, retryGhost);
             }
             return Future.succeededFuture();
           }
@@ -181,8 +243,19 @@ public final class Connection {
             if (state == State.QUEUED) send(ServerFrames.of(MessageType.QUEUED, stats));
             return null;
           });
+        }, err -> {
+          if (state == State.IN_CALL || closed) return Future.failedFuture(err);
+          state = State.IDLE;
+          TandemException te = io.tandem.common.Failures.map(err);
+          return gw.presence().abandon(identity.userId(), connId).transform(ab -> {
+            if (ab.succeeded() && ab.result() != null) endedBeforeMatch = ab.result();
+            if (te.code() == ErrorCode.IN_SESSION && retryGhost && ab.succeeded() && ab.result() != null && !closed) {
+              LOG.info("undid a session this socket never heard of user={} session={}; joining again", identity.userId(), ab.result());
+              return join(wanted, false);
+            }
+            return Future.failedFuture(te);
+          });
         })
-        .onFailure(err -> { if (state == State.QUEUED) state = State.IDLE; })
         .mapEmpty();
   }
 
@@ -219,11 +292,15 @@ public final class Connection {
         });
   }
 
+  /**
+   * end-call. When the store no longer has the session although this socket does (an earlier
+   * end-call timed out and ran late, or the session expired), nobody told the peer: do it here.
+   */
   private Future<Void> endCall(String sessionId) {
-    current(sessionId);
+    MatchInfo m = current(sessionId);
     return gw.presence().endCall(identity.userId(), connId, sessionId).map(status -> {
       endLocally();
-      if (!"ended".equals(status)) throw new TandemException(ErrorCode.NOT_IN_SESSION);
+      if (!"ended".equals(status)) gw.presence().tellPeer(m, Presence.REASON_LEFT);
       send(ServerFrames.of(MessageType.CALL_ENDED, new JsonObject().put("sessionId", sessionId)));
       return null;
     });
@@ -262,10 +339,11 @@ public final class Connection {
 
   /** Applies a match; false when this socket is already in another call. */
   boolean applyMatch(MatchInfo m) {
-    if (closed || m.sessionId().equals(endedBeforeMatch)
-        || (state == State.IN_CALL && match != null && !match.sessionId().equals(m.sessionId()))) {
-      return false;
-    }
+    boolean same = state == State.IN_CALL && match != null && match.sessionId().equals(m.sessionId());
+    if (same) return true;
+    // only a socket that is searching takes a match: one that left the queue, gave up on its join
+    // or is in another call refuses it (the matchmaker then undoes the match)
+    if (closed || state != State.QUEUED || m.sessionId().equals(endedBeforeMatch)) return false;
     state = State.IN_CALL;
     match = m;
     lastSessionId = m.sessionId();
@@ -296,6 +374,16 @@ public final class Connection {
       if (MessageType.PEER_DISCONNECTED.wire.equals(type)) {
         endedBeforeMatch = sid;
         earlyRelays.removeIf(e -> sid.equals(((JsonObject) e[1]).getString("sessionId")));
+        if (Presence.REASON_MATCH_FAILED.equals(data.getString("reason")) && state == State.QUEUED && !joining && !closed) {
+          // a match for this searching socket was undone before it arrived: the store no longer
+          // has it queued, so search again (in order with the socket's other steps)
+          LOG.info("match undone before delivery user={} session={}; searching again", identity.userId(), sid);
+          pending++;
+          tail = tail.transform(ar -> state == State.QUEUED && !closed ? join(interests).recover(e -> {
+            send(ServerFrames.error(e, MessageType.JOIN_QUEUE));
+            return Future.succeededFuture();
+          }) : Future.<Void>succeededFuture()).andThen(ar -> pending--);
+        }
       } else if (state != State.IN_CALL && sid != null) {
         // the peer's match reached its gateway first and it is already signaling: keep the frames
         // until this socket's own match arrives (bounded in number and age)
@@ -343,12 +431,40 @@ public final class Connection {
     return cleanup;
   }
 
+  /** Resolves once the socket has closed and its Redis state is cleaned (bounded by {@link #CLOSE_WAIT_MS}). */
+  Future<Void> closedAndCleaned() {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    long timer = gw.vertx().setTimer(CLOSE_WAIT_MS, t -> done.tryComplete());
+    closedPromise.future().compose(v -> cleanup).onComplete(ar -> {
+      gw.vertx().cancelTimer(timer);
+      done.tryComplete();
+    });
+    return done.future();
+  }
+
+  /**
+   * Forgets the socket in the store, retrying while the store does not answer (the step is
+   * idempotent). At the first failure the peer of a live call is told directly, so it never waits
+   * on a store that may run the step late or not at all.
+   */
+  private Future<Void> disconnect(MatchInfo inCall, int attemptsLeft) {
+    return gw.presence().disconnect(identity.userId(), connId).recover(err -> {
+      if (inCall != null && attemptsLeft == DISCONNECT_ATTEMPTS) gw.presence().tellPeer(inCall, Presence.REASON_DISCONNECTED);
+      if (attemptsLeft <= 1 || gw.registry().draining()) return Future.failedFuture(err);
+      io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+      gw.vertx().setTimer(DISCONNECT_RETRY_MS, t -> disconnect(inCall, attemptsLeft - 1).onComplete(later));
+      return later.future();
+    });
+  }
+
   private void onClose() {
     if (closed) return;
     closed = true;
+    closedPromise.tryComplete();
     gw.vertx().cancelTimer(expiryTimer);
     gw.registry().remove(this);
-    cleanup = tail.transform(ar -> gw.presence().disconnect(identity.userId(), connId))
+    MatchInfo inCall = state == State.IN_CALL ? match : null;
+    cleanup = tail.transform(ar -> disconnect(inCall, DISCONNECT_ATTEMPTS))
         .onSuccess(v -> LOG.info("disconnected user={} conn={}", identity.userId(), connId))
         .onFailure(err -> LOG.warn("cleanup failed user={} conn={}: {}", identity.userId(), connId, err.toString()));
   }

@@ -20,6 +20,9 @@ public final class FrameBudget {
   /** Everything else (end-call, report, refresh-token). */
   public static final int OTHER_BURST = 10;
   public static final double OTHER_PER_SECOND = 2;
+  /** Frames that cannot be parsed (bad JSON, unknown type, oversize): they cost budget too. */
+  public static final int INVALID_BURST = 10;
+  public static final double INVALID_PER_SECOND = 1;
   /** Refusals within {@link #ABUSE_WINDOW_NANOS} that close the socket with 1008. */
   public static final int ABUSE_REFUSALS = 50;
   public static final long ABUSE_WINDOW_NANOS = 10_000_000_000L;
@@ -28,12 +31,13 @@ public final class FrameBudget {
   private final Bucket queue = new Bucket(QUEUE_BURST, QUEUE_PER_SECOND);
   private final Bucket chat = new Bucket(CHAT_BURST, CHAT_PER_SECOND);
   private final Bucket other = new Bucket(OTHER_BURST, OTHER_PER_SECOND);
+  private final Bucket invalid = new Bucket(INVALID_BURST, INVALID_PER_SECOND);
   private long windowStart;
   private int refusals;
 
-  /** Takes one token for this frame type; false when over budget. */
+  /** Takes one token for this frame type (null: a frame that could not be parsed); false when over budget. */
   public boolean take(MessageType type, long nowNanos) {
-    Bucket b = switch (type) {
+    Bucket b = type == null ? invalid : switch (type) {
       case SEND_OFFER, SEND_ANSWER, SEND_CANDIDATE -> signaling;
       case JOIN_QUEUE, LEAVE_QUEUE -> queue;
       case SEND_MESSAGE -> chat;

@@ -17,11 +17,35 @@ public final class GatewayMetrics {
       .maximumExpectedValue(Duration.ofSeconds(5)).register(R);
   private static final Counter REPORTS = Counter.builder("tandem_reports_total").description("reports received").register(R);
 
+  /** Open-socket registries of the gateway nodes in this process (one in production, several in tests). */
+  private static final java.util.Set<Registry> REGISTRIES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Handshake tables of the gateway nodes in this process. */
+  private static final java.util.Set<java.util.Map<?, ?>> HANDSHAKES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    // registered once per process: re-registering a gauge per node made Micrometer warn at every start
+    Gauge.builder("tandem_sockets_open", REGISTRIES, set -> set.stream().mapToInt(Registry::size).sum())
+        .description("open WebSockets on this gateway").register(R);
+    Gauge.builder("tandem_handshakes_pending", HANDSHAKES, set -> set.stream().mapToInt(java.util.Map::size).sum())
+        .description("handshakes accepted whose socket has not opened yet").register(R);
+  }
+
   private GatewayMetrics() {}
 
-  /** Registers the open-sockets gauge of a gateway node. */
+  /** Adds a gateway node's sockets to the open-sockets gauge. */
   static void socketsOpen(Registry registry) {
-    Gauge.builder("tandem_sockets_open", registry, Registry::size).description("open WebSockets on this gateway").register(R);
+    REGISTRIES.add(registry);
+  }
+
+  /** Adds a gateway node's handshake table to the pending-handshakes gauge. */
+  static void pendingHandshakes(java.util.Map<?, ?> table) {
+    HANDSHAKES.add(table);
+  }
+
+  /** Removes a stopped node from the gauges. */
+  static void forget(Registry registry, java.util.Map<?, ?> table) {
+    REGISTRIES.remove(registry);
+    HANDSHAKES.remove(table);
   }
 
   static void relayed(long sentAtMillis) {

@@ -78,6 +78,11 @@ public final class GatewayVerticle extends VerticleBase {
         .setWebSocketSubProtocols(List.of(Handshake.SUBPROTOCOL))
         .setMaxWebSocketFrameSize(hardLimit)
         .setMaxWebSocketMessageSize(hardLimit)
+        // No permessage-deflate / per-frame compression: signaling frames are small, and with
+        // compression every size limit would apply to the compressed bytes (a 32 KB frame can
+        // inflate to 32 MB on the event loop). Clients that offer it get an uncompressed socket.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setRegisterWebSocketWriteHandlers(false)
         .setReadIdleTimeout(config.idleTimeoutSeconds());
     return deliveries.completion()
@@ -100,6 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
         .onSuccess(s -> {
           Health.register(healthName(), () -> draining ? Future.failedFuture("draining") : Future.succeededFuture());
           GatewayMetrics.socketsOpen(gw.registry());
+          GatewayMetrics.pendingHandshakes(handshakes);
           LOG.info("gateway node={} listening port={}", config.nodeId(), s.actualPort());
         });
   }
@@ -122,6 +128,10 @@ public final class GatewayVerticle extends VerticleBase {
    * hijacking), the network's handshake rate, the token, and the device and network block lists.
    */
   private void onHandshake(ServerWebSocketHandshake hs) {
+    if (draining) {
+      hs.reject(ErrorCode.UNAVAILABLE.status);
+      return;
+    }
     if (!SIGNALING_PATH.equals(hs.path())) {
       hs.reject(404);
       return;
@@ -151,8 +161,18 @@ public final class GatewayVerticle extends VerticleBase {
             hs.reject(te.code().status);
             return;
           }
+          if (draining) {
+            hs.reject(ErrorCode.UNAVAILABLE.status);
+            return;
+          }
           handshakes.put(key, new Admission(ar.result(), ipHash));
-          hs.accept().onFailure(err -> handshakes.remove(key));
+          try {
+            hs.accept().onFailure(err -> handshakes.remove(key));
+          } catch (RuntimeException e) {
+            // the client gave up while its handshake waited on the store: nothing to accept
+            handshakes.remove(key);
+            LOG.debug("handshake abandoned by the client: {}", e.toString());
+          }
         });
   }
 
@@ -236,6 +256,16 @@ public final class GatewayVerticle extends VerticleBase {
     });
   }
 
+  /** Number of handshakes admitted but not yet turned into sockets (tests and the pending-handshakes gauge). */
+  int pendingHandshakes() {
+    return handshakes.size();
+  }
+
+  /**
+   * Drain: refuse new handshakes, close every open socket with 1012 ("restarting": clients
+   * reconnect at once to another gateway) and wait until their store state is cleaned, and only
+   * then close the server (whose own close would send 1000, a normal close that clients obey).
+   */
   @Override
   public Future<?> stop() {
     draining = true;
@@ -243,13 +273,16 @@ public final class GatewayVerticle extends VerticleBase {
     vertx.cancelTimer(heartbeatTimer);
     vertx.cancelTimer(statsTimer);
     vertx.cancelTimer(pingTimer);
-    Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
-    return closing.compose(v -> {
-      List<Connection> open = gw.registry().all();
-      open.forEach(c -> c.close(Connection.CLOSE_RESTART, "gateway restarting"));
-      return Future.join(open.stream().map(Connection::cleanedUp).toList());
-    }).transform(ar -> gw.presence().leave()).transform(ar -> deliveries.unregister())
+    if (gw != null) gw.registry().drain();
+    List<Connection> open = gw == null ? List.of() : gw.registry().all();
+    open.forEach(c -> c.close(Connection.CLOSE_RESTART, "gateway restarting"));
+    return Future.join(open.stream().map(Connection::closedAndCleaned).toList())
+        .transform(ar -> server == null ? Future.succeededFuture() : server.close())
+        .transform(ar -> gw.presence().leave()).transform(ar -> deliveries.unregister())
         .transform(ar -> blockedConsumer.unregister())
-        .andThen(ar -> Health.unregister(healthName()));
+        .andThen(ar -> {
+          Health.unregister(healthName());
+          if (gw != null) GatewayMetrics.forget(gw.registry(), handshakes);
+        });
   }
 }

@@ -28,6 +28,7 @@ public final class HttpRoutes {
 
   public static Router router(Vertx vertx, GatewayConfig config, SafetyConfig safety, Redis redis, Presence presence, Hashing hashing) {
     Router router = Router.router(vertx);
+    router.route().handler(ctx -> SecurityHeaders.handle(ctx, safety.trustedProxyHops()));
     router.route("/auth/*").handler(BodyHandler.create(false).setBodyLimit(Limits.HTTP_BODY_MAX));
     router.route("/auth/*").handler(ctx -> {
       String ipHash = hashing.hash(ClientAddress.of(ctx.request().remoteAddress(), ctx.request().headers(), safety.trustedProxyHops()));

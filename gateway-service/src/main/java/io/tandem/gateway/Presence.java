@@ -22,6 +22,8 @@ public final class Presence {
   public static final int REPORTS_KEPT = 1000;
   /** Reason in peer-disconnected when the peer ended the call. */
   public static final String REASON_LEFT = "left";
+  /** Reason in peer-disconnected when a match was undone before it became a call both sides knew. */
+  public static final String REASON_MATCH_FAILED = "match-failed";
   /** Reason in peer-disconnected when the peer's socket or gateway went away. */
   public static final String REASON_DISCONNECTED = "disconnected";
 
@@ -66,6 +68,19 @@ public final class Presence {
     });
   }
 
+  /**
+   * A join given up on: the user leaves the queue and a session the socket never heard of is undone
+   * (its peer told, reason {@code match-failed}). Succeeds whether or not there was either; the
+   * result is the undone session's id, or null.
+   */
+  public Future<String> abandon(String userId, String connId) {
+    return RedisScript.ABANDON.run(redis, userId, connId).map(r -> {
+      if (r == null || r.size() < 5 || !"undone".equals(r.get(0).toString())) return null;
+      tell(r.get(3).toString(), r.get(2).toString(), r.get(4).toString(), r.get(1).toString(), REASON_MATCH_FAILED);
+      return r.get(1).toString();
+    });
+  }
+
   /** Presence counts {online, waiting}. */
   public Future<JsonObject> stats() {
     return RedisScript.STATS.run(redis).map(r -> new JsonObject()
@@ -100,6 +115,11 @@ public final class Presence {
         java.util.List.of(RedisKeys.reportsAgainst(reportedDevice), RedisKeys.blockedDevice(reportedDevice)),
         reporterDevice, safety.reportWindowSeconds() * 1000L, safety.reportThreshold(), safety.autoBlockTtlSeconds(), block.encode()))
         .map(r -> r.get(1).toInteger() == 1);
+  }
+
+  /** Tells the peer of a call this socket knows that the call is over (when the store could not say it). */
+  public void tellPeer(io.tandem.common.msg.MatchInfo m, String reason) {
+    tell(m.peerNode(), m.peerId(), m.peerConn(), m.sessionId(), reason);
   }
 
   private void notifyPeer(Response r, int at, String reason) {

@@ -7,6 +7,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The sockets open on this gateway node, by user id (one socket per user). */
 public final class Registry {
   private final Map<String, Connection> byUser = new ConcurrentHashMap<>();
+  private volatile boolean draining;
+
+  /** The node is stopping (cleanups do not retry past it). */
+  public boolean draining() {
+    return draining;
+  }
+
+  void drain() {
+    draining = true;
+  }
 
   /** Adds a connection, returning the one it replaced on this node (or null). */
   public Connection put(Connection c) {

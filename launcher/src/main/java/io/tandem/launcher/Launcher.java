@@ -27,9 +27,31 @@ import org.slf4j.LoggerFactory;
  */
 public final class Launcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
-  /** The services, in start order (the gateway last, so it serves only once the rest is up). */
-  public static final List<ServiceModule> MODULES =
-      List.of(AuthModule::verticles, MatchmakerModule::verticles, ChatModule::verticles, GatewayModule::verticles);
+  /** The services by name, in start order (the gateway last, so it serves only once the rest is up). */
+  public static final Map<String, ServiceModule> MODULES = modules();
+  /** Default of {@code LAUNCHER_SERVICES}: all of them. */
+  public static final String ALL_SERVICES = "auth,matchmaker,chat,gateway";
+
+  private static Map<String, ServiceModule> modules() {
+    Map<String, ServiceModule> m = new java.util.LinkedHashMap<>();
+    m.put("auth", AuthModule::verticles);
+    m.put("matchmaker", MatchmakerModule::verticles);
+    m.put("chat", ChatModule::verticles);
+    m.put("gateway", GatewayModule::verticles);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /** The modules named in {@code LAUNCHER_SERVICES} (comma-separated), in start order; fails on an unknown name. */
+  static List<ServiceModule> selected(Env env) {
+    List<String> names = java.util.Arrays.stream(env.str("LAUNCHER_SERVICES", ALL_SERVICES).split(","))
+        .map(String::trim).filter(n -> !n.isEmpty()).toList();
+    for (String n : names) {
+      if (!MODULES.containsKey(n)) {
+        throw new IllegalArgumentException("LAUNCHER_SERVICES names unknown service '" + n + "' (known: " + ALL_SERVICES + ")");
+      }
+    }
+    return MODULES.entrySet().stream().filter(e -> names.contains(e.getKey())).map(Map.Entry::getValue).toList();
+  }
 
   private final Vertx vertx;
   private final LocalRedis redis;
@@ -56,12 +78,13 @@ public final class Launcher implements AutoCloseable {
     }
     if (base.raw("AUTH_PORT") == null) effective.put("AUTH_PORT", "0");
     Env env = Env.with(effective);
+    List<ServiceModule> modules = selected(env);
     Vertx vertx = null;
     try {
       vertx = (env.bool("CLUSTERED", false) ? ClusterSetup.start(env) : Future.succeededFuture(Telemetry.vertxBuilder(new VertxOptions()).build()))
           .await(60, TimeUnit.SECONDS);
       Future<Void> chain = Future.succeededFuture();
-      for (ServiceModule m : MODULES) {
+      for (ServiceModule m : modules) {
         Vertx v = vertx;
         chain = chain.compose(x -> ServiceRunner.deploy(v, env, m));
       }
@@ -77,6 +100,11 @@ public final class Launcher implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The local Redis this launcher started, or null when {@code REDIS_URL} was given. */
+  public LocalRedis localRedis() {
+    return redis;
   }
 
   /** The effective configuration (with the local Redis URL when one was started). */

@@ -67,6 +67,11 @@ public final class LocalRedis implements AutoCloseable {
     return "redis://127.0.0.1:" + port;
   }
 
+  /** PID of the redis-server process, or -1 for the embedded one (tests freeze it with SIGSTOP). */
+  public long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
   /** Which server binary runs. */
   public String kind() {
     return kind;

@@ -14,7 +14,12 @@ final class Http {
 
   private Http() {}
 
-  record Answer(int status, JsonObject body, HttpResponse<String> raw) {}
+  record Answer(int status, JsonObject body, HttpResponse<String> raw) {
+    /** A response header, or null. */
+    String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+  }
 
   static Answer post(int port, String path, String body) throws Exception {
     return send(port, path, "POST", body, new String[0]);

@@ -39,7 +39,7 @@ public final class JoinVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    notifier = new Notifier(vertx.eventBus(), config.busTimeoutMs());
+    notifier = new Notifier(vertx.eventBus(), config.deliveryTimeoutMs());
     joins = vertx.eventBus().consumer(Addresses.MATCHMAKER_JOIN, msg -> {
       JoinRequest req;
       try {
@@ -71,12 +71,20 @@ public final class JoinVerticle extends VerticleBase {
           .map(v -> {
             LOG.info("paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
             MatchMetrics.paired(p, false);
+            // The caller has it and the callee gets it in the reply: confirmed. If the reply is lost,
+            // the callee's gateway gives up on the join and undoes the session itself (abandon).
+            store.confirm(p.sessionId()).onFailure(err -> LOG.warn("confirm failed session={}: {}", p.sessionId(), err.toString()));
             return JoinReply.matched(p.forCallee());
           })
           .recover(err -> {
             LOG.info("partner gone at delivery session={} user={}: {}", p.sessionId(), p.caller().userId(), Failures.map(err).code().code);
             MatchMetrics.aborted();
-            Future<Void> aborted = store.abort(p.sessionId(), p.caller());
+            // The caller may have the match after all (its answer was lost): tell it, so it searches again.
+            Future<Void> aborted = store.abort(p.sessionId()).map(users -> {
+              users.stream().filter(u -> u.userId().equals(p.caller().userId()))
+                  .forEach(u -> notifier.peerGone(u, p.sessionId(), Notifier.REASON_MATCH_FAILED));
+              return null;
+            });
             return attemptsLeft > 1
                 ? aborted.compose(v -> join(user, interests, attemptsLeft - 1))
                 : aborted.compose(v -> Future.failedFuture(new TandemException(ErrorCode.UNAVAILABLE)));

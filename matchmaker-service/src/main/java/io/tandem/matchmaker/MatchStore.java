@@ -46,10 +46,42 @@ public final class MatchStore {
     return RedisScript.LEAVE.run(redis, user.userId(), user.connId()).mapEmpty();
   }
 
-  /** Ends a session on behalf of a user whose socket turned out gone; succeeds if it no longer exists. */
-  public Future<Void> abort(String sessionId, UserRef gone) {
-    return RedisScript.END_CALL.run(redis, gone.userId(), gone.connId(), sessionId).mapEmpty();
+  /**
+   * Undoes a match that could not be delivered (no rematch cooldown). Succeeds whether or not the
+   * session still exists; the result lists the users to tell (empty when it had already ended).
+   */
+  public Future<List<UserRef>> abort(String sessionId) {
+    return RedisScript.ABORT.run(redis, sessionId).map(r -> users(r, 0));
   }
+
+  /** Marks a match as delivered to both sides; succeeds whether or not it was still pending. */
+  public Future<Void> confirm(String sessionId) {
+    return RedisScript.CONFIRM.run(redis, sessionId).mapEmpty();
+  }
+
+  /**
+   * Undoes matches still unconfirmed {@code MATCH_CONFIRM_MS} after pairing (at most
+   * {@link MatchmakerConfig#EXPIRE_BATCH}); each result is a session with the two users to tell.
+   */
+  public Future<List<Undone>> expirePending() {
+    return RedisScript.EXPIRE_PENDING.run(redis, config.confirmMs(), MatchmakerConfig.EXPIRE_BATCH).map(r -> {
+      List<Undone> out = new ArrayList<>();
+      for (int i = 0; i + 7 <= r.size(); i += 7) out.add(new Undone(r.get(i).toString(), users(r, i + 1)));
+      return out;
+    });
+  }
+
+  /** Reads {id, node, conn} triples. */
+  private static List<UserRef> users(io.vertx.redis.client.Response r, int from) {
+    List<UserRef> out = new ArrayList<>();
+    for (int i = from; r != null && i + 3 <= r.size() && out.size() < 2; i += 3) {
+      out.add(new UserRef(r.get(i).toString(), r.get(i + 2).toString(), r.get(i + 1).toString()));
+    }
+    return out;
+  }
+
+  /** A match that was undone, and the users to tell. */
+  public record Undone(String sessionId, List<UserRef> users) {}
 
   /** Backup pairing: pairs waiting users oldest-first (at most {@link Limits#SWEEP_PAIRS_MAX}). */
   public Future<List<Pairing>> sweepPairs() {

@@ -13,20 +13,32 @@ import io.tandem.common.Limits;
  * @param busTimeoutMs event-bus request timeout ({@code BUS_TIMEOUT_MS})
  * @param relaxMs after this wait someone is paired with anyone, interests or not ({@code RELAX_MS})
  * @param cooldownMs two people who just ended a call are not paired again for this long ({@code REMATCH_COOLDOWN_MS})
+ * @param confirmMs a match not confirmed as delivered to both sides this long after pairing is undone by the sweep
+ *     ({@code MATCH_CONFIRM_MS}, default 2 × {@code BUS_TIMEOUT_MS})
  */
 public record MatchmakerConfig(String region, int scanMax, int nodeTtlMs, int sweepIntervalMs, int busTimeoutMs,
-                               int relaxMs, int cooldownMs) {
+                               int relaxMs, int cooldownMs, int confirmMs) {
   /** Attempts of one join when the partner's socket turns out gone at delivery. */
   public static final int JOIN_ATTEMPTS = 3;
 
+  /** Most unconfirmed matches undone in one sweep tick. */
+  public static final int EXPIRE_BATCH = 200;
+
+  /** Time a delivery to a gateway may take: half the bus timeout, so a join retries before the gateway gives up on it. */
+  public int deliveryTimeoutMs() {
+    return Math.max(100, busTimeoutMs / 2);
+  }
+
   public static MatchmakerConfig from(Env env) {
+    int busTimeout = env.integer("BUS_TIMEOUT_MS", Limits.BUS_TIMEOUT_MS, 100, 60_000);
     return new MatchmakerConfig(
         env.str("REGION", "local"),
         env.integer("PAIR_SCAN_MAX", Limits.PAIR_SCAN_MAX, 2, 10_000),
         env.integer("NODE_TTL_MS", Limits.NODE_TTL_MS, 500, 600_000),
         env.integer("SWEEP_INTERVAL_MS", Limits.SWEEP_INTERVAL_MS, 50, 600_000),
-        env.integer("BUS_TIMEOUT_MS", Limits.BUS_TIMEOUT_MS, 100, 60_000),
+        busTimeout,
         env.integer("RELAX_MS", Limits.RELAX_MS, 0, 600_000),
-        env.integer("REMATCH_COOLDOWN_MS", Limits.REMATCH_COOLDOWN_MS, 0, Limits.PAIR_MEMORY_MS));
+        env.integer("REMATCH_COOLDOWN_MS", Limits.REMATCH_COOLDOWN_MS, 0, Limits.PAIR_MEMORY_MS),
+        env.integer("MATCH_CONFIRM_MS", 2 * busTimeout, 200, 600_000));
   }
 }

@@ -14,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 public final class Notifier {
   /** Reason sent to a survivor whose peer vanished. */
   public static final String REASON_DISCONNECTED = "disconnected";
+  /** Reason sent when a match was undone before it became a call both sides knew (the side still searching searches on). */
+  public static final String REASON_MATCH_FAILED = "match-failed";
 
   private final EventBus bus;
   private final DeliveryOptions options;
@@ -31,8 +33,13 @@ public final class Notifier {
 
   /** Tells a user their peer is gone (fire and forget). */
   public void peerGone(UserRef user, String sessionId) {
+    peerGone(user, sessionId, REASON_DISCONNECTED);
+  }
+
+  /** Tells a user their peer is gone, with a reason (fire and forget). */
+  public void peerGone(UserRef user, String sessionId, String reason) {
     if (user.node().isEmpty() || user.connId().isEmpty()) return;
     bus.send(Addresses.gatewayNode(user.node()), new Delivery(user.userId(), user.connId(), MessageType.PEER_DISCONNECTED.wire,
-        new JsonObject().put("sessionId", sessionId).put("reason", REASON_DISCONNECTED)).toJson());
+        new JsonObject().put("sessionId", sessionId).put("reason", reason)).toJson());
   }
 }

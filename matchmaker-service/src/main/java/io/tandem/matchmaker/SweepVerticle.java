@@ -30,7 +30,7 @@ public final class SweepVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    notifier = new Notifier(vertx.eventBus(), config.busTimeoutMs());
+    notifier = new Notifier(vertx.eventBus(), config.deliveryTimeoutMs());
     timer = vertx.setPeriodic(config.sweepIntervalMs(), t -> tick());
     return Future.succeededFuture();
   }
@@ -40,6 +40,7 @@ public final class SweepVerticle extends VerticleBase {
     if (running) return Future.succeededFuture();
     running = true;
     inFlightSweep = reap(REAP_BATCHES_PER_TICK)
+        .compose(v -> expire())
         .compose(v -> pair())
         .onFailure(err -> LOG.warn("sweep failed: {}", Failures.map(err).getMessage()))
         .andThen(ar -> running = false)
@@ -57,19 +58,30 @@ public final class SweepVerticle extends VerticleBase {
     });
   }
 
+  /** Undoes matches their matchmaker never confirmed; both users are told (a side still searching searches on). */
+  private Future<Void> expire() {
+    return store.expirePending().map(undone -> {
+      for (MatchStore.Undone u : undone) {
+        LOG.info("undid unconfirmed match session={}", u.sessionId());
+        MatchMetrics.aborted();
+        u.users().forEach(user -> notifier.peerGone(user, u.sessionId(), Notifier.REASON_MATCH_FAILED));
+      }
+      return null;
+    });
+  }
+
   private Future<Void> pair() {
     return store.sweepPairs().compose(pairs -> {
       pairs.forEach(p -> {
         LOG.info("sweep paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
         MatchMetrics.paired(p, true);
         Future.all(notifier.match(p.caller(), p.forCaller()), notifier.match(p.callee(), p.forCallee()))
+            .onSuccess(v -> store.confirm(p.sessionId()).onFailure(err -> LOG.warn("confirm failed session={}: {}", p.sessionId(), err.toString())))
             .onFailure(err -> {
-              // One side is gone: end the session for it and tell whoever got the match.
+              // One side is gone: undo the match and tell whoever got it (it searches again).
               MatchMetrics.aborted();
-              store.abort(p.sessionId(), p.caller()).onSuccess(v -> {
-                notifier.peerGone(p.caller(), p.sessionId());
-                notifier.peerGone(p.callee(), p.sessionId());
-              });
+              store.abort(p.sessionId()).onSuccess(users ->
+                  users.forEach(u -> notifier.peerGone(u, p.sessionId(), Notifier.REASON_MATCH_FAILED)));
             });
       });
       return Future.succeededFuture();

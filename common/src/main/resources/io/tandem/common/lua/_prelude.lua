@@ -6,6 +6,9 @@ local QSEQ = T .. 'matchmaking:seq'
 local ONLINE = T .. 'online'
 local NODES = T .. 'nodes'
 local PLAIN = T .. 'matchmaking:plain'
+local PENDING = T .. 'pending'
+local CLOCK = T .. 'store-clock'
+local STALL = T .. 'store-stall'
 local SESSION_TTL = %SESSION_TTL%
 local PAIR_MEMORY_MS = %PAIR_MEMORY_MS%
 local SEP = '\31'
@@ -44,6 +47,7 @@ local function create_session(sid, caller, callee, region, now)
   redis.call('HSET', skey(sid), 'users', caller .. ',' .. callee, 'caller', caller,
     'callee', callee, 'createdAt', now, 'region', region)
   redis.call('EXPIRE', skey(sid), SESSION_TTL)
+  redis.call('ZADD', PENDING, now, sid)
   redis.call('HSET', ukey(caller), 'session', sid)
   redis.call('HSET', ukey(callee), 'session', sid)
 end
@@ -62,12 +66,14 @@ local function dequeue(uid, interests)
 end
 
 -- Ends a session; returns {peer, peerNode, peerConn} for the user other than uid, or nil.
--- Remembers when the pair ended (no instant rematch).
-local function end_session(sid, uid)
+-- Remembers when the pair ended (no instant rematch) unless forget is true (a match that never
+-- became a call: undone before both sides knew of it).
+local function end_session(sid, uid, forget)
   local s = redis.call('HMGET', skey(sid), 'caller', 'callee')
+  redis.call('ZREM', PENDING, sid)
   if not s[1] then return nil end
   redis.call('DEL', skey(sid))
-  redis.call('SET', pair_key(s[1], s[2]), now_ms(), 'PX', PAIR_MEMORY_MS)
+  if not forget then redis.call('SET', pair_key(s[1], s[2]), now_ms(), 'PX', PAIR_MEMORY_MS) end
   local peer = s[1]
   if peer == uid then peer = s[2] end
   for _, u in ipairs({s[1], s[2]}) do
@@ -164,4 +170,23 @@ local function enqueue(uid, conn, node, name, interests, now)
   redis.call('HSET', ukey(uid), 'queuedAt', queued_at, 'seq', seq, 'interests', interests)
   return {id = uid, conn = conn, node = node, name = name, interests = interests, queuedAt = queued_at, seq = seq,
     dev = redis.call('HGET', ukey(uid), 'dev') or ''}
+end
+
+-- Undoes a match that did not become a call both sides know (no rematch cooldown). Returns the flat
+-- list {callerId, callerNode, callerConn, calleeId, calleeNode, calleeConn} of users to tell, or {}.
+local function undo_session(sid)
+  local s = redis.call('HMGET', skey(sid), 'caller', 'callee')
+  if not s[1] then
+    redis.call('ZREM', PENDING, sid)
+    return {}
+  end
+  local out = {}
+  for _, u in ipairs({s[1], s[2]}) do
+    local p = redis.call('HMGET', ukey(u), 'node', 'conn')
+    out[#out + 1] = u
+    out[#out + 1] = p[1] or ''
+    out[#out + 1] = p[2] or ''
+  end
+  end_session(sid, s[1], true)
+  return out
 end

@@ -20,6 +20,9 @@ public final class RedisConnector {
   /** Default commands that may wait for a pooled connection ({@code REDIS_POOL_WAITING}); beyond it a command fails fast. */
   public static final int DEFAULT_POOL_WAITING = 100_000;
 
+  private static final java.util.Map<Vertx, java.util.Map<String, Redis>> SHARED =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   private RedisConnector() {}
 
   public static RedisOptions options(Env env) {
@@ -53,8 +56,13 @@ public final class RedisConnector {
    * becomes this process's "redis" readiness check (a PING).
    */
   public static Redis create(Vertx vertx, Env env) {
-    Redis redis = new TimedRedis(vertx, Redis.createClient(vertx, options(env)),
-        env.integer("REDIS_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 50, 600_000));
+    RedisOptions options = options(env);
+    int timeout = env.integer("REDIS_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 50, 600_000);
+    // one client per process and configuration: the services of the launcher share it (one pool,
+    // and Vert.x's per-client gauges are registered once instead of warning at every start)
+    String key = options.toJson().encode() + "|" + timeout;
+    Redis redis = SHARED.computeIfAbsent(vertx, v -> new java.util.concurrent.ConcurrentHashMap<>())
+        .computeIfAbsent(key, k -> new TimedRedis(vertx, Redis.createClient(vertx, options), timeout));
     Health.register("redis", () -> redis.send(Request.cmd(Command.PING)));
     return redis;
   }

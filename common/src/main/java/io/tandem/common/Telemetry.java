@@ -41,8 +41,8 @@ public final class Telemetry {
 
   /** A Vert.x builder with Vert.x metrics reported to {@link #registry()}. */
   public static VertxBuilder vertxBuilder(VertxOptions options) {
-    // NET_CLIENT is off: every Redis client registers the same "vertx.net.client.active.connections"
-    // gauge, which Micrometer refused with a WARN at every start; Redis health has its own checks.
+    // NET_CLIENT is off: each Redis connection pool registers the same "vertx.net.client.*" gauges,
+    // which Micrometer refused with a WARN at every start (only the first would have counted).
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
         .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.NET_CLIENT));
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(REGISTRY));

@@ -97,6 +97,19 @@ public final class RedisKeys {
 
   /** LIST of JSON reports {sessionId, reason, reportedDevice (hash), ts}, newest first, capped (no reporter identity). */
   public static final String REPORTS = "reports:recent";
+  /**
+   * The names the Lua scripts use, by placeholder ({@code '%QUEUE%'} in a script is {@link #QUEUE}):
+   * the scripts take every key from here, so the schema is written once.
+   */
+  public static final java.util.Map<String, String> SCRIPT_NAMES = java.util.Map.ofEntries(
+      java.util.Map.entry("QUEUE", QUEUE), java.util.Map.entry("QUEUE_SEQ", QUEUE_SEQ),
+      java.util.Map.entry("QUEUE_PLAIN", QUEUE_PLAIN), java.util.Map.entry("INTEREST_QUEUE_PREFIX", INTEREST_QUEUE_PREFIX),
+      java.util.Map.entry("PAIR_ENDED_PREFIX", PAIR_ENDED_PREFIX), java.util.Map.entry("ONLINE", ONLINE),
+      java.util.Map.entry("NODES", NODES), java.util.Map.entry("PENDING", PENDING),
+      java.util.Map.entry("STORE_CLOCK", STORE_CLOCK), java.util.Map.entry("STORE_STALL", STORE_STALL),
+      java.util.Map.entry("USER_PREFIX", USER_PREFIX), java.util.Map.entry("SESSION_PREFIX", SESSION_PREFIX),
+      java.util.Map.entry("NODE_USERS_PREFIX", NODE_USERS_PREFIX));
+
   /** STRING: the keyed-hash secret shared by all replicas when {@code HASH_SECRET} is not configured. */
   public static final String HASH_SECRET = "auth:hash-secret";
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * The atomic Redis steps of the call flow (Lua in {@code resources/io/tandem/common/lua}), each
@@ -46,7 +47,9 @@ public enum RedisScript {
   /** GCRA rate limiter on one key (run with {@link #runOn}). */
   RATE_LIMIT("ratelimit"),
   /** A report, and the automatic block it may trigger (run with {@link #runOn}). */
-  REPORT("report");
+  REPORT("report"),
+  /** The capped list of recent reports (run with {@link #runOn} on {@link RedisKeys#REPORTS}). */
+  REPORT_LOG("report_log");
 
   /** Full script text. */
   public final String source;
@@ -54,11 +57,7 @@ public enum RedisScript {
   public final String sha;
 
   RedisScript(String file) {
-    String prelude = load("_prelude")
-        .replace("%TAG%", RedisKeys.TAG)
-        .replace("%SESSION_TTL%", Integer.toString(Limits.SESSION_TTL_SECONDS))
-        .replace("%PAIR_MEMORY_MS%", Integer.toString(Limits.PAIR_MEMORY_MS));
-    this.source = prelude + "\n" + load(file);
+    this.source = substitute(load("_prelude") + "\n" + load(file));
     this.sha = sha1(source);
   }
 
@@ -94,6 +93,34 @@ public enum RedisScript {
     for (String k : keys) r.arg(k);
     for (Object a : args) r.arg(String.valueOf(a));
     return r;
+  }
+
+  /** Fills the {@code %NAME%} placeholders from {@link RedisKeys#SCRIPT_NAMES} and the limits; fails on an unknown one. */
+  static String substitute(String text) {
+    Map<String, String> values = new java.util.HashMap<>(RedisKeys.SCRIPT_NAMES);
+    values.put("SESSION_TTL", Integer.toString(Limits.SESSION_TTL_SECONDS));
+    values.put("PAIR_MEMORY_MS", Integer.toString(Limits.PAIR_MEMORY_MS));
+    java.util.regex.Matcher m = Holder.PLACEHOLDER.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String v = values.get(m.group(1));
+      if (v == null) throw new IllegalStateException("script placeholder %" + m.group(1) + "% is not declared in RedisKeys");
+      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(v));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /** A {@code %NAME%} placeholder in a script (in a holder: enum constants initialize before static fields). */
+  static final java.util.regex.Pattern PLACEHOLDER = Holder.PLACEHOLDER;
+
+  private static final class Holder {
+    static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("%([A-Z_]+)%");
+  }
+
+  /** The raw text of a script file (placeholders not filled), for tests. */
+  static String raw(String name) {
+    return load(name);
   }
 
   private static String load(String name) {

@@ -15,9 +15,29 @@ class ContractTest {
   void everyScriptLoadsWithThePrelude() {
     for (RedisScript s : RedisScript.values()) {
       assertTrue(s.source.contains("local function end_session"), s.name());
-      assertTrue(s.source.contains("'" + RedisKeys.TAG + "'"), "prelude keys share the hash tag");
+      assertTrue(s.source.contains("'" + RedisKeys.QUEUE + "'"), "keys come from RedisKeys");
+      assertTrue(!RedisScript.PLACEHOLDER.matcher(s.source).find(), s.name() + ": every placeholder is filled");
       assertEquals(40, s.sha.length());
     }
+  }
+
+  /** The key schema is spelled once: a script file names no key itself, only placeholders from RedisKeys. */
+  @Test
+  void scriptsNameNoKeysOfTheirOwn() {
+    java.util.regex.Pattern literalKey = java.util.regex.Pattern.compile("'[a-z{}-]+:");
+    for (String file : new String[] {"_prelude", "connect", "disconnect", "end_call", "join", "leave", "sweep_pairs",
+        "reap_node", "heartbeat", "stats", "ratelimit", "report", "report_log", "confirm", "abort", "expire_pending", "abandon"}) {
+      String raw = RedisScript.raw(file);
+      assertTrue(!raw.contains(RedisKeys.TAG.substring(0, RedisKeys.TAG.length() - 1)), file + " spells the hash tag itself");
+      assertTrue(!literalKey.matcher(raw).find(), file + " spells a key name itself");
+      java.util.regex.Matcher m = RedisScript.PLACEHOLDER.matcher(raw);
+      while (m.find()) {
+        String name = m.group(1);
+        assertTrue(RedisKeys.SCRIPT_NAMES.containsKey(name) || name.equals("SESSION_TTL") || name.equals("PAIR_MEMORY_MS"),
+            file + ": %" + name + "% is not declared in RedisKeys");
+      }
+    }
+    assertEquals(16, RedisScript.values().length, "a new script must be added to the list above");
   }
 
   @Test

@@ -67,7 +67,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Presence presence = new Presence(redis, vertx.eventBus(), config.nodeId());
+    Presence presence = new Presence(new io.tandem.common.store.RedisCallStore(redis), new io.tandem.common.PeerNotifier(vertx.eventBus()),
+        new io.tandem.common.Reports(redis, safety), config.nodeId());
     TokenVerifier verifier = new TokenVerifier(vertx, redis, config.issuer(), config.audience());
     gw = new Gateway(vertx, config, safety, presence, new Registry(), verifier, hashing, new Blocklist(redis));
     handshakeLimiter = new RateLimiter(redis, "ws:ip", config.handshakesPerMinute(), 60_000, Math.max(1, config.handshakesPerMinute() / 3));

@@ -1,70 +1,71 @@
 package io.tandem.gateway;
 
-import io.tandem.common.Addresses;
-import io.tandem.common.MessageType;
-import io.tandem.common.RedisKeys;
-import io.tandem.common.RedisScript;
-import io.tandem.common.msg.Delivery;
+import io.tandem.common.PeerNotifier;
+import io.tandem.common.Reports;
+import io.tandem.common.SafetyConfig;
+import io.tandem.common.msg.MatchInfo;
+import io.tandem.common.msg.UserRef;
+import io.tandem.common.store.CallStore;
+import io.tandem.common.store.EndResult;
+import io.tandem.common.store.EndedCall;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 
 /**
- * The gateway's Redis steps (who is on which node, in which call) and the peer notifications that
- * follow them. Each step is one atomic script from {@link RedisScript}.
+ * This gateway node's steps in the call store (who is on which node, in which call) and the peer
+ * notices that follow them. The store owns the state ({@link CallStore}); this class only says
+ * "this node" and tells peers.
  */
 public final class Presence {
-  /** Reports kept in {@link RedisKeys#REPORTS}. */
-  public static final int REPORTS_KEPT = 1000;
   /** Reason in peer-disconnected when the peer ended the call. */
-  public static final String REASON_LEFT = "left";
+  public static final String REASON_LEFT = PeerNotifier.Reason.LEFT.wire;
   /** Reason in peer-disconnected when a match was undone before it became a call both sides knew. */
-  public static final String REASON_MATCH_FAILED = "match-failed";
+  public static final String REASON_MATCH_FAILED = PeerNotifier.Reason.MATCH_FAILED.wire;
   /** Reason in peer-disconnected when the peer's socket or gateway went away. */
-  public static final String REASON_DISCONNECTED = "disconnected";
+  public static final String REASON_DISCONNECTED = PeerNotifier.Reason.DISCONNECTED.wire;
 
-  private final Redis redis;
-  private final EventBus bus;
+  private final CallStore store;
+  private final PeerNotifier notifier;
+  private final Reports reports;
   private final String node;
 
-  public Presence(Redis redis, EventBus bus, String node) {
-    this.redis = redis;
-    this.bus = bus;
+  public Presence(CallStore store, PeerNotifier notifier, Reports reports, String node) {
+    this.store = store;
+    this.notifier = notifier;
+    this.reports = reports;
     this.node = node;
+  }
+
+  private UserRef me(String userId, String connId) {
+    return new UserRef(userId, connId, node);
   }
 
   /** Registers a new socket; a replaced older socket is kicked and its call's peer told. */
   public Future<Void> connect(Identity id, String connId) {
-    return RedisScript.CONNECT.run(redis, id.userId(), node, connId, id.name(), id.deviceHash()).map(r -> {
-      if (r != null && r.size() >= 2) {
-        bus.send(Addresses.gatewayNode(r.get(0).toString()),
-            new Delivery(id.userId(), r.get(1).toString(), Delivery.KICK, new JsonObject()).toJson());
-        if (r.size() >= 6) notifyPeer(r, 2, REASON_DISCONNECTED);
-      }
+    return store.connect(me(id.userId(), connId), id.name(), id.deviceHash()).map(c -> {
+      if (c.replaced() != null) notifier.kick(c.replaced());
+      tell(c.ended(), PeerNotifier.Reason.DISCONNECTED);
       return null;
     });
   }
 
   /** Forgets a closed socket; its call's peer is told. */
   public Future<Void> disconnect(String userId, String connId) {
-    return RedisScript.DISCONNECT.run(redis, userId, connId).map(r -> {
-      if (r != null && r.size() >= 4) notifyPeer(r, 0, REASON_DISCONNECTED);
+    return store.disconnect(me(userId, connId)).map(ended -> {
+      tell(ended, PeerNotifier.Reason.DISCONNECTED);
       return null;
     });
   }
 
   /** end-call: "ended" (peer told), "not-in-session" or "gone". */
   public Future<String> endCall(String userId, String connId, String sessionId) {
-    return RedisScript.END_CALL.run(redis, userId, connId, sessionId).map(r -> {
-      String status = r.get(0).toString();
-      if ("ended".equals(status)) {
-        tell(r.get(2).toString(), r.get(1).toString(), r.get(3).toString(), sessionId, REASON_LEFT);
-      }
-      return status;
+    return store.endCall(me(userId, connId), sessionId).map(r -> {
+      if (r.status() == EndResult.Status.ENDED) tell(r.ended(), PeerNotifier.Reason.LEFT);
+      return switch (r.status()) {
+        case ENDED -> "ended";
+        case GONE -> "gone";
+        case NOT_IN_SESSION -> "not-in-session";
+      };
     });
   }
 
@@ -74,61 +75,40 @@ public final class Presence {
    * result is the undone session's id, or null.
    */
   public Future<String> abandon(String userId, String connId) {
-    return RedisScript.ABANDON.run(redis, userId, connId).map(r -> {
-      if (r == null || r.size() < 5 || !"undone".equals(r.get(0).toString())) return null;
-      tell(r.get(3).toString(), r.get(2).toString(), r.get(4).toString(), r.get(1).toString(), REASON_MATCH_FAILED);
-      return r.get(1).toString();
+    return store.abandon(me(userId, connId)).map(ended -> {
+      tell(ended, PeerNotifier.Reason.MATCH_FAILED);
+      return ended == null ? null : ended.sessionId();
     });
   }
 
   /** Presence counts {online, waiting}. */
   public Future<JsonObject> stats() {
-    return RedisScript.STATS.run(redis).map(r -> new JsonObject()
-        .put("online", r.get(0).toLong()).put("waiting", r.get(1).toLong()));
+    return store.stats().map(io.tandem.common.store.Stats::toJson);
   }
 
   /** This node's heartbeat; false when the node had been reaped as dead meanwhile. */
   public Future<Boolean> heartbeat(boolean first) {
-    return RedisScript.HEARTBEAT.run(redis, node, first ? "1" : "0").map(r -> r.toInteger() == 1);
+    return store.heartbeat(node, first);
   }
 
   /** Removes this node from the live set (clean stop). */
   public Future<Void> leave() {
-    return redis.send(Request.cmd(Command.ZREM).arg(RedisKeys.NODES).arg(node)).mapEmpty();
+    return store.removeNode(node);
   }
 
-  /**
-   * Records a report against a device and blocks it automatically when enough distinct devices
-   * reported it within the window; true when this report triggered the block. The recent-reports
-   * list keeps no reporter identity; the per-device window keeps only reporters' keyed hashes.
-   */
-  public Future<Boolean> report(String sessionId, String reporterDevice, String reportedDevice, String reason,
-                                io.tandem.common.SafetyConfig safety) {
-    String entry = new JsonObject().put("sessionId", sessionId).put("reportedDevice", reportedDevice)
-        .put("reason", reason).put("ts", System.currentTimeMillis()).encode();
-    Future<Void> listed = redis.send(Request.cmd(Command.LPUSH).arg(RedisKeys.REPORTS).arg(entry))
-        .compose(r -> redis.send(Request.cmd(Command.LTRIM).arg(RedisKeys.REPORTS).arg(0).arg(REPORTS_KEPT - 1))).mapEmpty();
-    if (reportedDevice == null || reportedDevice.isEmpty() || reportedDevice.equals(reporterDevice)) return listed.map(false);
-    JsonObject block = new JsonObject().put("kind", "device").put("hash", reportedDevice).put("reason", "reports")
-        .put("source", "auto").put("expiresAt", System.currentTimeMillis() / 1000 + safety.autoBlockTtlSeconds());
-    return listed.compose(v -> RedisScript.REPORT.runOn(redis,
-        java.util.List.of(RedisKeys.reportsAgainst(reportedDevice), RedisKeys.blockedDevice(reportedDevice)),
-        reporterDevice, safety.reportWindowSeconds() * 1000L, safety.reportThreshold(), safety.autoBlockTtlSeconds(), block.encode()))
-        .map(r -> r.get(1).toInteger() == 1);
+  /** A report against the peer's device; true when it blocked the device automatically (see {@link Reports}). */
+  public Future<Boolean> report(String sessionId, String reporterDevice, String reportedDevice, String reason, SafetyConfig safety) {
+    return reports.report(sessionId, reporterDevice, reportedDevice, reason);
   }
 
   /** Tells the peer of a call this socket knows that the call is over (when the store could not say it). */
-  public void tellPeer(io.tandem.common.msg.MatchInfo m, String reason) {
-    tell(m.peerNode(), m.peerId(), m.peerConn(), m.sessionId(), reason);
+  public void tellPeer(MatchInfo m, String reason) {
+    PeerNotifier.Reason r = REASON_LEFT.equals(reason) ? PeerNotifier.Reason.LEFT
+        : REASON_MATCH_FAILED.equals(reason) ? PeerNotifier.Reason.MATCH_FAILED : PeerNotifier.Reason.DISCONNECTED;
+    notifier.callOver(new UserRef(m.peerId(), m.peerConn(), m.peerNode()), m.sessionId(), r);
   }
 
-  private void notifyPeer(Response r, int at, String reason) {
-    tell(r.get(at + 2).toString(), r.get(at + 1).toString(), r.get(at + 3).toString(), r.get(at).toString(), reason);
-  }
-
-  private void tell(String peerNode, String peer, String peerConn, String sessionId, String reason) {
-    if (peerNode.isEmpty() || peerConn.isEmpty()) return;
-    bus.send(Addresses.gatewayNode(peerNode), new Delivery(peer, peerConn, MessageType.PEER_DISCONNECTED.wire,
-        new JsonObject().put("sessionId", sessionId).put("reason", reason)).toJson());
+  private void tell(EndedCall ended, PeerNotifier.Reason reason) {
+    if (ended != null) notifier.callOver(ended.peer(), ended.sessionId(), reason);
   }
 }

@@ -15,10 +15,13 @@ import io.tandem.common.msg.JoinRequest;
 import io.tandem.common.msg.UserRef;
 import io.tandem.launcher.Launcher;
 import io.tandem.launcher.LocalRedis;
-import io.tandem.matchmaker.MatchStore;
+import io.tandem.common.PeerNotifier;
+import io.tandem.common.store.CallStore;
+import io.tandem.common.store.MatchRules;
+import io.tandem.common.store.Pairing;
+import io.tandem.common.store.RedisCallStore;
 import io.tandem.matchmaker.MatchmakerConfig;
 import io.tandem.matchmaker.MatchmakerModule;
-import io.tandem.matchmaker.Notifier;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -73,13 +76,13 @@ class HalfMadeSessionIT {
 
   /** The matchmaker's join step as a test consumer: {@code onPaired} decides what happens after a pairing. */
   interface AfterPairing {
-    void handle(io.vertx.core.eventbus.Message<JsonObject> msg, io.tandem.matchmaker.Pairing p);
+    void handle(io.vertx.core.eventbus.Message<JsonObject> msg, Pairing p);
   }
 
-  static MessageConsumer<JsonObject> fakeMatchmaker(Launcher l, MatchStore store, AfterPairing onPaired) {
+  static MessageConsumer<JsonObject> fakeMatchmaker(Launcher l, CallStore store, MatchRules rules, AfterPairing onPaired) {
     MessageConsumer<JsonObject> joins = l.vertx().eventBus().consumer(Addresses.MATCHMAKER_JOIN, msg -> {
       JoinRequest req = JoinRequest.fromJson(msg.body());
-      store.join(req.user(), req.interests()).onComplete(ar -> {
+      store.join(req.user(), req.interests(), rules).onComplete(ar -> {
         if (ar.failed()) Failures.reply(msg, ar.cause());
         else if (ar.result() == null) msg.reply(JoinReply.queued().toJson());
         else onPaired.handle(msg, ar.result());
@@ -101,10 +104,9 @@ class HalfMadeSessionIT {
     return redis.send(Request.cmd(Command.ZSCORE).arg(RedisKeys.QUEUE).arg(userId)).await() != null;
   }
 
-  static MatchmakerConfig config(Env env, int relaxMs) {
-    MatchmakerConfig c = MatchmakerConfig.from(env);
-    return new MatchmakerConfig(c.region(), c.scanMax(), c.nodeTtlMs(), c.sweepIntervalMs(), c.busTimeoutMs(), relaxMs,
-        c.cooldownMs(), c.confirmMs());
+  static MatchRules rules(Env env, int relaxMs) {
+    MatchRules r = MatchmakerConfig.from(env).rules();
+    return new MatchRules(r.region(), r.scanMax(), r.nodeTtlMs(), relaxMs, r.cooldownMs());
   }
 
   /** The matchmaker pairs, then dies before telling anyone: the joiner's gateway undoes the match, the waiting one searches on. */
@@ -113,7 +115,7 @@ class HalfMadeSessionIT {
     int port = LocalRedis.freePort();
     try (Launcher l = launcher(port); WsClient alice = connect(port, "Alice"); WsClient bob = connect(port, "Bob")) {
       Redis redis = RedisConnector.create(l.vertx(), l.env());
-      MessageConsumer<JsonObject> dying = fakeMatchmaker(l, new MatchStore(redis, MatchmakerConfig.from(l.env())), (msg, p) -> { });
+      MessageConsumer<JsonObject> dying = fakeMatchmaker(l, new RedisCallStore(redis), MatchmakerConfig.from(l.env()).rules(), (msg, p) -> { });
       alice.send("join-queue", new JsonObject());
       alice.await("queued");
       long t0 = System.nanoTime();
@@ -143,13 +145,13 @@ class HalfMadeSessionIT {
     int port = LocalRedis.freePort();
     try (Launcher l = launcher(port); WsClient alice = connect(port, "Alice"); WsClient bob = connect(port, "Bob")) {
       Redis redis = RedisConnector.create(l.vertx(), l.env());
-      MessageConsumer<JsonObject> queueOnly = fakeMatchmaker(l, new MatchStore(redis, config(l.env(), 600_000)), (msg, p) -> { });
+      MessageConsumer<JsonObject> queueOnly = fakeMatchmaker(l, new RedisCallStore(redis), rules(l.env(), 600_000), (msg, p) -> { });
       alice.send("join-queue", new JsonObject().put("interests", new JsonArray().add("chess")));
       alice.await("queued");
       bob.send("join-queue", new JsonObject().put("interests", new JsonArray().add("golf")));
       bob.await("queued");
       // the backup sweep of a matchmaker that dies right after its pairing step
-      List<io.tandem.matchmaker.Pairing> made = new MatchStore(redis, config(l.env(), 0)).sweepPairs().await();
+      List<Pairing> made = new RedisCallStore(redis).sweepPairs(rules(l.env(), 0), List.of("s_orphan1")).await().pairs();
       assertEquals(1, made.size(), "the sweep paired them in the store");
       long t0 = System.nanoTime();
       queueOnly.unregister().await();
@@ -168,9 +170,9 @@ class HalfMadeSessionIT {
     int port = LocalRedis.freePort();
     try (Launcher l = launcher(port); WsClient alice = connect(port, "Alice"); WsClient bob = connect(port, "Bob")) {
       Redis redis = RedisConnector.create(l.vertx(), l.env());
-      Notifier notifier = new Notifier(l.vertx().eventBus(), BUS_TIMEOUT_MS);
-      fakeMatchmaker(l, new MatchStore(redis, MatchmakerConfig.from(l.env())), (msg, p) ->
-          notifier.match(p.caller(), p.forCaller()).onComplete(ar ->
+      PeerNotifier notifier = new PeerNotifier(l.vertx().eventBus());
+      fakeMatchmaker(l, new RedisCallStore(redis), MatchmakerConfig.from(l.env()).rules(), (msg, p) ->
+          notifier.match(p.caller(), p.forCaller(), BUS_TIMEOUT_MS).onComplete(ar ->
               l.vertx().setTimer(BUS_TIMEOUT_MS + 500, t -> msg.reply(JoinReply.matched(p.forCallee()).toJson()))));
       alice.send("join-queue", new JsonObject());
       alice.await("queued");

@@ -70,7 +70,8 @@ class MatchmakingLoadIT {
         "SWEEP_INTERVAL_MS", "200"));
     for (int i = 0; i < MATCHMAKERS; i++) ServiceRunner.deploy(vertx, env, MatchmakerModule::verticles).await(10, TimeUnit.SECONDS);
     redis = RedisConnector.create(vertx, env);
-    presence = new Presence(redis, vertx.eventBus(), NODE);
+    presence = new Presence(new io.tandem.common.store.RedisCallStore(redis), new io.tandem.common.PeerNotifier(vertx.eventBus()),
+        new io.tandem.common.Reports(redis, io.tandem.common.SafetyConfig.from(env)), NODE);
     presence.heartbeat(true).await(5, TimeUnit.SECONDS);
     vertx.setPeriodic(500, t -> presence.heartbeat(false));
   }

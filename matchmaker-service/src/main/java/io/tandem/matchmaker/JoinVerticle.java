@@ -4,10 +4,12 @@ import io.tandem.common.Addresses;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.Failures;
 import io.tandem.common.InFlight;
+import io.tandem.common.PeerNotifier;
 import io.tandem.common.TandemException;
 import io.tandem.common.msg.JoinReply;
 import io.tandem.common.msg.JoinRequest;
 import io.tandem.common.msg.UserRef;
+import io.tandem.common.store.CallStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -19,27 +21,28 @@ import org.slf4j.LoggerFactory;
 /**
  * Event-driven matching: each {@code join-queue} runs one atomic pairing attempt at once. When a
  * partner is found, the partner's gateway is told first; only then does the joiner get its
- * {@code matched} (in the reply). A partner whose socket vanished in between is dropped, the
- * session aborted, and the join retried, so the joiner never sees a ghost.
+ * {@code matched} (in the reply), and the match is confirmed. A partner that cannot be told (socket
+ * gone, refused, no answer) gets the match undone and is told so; the join is retried — this is the
+ * one place a lost pairing race is retried.
  */
 public final class JoinVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JoinVerticle.class);
 
-  private final MatchStore store;
+  private final CallStore store;
   private final MatchmakerConfig config;
-  private Notifier notifier;
+  private PeerNotifier notifier;
   private MessageConsumer<JsonObject> joins;
   private MessageConsumer<JsonObject> leaves;
   private final InFlight inFlight = new InFlight();
 
-  public JoinVerticle(MatchStore store, MatchmakerConfig config) {
+  public JoinVerticle(CallStore store, MatchmakerConfig config) {
     this.store = store;
     this.config = config;
   }
 
   @Override
   public Future<?> start() {
-    notifier = new Notifier(vertx.eventBus(), config.deliveryTimeoutMs());
+    notifier = new PeerNotifier(vertx.eventBus());
     joins = vertx.eventBus().consumer(Addresses.MATCHMAKER_JOIN, msg -> {
       JoinRequest req;
       try {
@@ -65,9 +68,9 @@ public final class JoinVerticle extends VerticleBase {
   }
 
   private Future<JoinReply> join(UserRef user, List<String> interests, int attemptsLeft) {
-    return store.join(user, interests).compose(p -> {
+    return store.join(user, interests, config.rules()).compose(p -> {
       if (p == null) return Future.succeededFuture(JoinReply.queued());
-      return notifier.match(p.caller(), p.forCaller())
+      return notifier.match(p.caller(), p.forCaller(), config.deliveryTimeoutMs())
           .map(v -> {
             LOG.info("paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
             MatchMetrics.paired(p, false);
@@ -80,9 +83,9 @@ public final class JoinVerticle extends VerticleBase {
             LOG.info("partner gone at delivery session={} user={}: {}", p.sessionId(), p.caller().userId(), Failures.map(err).code().code);
             MatchMetrics.aborted();
             // The caller may have the match after all (its answer was lost): tell it, so it searches again.
-            Future<Void> aborted = store.abort(p.sessionId()).map(users -> {
-              users.stream().filter(u -> u.userId().equals(p.caller().userId()))
-                  .forEach(u -> notifier.peerGone(u, p.sessionId(), Notifier.REASON_MATCH_FAILED));
+            Future<Void> aborted = store.abort(p.sessionId()).map(undone -> {
+              undone.users().stream().filter(u -> u.userId().equals(p.caller().userId()))
+                  .forEach(u -> notifier.callOver(u, p.sessionId(), PeerNotifier.Reason.MATCH_FAILED));
               return null;
             });
             return attemptsLeft > 1

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tandem.common.Telemetry;
+import io.tandem.common.store.Pairing;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -24,6 +24,11 @@ public record MatchmakerConfig(String region, int scanMax, int nodeTtlMs, int sw
   /** Most unconfirmed matches undone in one sweep tick. */
   public static final int EXPIRE_BATCH = 200;
 
+  /** The pairing rules these settings give. */
+  public io.tandem.common.store.MatchRules rules() {
+    return new io.tandem.common.store.MatchRules(region, scanMax, nodeTtlMs, relaxMs, cooldownMs);
+  }
+
   /** Time a delivery to a gateway may take: half the bus timeout, so a join retries before the gateway gives up on it. */
   public int deliveryTimeoutMs() {
     return Math.max(100, busTimeoutMs / 2);

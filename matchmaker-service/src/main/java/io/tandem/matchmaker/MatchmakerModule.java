@@ -13,7 +13,7 @@ public final class MatchmakerModule {
 
   public static Future<List<Deployable>> verticles(Vertx vertx, Env env) {
     MatchmakerConfig config = MatchmakerConfig.from(env);
-    MatchStore store = new MatchStore(RedisConnector.create(vertx, env), config);
+    io.tandem.common.store.CallStore store = new io.tandem.common.store.RedisCallStore(RedisConnector.create(vertx, env));
     return Future.succeededFuture(List.of(new JoinVerticle(store, config), new SweepVerticle(store, config)));
   }
 }

@@ -1,6 +1,14 @@
 package io.tandem.matchmaker;
 
 import io.tandem.common.Failures;
+import io.tandem.common.Ids;
+import io.tandem.common.Limits;
+import io.tandem.common.PeerNotifier;
+import io.tandem.common.store.CallStore;
+import io.tandem.common.store.Pairing;
+import io.tandem.common.store.Undone;
+import java.util.ArrayList;
+import java.util.List;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
@@ -16,21 +24,21 @@ public final class SweepVerticle extends VerticleBase {
   /** Most dead-node batches cleaned in one tick (the rest waits for the next tick). */
   public static final int REAP_BATCHES_PER_TICK = 20;
 
-  private final MatchStore store;
+  private final CallStore store;
   private final MatchmakerConfig config;
-  private Notifier notifier;
+  private PeerNotifier notifier;
   private long timer = -1;
   private boolean running;
   private Future<Void> inFlightSweep = Future.succeededFuture();
 
-  public SweepVerticle(MatchStore store, MatchmakerConfig config) {
+  public SweepVerticle(CallStore store, MatchmakerConfig config) {
     this.store = store;
     this.config = config;
   }
 
   @Override
   public Future<?> start() {
-    notifier = new Notifier(vertx.eventBus(), config.deliveryTimeoutMs());
+    notifier = new PeerNotifier(vertx.eventBus());
     timer = vertx.setPeriodic(config.sweepIntervalMs(), t -> tick());
     return Future.succeededFuture();
   }
@@ -50,38 +58,44 @@ public final class SweepVerticle extends VerticleBase {
 
   private Future<Void> reap(int batchesLeft) {
     if (batchesLeft == 0) return Future.succeededFuture();
-    return store.reapDeadNode().compose(r -> {
+    return store.reapDeadNode(config.nodeTtlMs(), Limits.REAP_BATCH).compose(r -> {
       if (r == null) return Future.succeededFuture();
       LOG.info("reaped dead gateway node={} endedCalls={}", r.node(), r.endedCalls().size());
-      r.endedCalls().forEach(e -> notifier.peerGone(e.survivor(), e.sessionId()));
+      MatchMetrics.removed(r.removedUsers());
+      r.endedCalls().forEach(e -> notifier.callOver(e.peer(), e.sessionId(), PeerNotifier.Reason.DISCONNECTED));
       return reap(batchesLeft - 1);
     });
   }
 
   /** Undoes matches their matchmaker never confirmed; both users are told (a side still searching searches on). */
   private Future<Void> expire() {
-    return store.expirePending().map(undone -> {
-      for (MatchStore.Undone u : undone) {
+    return store.expirePending(config.confirmMs(), MatchmakerConfig.EXPIRE_BATCH).map(undone -> {
+      for (Undone u : undone) {
         LOG.info("undid unconfirmed match session={}", u.sessionId());
         MatchMetrics.aborted();
-        u.users().forEach(user -> notifier.peerGone(user, u.sessionId(), Notifier.REASON_MATCH_FAILED));
+        u.users().forEach(user -> notifier.callOver(user, u.sessionId(), PeerNotifier.Reason.MATCH_FAILED));
       }
       return null;
     });
   }
 
   private Future<Void> pair() {
-    return store.sweepPairs().compose(pairs -> {
-      pairs.forEach(p -> {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < Limits.SWEEP_PAIRS_MAX; i++) ids.add(Ids.session());
+    return store.sweepPairs(config.rules(), ids).compose(sweep -> {
+      MatchMetrics.removed(sweep.removed());
+      MatchMetrics.queueLength(sweep.queueLength());
+      sweep.pairs().forEach(p -> {
         LOG.info("sweep paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
         MatchMetrics.paired(p, true);
-        Future.all(notifier.match(p.caller(), p.forCaller()), notifier.match(p.callee(), p.forCallee()))
+        Future.all(notifier.match(p.caller(), p.forCaller(), config.deliveryTimeoutMs()),
+                notifier.match(p.callee(), p.forCallee(), config.deliveryTimeoutMs()))
             .onSuccess(v -> store.confirm(p.sessionId()).onFailure(err -> LOG.warn("confirm failed session={}: {}", p.sessionId(), err.toString())))
             .onFailure(err -> {
               // One side is gone: undo the match and tell whoever got it (it searches again).
               MatchMetrics.aborted();
-              store.abort(p.sessionId()).onSuccess(users ->
-                  users.forEach(u -> notifier.peerGone(u, p.sessionId(), Notifier.REASON_MATCH_FAILED)));
+              store.abort(p.sessionId()).onSuccess(undone ->
+                  undone.users().forEach(u -> notifier.callOver(u, p.sessionId(), PeerNotifier.Reason.MATCH_FAILED)));
             });
       });
       return Future.succeededFuture();

@@ -1,24 +1,31 @@
 -- Shared by every Tandem script (prepended by io.tandem.common.RedisScript). All keys share the
--- hash tag of KEYS[1] (the queue), so each script runs on one Redis Cluster slot.
-local T = '%TAG%'
-local QUEUE = T .. 'matchmaking:queue'
-local QSEQ = T .. 'matchmaking:seq'
-local ONLINE = T .. 'online'
-local NODES = T .. 'nodes'
-local PLAIN = T .. 'matchmaking:plain'
-local PENDING = T .. 'pending'
-local CLOCK = T .. 'store-clock'
-local STALL = T .. 'store-stall'
+-- hash tag of KEYS[1] (the queue), so each script runs on one Redis Cluster slot. Every key name
+-- comes from io.tandem.common.RedisKeys (placeholders like %QUEUE%): the schema is spelled once.
+-- Structured answers are JSON (cjson), read by name in io.tandem.common.store.StoreReplies.
+local QUEUE = '%QUEUE%'
+local QSEQ = '%QUEUE_SEQ%'
+local ONLINE = '%ONLINE%'
+local NODES = '%NODES%'
+local PLAIN = '%QUEUE_PLAIN%'
+local PENDING = '%PENDING%'
+local CLOCK = '%STORE_CLOCK%'
+local STALL = '%STORE_STALL%'
 local SESSION_TTL = %SESSION_TTL%
 local PAIR_MEMORY_MS = %PAIR_MEMORY_MS%
 local SEP = '\31'
-local function ukey(u) return T .. 'user:' .. u end
-local function skey(s) return T .. 'session:' .. s end
-local function nukey(n) return T .. 'node-users:' .. n end
-local function ikey(i) return T .. 'matchmaking:interest:' .. i end
+local function ukey(u) return '%USER_PREFIX%' .. u end
+local function skey(s) return '%SESSION_PREFIX%' .. s end
+local function nukey(n) return '%NODE_USERS_PREFIX%' .. n end
+local function ikey(i) return '%INTEREST_QUEUE_PREFIX%' .. i end
 local function pair_key(a, b)
-  if a < b then return T .. 'ended:' .. a .. '|' .. b end
-  return T .. 'ended:' .. b .. '|' .. a
+  if a < b then return '%PAIR_ENDED_PREFIX%' .. a .. '|' .. b end
+  return '%PAIR_ENDED_PREFIX%' .. b .. '|' .. a
+end
+
+-- A user's socket as {id, node, conn} (empty strings when unknown).
+local function ref(uid)
+  local p = redis.call('HMGET', ukey(uid), 'node', 'conn')
+  return {id = uid, node = p[1] or '', conn = p[2] or ''}
 end
 
 -- Splits a SEP-joined list ('' = empty).
@@ -65,7 +72,7 @@ local function dequeue(uid, interests)
   redis.call('HDEL', ukey(uid), 'queuedAt', 'seq')
 end
 
--- Ends a session; returns {peer, peerNode, peerConn} for the user other than uid, or nil.
+-- Ends a session; returns the ref of the user other than uid, or nil.
 -- Remembers when the pair ended (no instant rematch) unless forget is true (a match that never
 -- became a call: undone before both sides knew of it).
 local function end_session(sid, uid, forget)
@@ -82,11 +89,10 @@ local function end_session(sid, uid, forget)
       redis.call('HSET', ukey(u), 'last', sid)
     end
   end
-  local p = redis.call('HMGET', ukey(peer), 'node', 'conn')
-  return {peer, p[1] or '', p[2] or ''}
+  return ref(peer)
 end
 
--- Removes a connected user everywhere; returns {sid, peer, peerNode, peerConn} when a call ended.
+-- Removes a connected user everywhere; returns {sid, peer = ref} when a call ended, else nil.
 local function remove_user(uid)
   local u = redis.call('HMGET', ukey(uid), 'node', 'session')
   dequeue(uid, nil)
@@ -95,7 +101,7 @@ local function remove_user(uid)
   redis.call('DEL', ukey(uid))
   if u[2] then
     local r = end_session(u[2], uid)
-    if r then return {u[2], r[1], r[2], r[3]} end
+    if r then return {sid = u[2], peer = r} end
   end
   return nil
 end
@@ -134,20 +140,20 @@ local function compatible(a, b, now, relax, cooldown, only_two)
   return nil
 end
 
--- Pairs two waiting users (older = caller) into session sid; returns the 15 answer values:
--- sid, callerId, callerConn, callerNode, callerName, calleeId, calleeConn, calleeNode, calleeName,
--- commonInterests (SEP-joined), callerWaitMs, calleeWaitMs, relaxed (1 when paired without a shared
--- interest although one had interests), callerDev, calleeDev (keyed device hashes, for reports).
+-- Pairs two waiting users (older = caller) into session sid; returns {sid, caller, callee, common,
+-- relaxed}: caller/callee {id, conn, node, name, dev (keyed device hash), waitMs}; common: the
+-- shared interests; relaxed: paired without a shared interest although one had interests.
 local function pair(sid, x, y, common, region, now)
   local caller, callee = x, y
   if y.seq < x.seq then caller, callee = y, x end
   dequeue(caller.id, caller.interests)
   dequeue(callee.id, callee.interests)
   create_session(sid, caller.id, callee.id, region, now)
-  local relaxed = 0
-  if #common == 0 and (caller.interests ~= '' or callee.interests ~= '') then relaxed = 1 end
-  return {sid, caller.id, caller.conn, caller.node, caller.name, callee.id, callee.conn, callee.node, callee.name,
-    table.concat(common, SEP), now - caller.queuedAt, now - callee.queuedAt, relaxed, caller.dev or '', callee.dev or ''}
+  local function side(w)
+    return {id = w.id, conn = w.conn, node = w.node, name = w.name, dev = w.dev or '', waitMs = now - w.queuedAt}
+  end
+  return {sid = sid, caller = side(caller), callee = side(callee), common = common,
+    relaxed = #common == 0 and (caller.interests ~= '' or callee.interests ~= '')}
 end
 
 -- Puts a user in the queue (or refreshes its interests, keeping its place). Returns its waiting table.
@@ -172,21 +178,15 @@ local function enqueue(uid, conn, node, name, interests, now)
     dev = redis.call('HGET', ukey(uid), 'dev') or ''}
 end
 
--- Undoes a match that did not become a call both sides know (no rematch cooldown). Returns the flat
--- list {callerId, callerNode, callerConn, calleeId, calleeNode, calleeConn} of users to tell, or {}.
+-- Undoes a match that did not become a call both sides know (no rematch cooldown). Returns the
+-- refs of both users to tell, or an empty list when the session no longer exists.
 local function undo_session(sid)
   local s = redis.call('HMGET', skey(sid), 'caller', 'callee')
   if not s[1] then
     redis.call('ZREM', PENDING, sid)
     return {}
   end
-  local out = {}
-  for _, u in ipairs({s[1], s[2]}) do
-    local p = redis.call('HMGET', ukey(u), 'node', 'conn')
-    out[#out + 1] = u
-    out[#out + 1] = p[1] or ''
-    out[#out + 1] = p[2] or ''
-  end
+  local out = {ref(s[1]), ref(s[2])}
   end_session(sid, s[1], true)
   return out
 end

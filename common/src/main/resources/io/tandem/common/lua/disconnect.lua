@@ -1,5 +1,4 @@
 -- A socket closed. ARGV: uid, conn. Does nothing when a newer socket replaced this one.
--- Returns {} or {sid, peer, peerNode, peerConn} when a call ended.
-local c = redis.call('HGET', ukey(ARGV[1]), 'conn')
-if c ~= ARGV[2] then return {} end
-return remove_user(ARGV[1]) or {}
+-- Returns JSON {ended = {sid, peer}?}.
+if redis.call('HGET', ukey(ARGV[1]), 'conn') ~= ARGV[2] then return cjson.encode({}) end
+return cjson.encode({ended = remove_user(ARGV[1])})

@@ -4,14 +4,14 @@
 -- user is looked for in bounded scans: the front of the queue, the front of each of the joiner's
 -- interest indexes, and (for a joiner without interests) the front of the no-interest index.
 -- Cost: O(log N + scanMax * (1 + interests)). Stale entries met on the way are removed.
--- Returns {'gone'} | {'in-session', sid} | {'queued'} | {'matched', <15 values of pair()>}.
+-- Returns JSON {status = 'gone' | 'in-session' | 'queued' | 'matched', sid?, pair? (see pair())}.
 local uid, conn, sid = ARGV[1], ARGV[2], ARGV[3]
 local scan, ttl = tonumber(ARGV[5]), tonumber(ARGV[6])
 local relax, cooldown = tonumber(ARGV[8]), tonumber(ARGV[9])
 local u = redis.call('HMGET', ukey(uid), 'conn', 'session', 'node', 'name')
-if u[1] ~= conn then return {'gone'} end
+if u[1] ~= conn then return cjson.encode({status = 'gone'}) end
 if u[2] then
-  if redis.call('EXISTS', skey(u[2])) == 1 then return {'in-session', u[2]} end
+  if redis.call('EXISTS', skey(u[2])) == 1 then return cjson.encode({status = 'in-session', sid = u[2]}) end
   redis.call('HDEL', ukey(uid), 'session')
 end
 local now = now_ms()
@@ -39,7 +39,5 @@ local mine = split(me.interests)
 for _, i in ipairs(mine) do consider(ikey(i)) end
 if #mine == 0 then consider(PLAIN) end
 
-if not best then return {'queued'} end
-local out = pair(sid, best, me, best_common, ARGV[4], now)
-table.insert(out, 1, 'matched')
-return out
+if not best then return cjson.encode({status = 'queued'}) end
+return cjson.encode({status = 'matched', pair = pair(sid, best, me, best_common, ARGV[4], now)})

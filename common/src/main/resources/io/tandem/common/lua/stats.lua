@@ -1,2 +1,2 @@
--- Presence counts. Returns {online, waiting}.
-return {redis.call('SCARD', ONLINE), redis.call('ZCARD', QUEUE)}
+-- Presence counts. Returns JSON {online, waiting}.
+return cjson.encode({online = redis.call('SCARD', ONLINE), waiting = redis.call('ZCARD', QUEUE)})

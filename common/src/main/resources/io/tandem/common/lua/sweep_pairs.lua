@@ -2,7 +2,7 @@
 -- past the relax time) or that raced. Looks at the oldest scanMax live entries and pairs greedily,
 -- oldest first, each with the oldest compatible younger entry. Cost: O(scanMax^2) checks, bounded.
 -- ARGV: region, scanMax, nodeTtlMs, relaxMs, cooldownMs, sessionId1 .. sessionIdN (at most N pairs).
--- Returns {removedCount, queueLength, then a flat list of 15-value tuples (see pair())}.
+-- Returns JSON {removed, queueLength, pairs = [pair(), ...]}.
 local region, scan, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local relax, cooldown = tonumber(ARGV[4]), tonumber(ARGV[5])
 local now = now_ms()
@@ -18,7 +18,7 @@ for _, c in ipairs(redis.call('ZRANGE', QUEUE, 0, scan - 1)) do
   end
 end
 local only_two = #live == 2 and redis.call('ZCARD', QUEUE) == 2
-local out, used, n = {0, 0}, {}, 6
+local pairs_made, used, n = {}, {}, 6
 for i = 1, #live do
   if not used[i] and ARGV[n] then
     for j = i + 1, #live do
@@ -26,7 +26,7 @@ for i = 1, #live do
         local common = compatible(live[i], live[j], now, relax, cooldown, only_two)
         if common then
           used[i], used[j] = true, true
-          for _, v in ipairs(pair(ARGV[n], live[i], live[j], common, region, now)) do out[#out + 1] = v end
+          pairs_made[#pairs_made + 1] = pair(ARGV[n], live[i], live[j], common, region, now)
           n = n + 1
           break
         end
@@ -34,6 +34,4 @@ for i = 1, #live do
     end
   end
 end
-out[1] = removed
-out[2] = redis.call('ZCARD', QUEUE)
-return out
+return cjson.encode({removed = removed, queueLength = redis.call('ZCARD', QUEUE), pairs = pairs_made})

@@ -1,0 +1,86 @@
+package io.tandem.common.store;
+
+import io.tandem.common.msg.UserRef;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The call state every service shares: who is connected where, who waits, who is in which call,
+ * which gateway nodes are alive. Every method is one atomic step, so any number of gateways and
+ * matchmakers may call it concurrently without double matches or lost users. A step that fails with
+ * {@code unavailable} (store down or slow) may still run later; each is written so that running it
+ * late is harmless. Users are named by {@link UserRef} (token subject, socket id, gateway node); a
+ * step for a socket that is no longer the user's registered one does nothing.
+ */
+public interface CallStore {
+
+  /**
+   * Registers a socket. A previous socket of the same user (on any node) is replaced: its queue
+   * entry is removed and its call ended. Succeeds whether or not there was one; the result says
+   * which socket to close and which peer to tell.
+   */
+  Future<Connected> connect(UserRef user, String name, String deviceHash);
+
+  /**
+   * Forgets a closed socket: leaves the queue, ends its call. Succeeds and does nothing when a newer
+   * socket replaced it or it was never registered; the result is the call that ended, or null.
+   */
+  Future<EndedCall> disconnect(UserRef user);
+
+  /**
+   * Queues the user, or pairs them at once with the oldest compatible waiting user (who becomes the
+   * caller); the new session is pending until {@link #confirm}. A repeated join keeps the place in
+   * the queue. Fails with GONE when the socket is not the registered one, IN_SESSION when the user
+   * is in a call (pending or not). Waiting users whose socket is gone are removed on the way; those
+   * whose gateway looks dead are skipped, not removed.
+   */
+  Future<Pairing> join(UserRef user, List<String> interests, MatchRules rules);
+
+  /** Removes the socket's queue entry; succeeds whether or not it was waiting. */
+  Future<Void> leave(UserRef user);
+
+  /**
+   * Ends the user's current session {@code sessionId} (remembered for the rematch cooldown).
+   * Result: ENDED (the peer to tell is in it), NOT_IN_SESSION (the store has no such session for the
+   * user: it ended already, or expired) or GONE (the socket is not registered).
+   */
+  Future<EndResult> endCall(UserRef user, String sessionId);
+
+  /**
+   * A gateway gave up on a join: the user leaves the queue, and a session the socket never heard
+   * of is undone (no cooldown). Succeeds whether or not there was either; the result is the undone
+   * session and the peer to tell, or null. Does nothing for a socket that is not registered.
+   */
+  Future<EndedCall> abandon(UserRef user);
+
+  /** Marks a pending match as delivered; succeeds whether or not it was still pending or still exists. */
+  Future<Void> confirm(String sessionId);
+
+  /** Undoes a match that could not be delivered (no cooldown); succeeds if it no longer exists (then nobody to tell). */
+  Future<Undone> abort(String sessionId);
+
+  /** Undoes at most {@code batch} matches still pending {@code confirmMs} after pairing; each with both users to tell. */
+  Future<List<Undone>> expirePending(long confirmMs, int batch);
+
+  /**
+   * Backup pairing of live waiting users, oldest first (at most {@code sessionIds.size()} pairs);
+   * stale entries are removed. Never fails for an empty queue.
+   */
+  Future<Sweep> sweepPairs(MatchRules rules, List<String> sessionIds);
+
+  /**
+   * Cleans one batch of one dead gateway node (heartbeat older than {@code nodeTtlMs}); null when
+   * no node is dead. When the store itself stalled (no reap step ran for longer than the ttl),
+   * nobody is reaped until every node had a full ttl to beat again.
+   */
+  Future<Reaped> reapDeadNode(long nodeTtlMs, int batch);
+
+  /** A node's heartbeat; false when the node had been reaped as dead meanwhile (its sockets are unknown to the store). */
+  Future<Boolean> heartbeat(String node, boolean first);
+
+  /** Removes a node from the live set (clean stop); succeeds whether or not it was there. */
+  Future<Void> removeNode(String node);
+
+  /** Presence counts: users with an open socket, users waiting. */
+  Future<Stats> stats();
+}

@@ -1,0 +1,9 @@
+package io.tandem.common.store;
+
+import io.tandem.common.msg.UserRef;
+
+/**
+ * A socket registered. {@code replaced}: the user's previous socket (to close), or null;
+ * {@code ended}: the call that ended with it (its peer to tell), or null.
+ */
+public record Connected(UserRef replaced, EndedCall ended) {}

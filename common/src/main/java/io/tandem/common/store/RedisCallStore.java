@@ -1,0 +1,138 @@
+package io.tandem.common.store;
+
+import static io.tandem.common.store.StoreReplies.json;
+
+import io.tandem.common.ErrorCode;
+import io.tandem.common.Ids;
+import io.tandem.common.Limits;
+import io.tandem.common.RedisKeys;
+import io.tandem.common.RedisScript;
+import io.tandem.common.TandemException;
+import io.tandem.common.msg.UserRef;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.List;
+
+/** {@link CallStore} on Redis: each method is one Lua step from {@link RedisScript}, answering JSON read by name. */
+public final class RedisCallStore implements CallStore {
+  private final Redis redis;
+
+  public RedisCallStore(Redis redis) {
+    this.redis = redis;
+  }
+
+  @Override
+  public Future<Connected> connect(UserRef user, String name, String deviceHash) {
+    return RedisScript.CONNECT.run(redis, user.userId(), user.node(), user.connId(), name, deviceHash).map(r -> {
+      JsonObject o = json(r);
+      return new Connected(StoreReplies.ref(o.getJsonObject("replaced")), StoreReplies.ended(o.getJsonObject("ended")));
+    });
+  }
+
+  @Override
+  public Future<EndedCall> disconnect(UserRef user) {
+    return RedisScript.DISCONNECT.run(redis, user.userId(), user.connId())
+        .map(r -> StoreReplies.ended(json(r).getJsonObject("ended")));
+  }
+
+  @Override
+  public Future<Pairing> join(UserRef user, List<String> interests, MatchRules rules) {
+    return RedisScript.JOIN.run(redis, user.userId(), user.connId(), Ids.session(), rules.region(), rules.scanMax(),
+        rules.nodeTtlMs(), String.join(Limits.INTEREST_SEPARATOR, interests), rules.relaxMs(), rules.cooldownMs()).map(r -> {
+          JsonObject o = json(r);
+          return switch (o.getString("status")) {
+            case "queued" -> null;
+            case "matched" -> StoreReplies.pairing(o.getJsonObject("pair"));
+            case "in-session" -> throw new TandemException(ErrorCode.IN_SESSION);
+            default -> throw new TandemException(ErrorCode.GONE);
+          };
+        });
+  }
+
+  @Override
+  public Future<Void> leave(UserRef user) {
+    return RedisScript.LEAVE.run(redis, user.userId(), user.connId()).mapEmpty();
+  }
+
+  @Override
+  public Future<EndResult> endCall(UserRef user, String sessionId) {
+    return RedisScript.END_CALL.run(redis, user.userId(), user.connId(), sessionId).map(r -> {
+      JsonObject o = json(r);
+      EndResult.Status status = switch (o.getString("status")) {
+        case "ended" -> EndResult.Status.ENDED;
+        case "gone" -> EndResult.Status.GONE;
+        default -> EndResult.Status.NOT_IN_SESSION;
+      };
+      return new EndResult(status, StoreReplies.ended(o.getJsonObject("ended")));
+    });
+  }
+
+  @Override
+  public Future<EndedCall> abandon(UserRef user) {
+    return RedisScript.ABANDON.run(redis, user.userId(), user.connId())
+        .map(r -> StoreReplies.ended(json(r).getJsonObject("ended")));
+  }
+
+  @Override
+  public Future<Void> confirm(String sessionId) {
+    return RedisScript.CONFIRM.run(redis, sessionId).mapEmpty();
+  }
+
+  @Override
+  public Future<Undone> abort(String sessionId) {
+    return RedisScript.ABORT.run(redis, sessionId).map(r -> StoreReplies.undone(json(r)));
+  }
+
+  @Override
+  public Future<List<Undone>> expirePending(long confirmMs, int batch) {
+    return RedisScript.EXPIRE_PENDING.run(redis, confirmMs, batch)
+        .map(r -> StoreReplies.list(json(r), "undone").stream().map(StoreReplies::undone).toList());
+  }
+
+  @Override
+  public Future<Sweep> sweepPairs(MatchRules rules, List<String> sessionIds) {
+    Object[] args = new Object[5 + sessionIds.size()];
+    args[0] = rules.region();
+    args[1] = rules.scanMax();
+    args[2] = rules.nodeTtlMs();
+    args[3] = rules.relaxMs();
+    args[4] = rules.cooldownMs();
+    for (int i = 0; i < sessionIds.size(); i++) args[5 + i] = sessionIds.get(i);
+    return RedisScript.SWEEP_PAIRS.run(redis, args).map(r -> {
+      JsonObject o = json(r);
+      return new Sweep(StoreReplies.list(o, "pairs").stream().map(StoreReplies::pairing).toList(),
+          o.getLong("removed", 0L), o.getLong("queueLength", 0L));
+    });
+  }
+
+  @Override
+  public Future<Reaped> reapDeadNode(long nodeTtlMs, int batch) {
+    return RedisScript.REAP_NODE.run(redis, nodeTtlMs, batch).map(r -> {
+      JsonObject o = json(r);
+      if (!o.containsKey("node")) return null;
+      return new Reaped(o.getString("node"), o.getLong("removed", 0L),
+          StoreReplies.list(o, "ended").stream().map(StoreReplies::ended).toList());
+    });
+  }
+
+  @Override
+  public Future<Boolean> heartbeat(String node, boolean first) {
+    return RedisScript.HEARTBEAT.run(redis, node, first ? "1" : "0").map(r -> r.toInteger() == 1);
+  }
+
+  @Override
+  public Future<Void> removeNode(String node) {
+    return redis.send(Request.cmd(Command.ZREM).arg(RedisKeys.NODES).arg(node)).mapEmpty();
+  }
+
+  @Override
+  public Future<Stats> stats() {
+    return RedisScript.STATS.run(redis).map(r -> {
+      JsonObject o = json(r);
+      return new Stats(o.getLong("online", 0L), o.getLong("waiting", 0L));
+    });
+  }
+}

@@ -79,7 +79,12 @@ class BadInputIT {
     assertEquals(403, minor.status());
     assertEquals("underage", minor.body().getJsonObject("error").getString("code"));
     assertEquals(400, Http.post(port, "/auth/token", "{\"deviceId\":\"abcdefgh1\",\"x\":\"" + "y".repeat(5000) + "\"}").status());
-    JsonObject ok = Http.post(port, "/auth/token", "{\"deviceId\":\"abcdefgh1\"}").body();
+    for (String noAge : new String[] {"{\"deviceId\":\"abcdefgh1\"}", "{\"deviceId\":\"abcdefgh1\",\"age\":null}"}) {
+      Http.Answer a = Http.post(port, "/auth/token", noAge);
+      assertEquals(400, a.status(), "age is required: " + noAge);
+      assertTrue(a.body().getJsonObject("error").getString("message").startsWith("age is required"), "the message names the field");
+    }
+    JsonObject ok = Http.post(port, "/auth/token", "{\"deviceId\":\"abcdefgh1\",\"age\":18}").body();
     assertEquals("Bearer", ok.getString("tokenType"));
     assertEquals(300, ok.getInteger("expiresIn"));
     assertEquals(404, Http.get(port, "/auth/nothing").status());

@@ -43,7 +43,7 @@ public record AuthConfig(int port, String issuer, String audience, String privat
         env.str("JWT_AUDIENCE", DEFAULT_AUDIENCE),
         priv, pub, env.raw("JWT_KEY_ID"),
         env.integer("REFRESH_TOKEN_TTL_SECONDS", Limits.REFRESH_TOKEN_TTL_SECONDS, 60, 90 * 24 * 3600),
-        Hashing.configured(env),
+        Hashing.configured(env.raw("HASH_SECRET"), env.raw("TANDEM_ENV")),
         env.integer("ACCESS_TOKEN_TTL_SECONDS", Limits.ACCESS_TOKEN_TTL_SECONDS, 5, 3600),
         adminToken(env.raw("ADMIN_TOKEN")),
         env.integer("KEY_RELOAD_INTERVAL_MS", 30_000, 100, 3_600_000));

@@ -95,10 +95,14 @@ public final class Hashing {
     });
   }
 
-  /** {@code HASH_SECRET}, or null when unset; fails when unset and {@code TANDEM_ENV=production}. */
-  public static String configured(Env env) {
-    String s = env.raw("HASH_SECRET");
-    if (s == null && PRODUCTION.equalsIgnoreCase(env.str("TANDEM_ENV", ""))) {
+  /**
+   * The configured secret ({@code HASH_SECRET}, null when unset), checked: at least
+   * {@link #SECRET_MIN_BYTES}, and required when {@code tandemEnv} ({@code TANDEM_ENV}) is
+   * {@value #PRODUCTION}. Each service reads both variables itself (the deploy checks see who reads what).
+   */
+  public static String configured(String hashSecret, String tandemEnv) {
+    String s = hashSecret == null || hashSecret.isBlank() ? null : hashSecret;
+    if (s == null && PRODUCTION.equalsIgnoreCase(tandemEnv == null ? "" : tandemEnv.trim())) {
       throw new IllegalArgumentException("HASH_SECRET is required when TANDEM_ENV=production (every service must share it)");
     }
     if (s != null) check(s);

@@ -19,7 +19,7 @@ public final class GatewayModule {
     GatewayConfig config = GatewayConfig.from(env);
     SafetyConfig safety = SafetyConfig.from(env);
     Redis redis = RedisConnector.create(vertx, env);
-    return Hashing.resolve(redis, Hashing.configured(env))
+    return Hashing.resolve(redis, Hashing.configured(env.raw("HASH_SECRET"), env.raw("TANDEM_ENV")))
         .map(hashing -> List.of(new HashSecretVerticle(redis, hashing), new GatewayVerticle(config, safety, redis, hashing)));
   }
 }

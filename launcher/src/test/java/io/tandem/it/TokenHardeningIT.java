@@ -10,6 +10,7 @@ import io.tandem.launcher.Launcher;
 import io.tandem.launcher.LocalRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -53,6 +54,7 @@ class TokenHardeningIT {
     s.put("GATEWAY_PORT", Integer.toString(gatewayPort));
     s.put("AUTH_PORT", Integer.toString(adminPort));
     s.put("ADMIN_TOKEN", ADMIN);
+    s.put("TRUSTED_PROXY_HOPS", "1"); // client networks simulated with X-Forwarded-For
     s.putAll(extra);
     return Settings.manyClients(s);
   }
@@ -69,7 +71,14 @@ class TokenHardeningIT {
   }
 
   static int handshake(int gatewayPort, String accessToken) throws Exception {
-    try (WsClient c = WsClient.connect(client, gatewayPort, accessToken)) {
+    return handshake(gatewayPort, accessToken, null);
+  }
+
+  static int handshake(int gatewayPort, String accessToken, String fromIp) throws Exception {
+    WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gatewayPort).setURI("/signaling")
+        .addHeader("Authorization", "Bearer " + accessToken);
+    if (fromIp != null) o.addHeader("X-Forwarded-For", fromIp);
+    try (WsClient c = WsClient.connect(client, o)) {
       return 101;
     } catch (UpgradeRejectedException e) {
       return e.getStatus();
@@ -147,7 +156,8 @@ class TokenHardeningIT {
       long sameBy = System.currentTimeMillis() + REPAIR_BOUND_MS;
       boolean consistent = false;
       while (!consistent && System.currentTimeMillis() < sameBy) {
-        consistent = blockedAcross(authPort, port2) && blockedAcross(authPort2, port);
+        consistent = blockedAcross(authPort, port2) && blockedAcross(authPort2, port)
+            && ipBlockedAcross(authPort, port2) && ipBlockedAcross(authPort2, port);
         if (!consistent) Thread.sleep(200);
       }
       assertTrue(consistent, "a block added through one set of services holds on the other");
@@ -172,9 +182,65 @@ class TokenHardeningIT {
       Thread.sleep(50);
     }
     assertNotEquals(-1, waited, "the key came back");
+    System.out.printf("signing key back in Redis %d ms after it was deleted%n", waited);
     assertTrue(waited <= REPAIR_BOUND_MS, "the key came back within " + REPAIR_BOUND_MS + " ms, took " + waited);
     assertEquals(200, Http.get(port, "/auth/jwks").status());
     assertTrue(Http.get(port, "/auth/jwks").body().getJsonArray("keys").size() >= 1);
+  }
+
+  @Test
+  void aServiceAdoptsTheSharedSecretWhenItChangesInRedis() throws Exception {
+    String secret = "replaced-secret-" + UUID.randomUUID();
+    redis.send(Request.cmd(Command.SET).arg(RedisKeys.HASH_SECRET).arg(secret)).await();
+    long start = System.currentTimeMillis();
+    boolean auth = false;
+    boolean gateway = false;
+    while (!(auth && gateway) && System.currentTimeMillis() - start < REPAIR_BOUND_MS) {
+      if (!auth) {
+        String device = "dev-" + UUID.randomUUID();
+        block("device", new JsonObject().put("deviceHash", hmac(secret, device)), authPort);
+        Http.Answer t = Http.post(port, "/auth/token", new JsonObject().put("deviceId", device).put("name", "S").put("age", 30).encode());
+        auth = t.status() == 403;
+      }
+      if (!gateway) {
+        String ip = nextIp();
+        block("ip", new JsonObject().put("ipHash", hmac(secret, ip)), authPort);
+        gateway = handshake(port, Http.token(port, "S").getString("accessToken"), ip) == 403;
+      }
+      if (!(auth && gateway)) Thread.sleep(100);
+    }
+    assertTrue(auth, "auth-service hashes device ids with the secret now in Redis");
+    assertTrue(gateway, "the gateway hashes addresses with the secret now in Redis");
+    System.out.printf("a changed shared hash secret was adopted by auth and gateway within %d ms%n", System.currentTimeMillis() - start);
+  }
+
+  static final java.util.concurrent.atomic.AtomicInteger IPS = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** A fresh documentation-range address (198.18.0.0/15). */
+  static String nextIp() {
+    int n = IPS.incrementAndGet();
+    return "198.18." + (n / 250) + "." + (1 + n % 250);
+  }
+
+  /** The keyed hash the services compute (Hashing: HMAC-SHA256, 16 bytes, base64url). */
+  static String hmac(String secret, String value) throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    byte[] h = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(h, 16));
+  }
+
+  static void block(String kind, JsonObject who, int adminPort) throws Exception {
+    Http.Answer added = Http.send(adminPort, "/admin/blocks", "POST", who.copy().put("kind", kind).put("reason", "test").put("ttlSeconds", 60).encode(),
+        "Authorization", "Bearer " + ADMIN);
+    assertEquals(201, added.status(), added.body().encode());
+  }
+
+  /** Blocks a fresh network through one auth-service's admin API and checks the other gateway refuses its handshakes. */
+  static boolean ipBlockedAcross(int adminPort, int otherGateway) throws Exception {
+    String ip = nextIp();
+    block("ip", new JsonObject().put("ip", ip), adminPort);
+    return handshake(otherGateway, Http.token(otherGateway, "I").getString("accessToken"), ip) == 403;
   }
 
   /** Blocks a fresh device through one auth-service's admin API and checks the other gateway refuses it. */

@@ -1,6 +1,7 @@
 package io.tandem.auth;
 
 import io.tandem.common.Env;
+import io.tandem.common.Hashing;
 import io.tandem.common.Limits;
 
 /**
@@ -13,7 +14,7 @@ import io.tandem.common.Limits;
  * @param publicKeyPath X.509 PEM of its public key ({@code JWT_PUBLIC_KEY_PATH}), required with the private key
  * @param keyId {@code kid} of the configured key ({@code JWT_KEY_ID}); default its RFC 7638 thumbprint
  * @param refreshTtlSeconds refresh-token lifetime ({@code REFRESH_TOKEN_TTL_SECONDS})
- * @param hashSecret key of the keyed hash applied to device ids and IPs ({@code HASH_SECRET}); unset = one shared via Redis
+ * @param hashSecret key of the keyed hash applied to device ids and IPs ({@code HASH_SECRET}); unset = one shared via Redis, required when {@code TANDEM_ENV=production}
  * @param accessTtlSeconds access-token lifetime ({@code ACCESS_TOKEN_TTL_SECONDS}, design: 300)
  * @param adminToken bearer token of the admin API ({@code ADMIN_TOKEN}); unset = admin API off
  * @param keyReloadMs how often configured key files are checked for rotation ({@code KEY_RELOAD_INTERVAL_MS})
@@ -42,7 +43,7 @@ public record AuthConfig(int port, String issuer, String audience, String privat
         env.str("JWT_AUDIENCE", DEFAULT_AUDIENCE),
         priv, pub, env.raw("JWT_KEY_ID"),
         env.integer("REFRESH_TOKEN_TTL_SECONDS", Limits.REFRESH_TOKEN_TTL_SECONDS, 60, 90 * 24 * 3600),
-        env.raw("HASH_SECRET"),
+        Hashing.configured(env.raw("HASH_SECRET"), env.raw("TANDEM_ENV")),
         env.integer("ACCESS_TOKEN_TTL_SECONDS", Limits.ACCESS_TOKEN_TTL_SECONDS, 5, 3600),
         adminToken(env.raw("ADMIN_TOKEN")),
         env.integer("KEY_RELOAD_INTERVAL_MS", 30_000, 100, 3_600_000));

@@ -1,6 +1,7 @@
 package io.tandem.auth;
 
 import io.tandem.common.Env;
+import io.tandem.common.HashSecretVerticle;
 import io.tandem.common.Hashing;
 import io.tandem.common.RedisConnector;
 import io.tandem.common.SafetyConfig;
@@ -21,7 +22,8 @@ public final class AuthModule {
     KeyRing keys = new KeyRing(vertx, config);
     Redis redis = RedisConnector.create(vertx, env);
     return Hashing.resolve(redis, config.hashSecret()).map(hashing -> List.of(
+        new HashSecretVerticle(redis, hashing),
         new KeyPublisherVerticle(redis, keys, config),
-        new AuthApiVerticle(config, safety, new AuthService(config, safety, redis, keys, hashing), redis)));
+        new AuthApiVerticle(config, safety, new AuthService(vertx, config, safety, redis, keys, hashing), redis)));
   }
 }

@@ -12,33 +12,40 @@ import io.tandem.common.TandemException;
 import io.tandem.common.msg.AuthAnswer;
 import io.tandem.common.msg.AuthCall;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.redis.client.Redis;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The auth API, transport-free: HTTP and the event bus both call {@link #handle}. Every call is rate
  * limited per network (keyed IP hash); token issue also per device; blocked devices and networks get
- * 403 {@code blocked} at issue and refresh.
+ * 403 {@code blocked} at issue and refresh. Refresh tokens rotate in families ({@link RefreshStore}):
+ * reuse of a spent one revokes its family, and gateways refuse that family's access tokens.
  */
 public final class AuthService {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
   private final AuthConfig config;
   private final Redis redis;
   private final KeyRing keys;
   private final Hashing hashing;
   private final RefreshStore refreshes;
+  private final FamilyRevocations revocations;
   private final Blocklist blocks;
   private final RateLimiter perNetwork;
   private final RateLimiter perDevice;
 
-  public AuthService(AuthConfig config, SafetyConfig safety, Redis redis, KeyRing keys, Hashing hashing) {
+  public AuthService(Vertx vertx, AuthConfig config, SafetyConfig safety, Redis redis, KeyRing keys, Hashing hashing) {
     this.config = config;
     this.redis = redis;
     this.keys = keys;
     this.hashing = hashing;
     this.refreshes = new RefreshStore(redis, config.refreshTtlSeconds());
+    this.revocations = new FamilyRevocations(vertx, redis, config.accessTtlSeconds());
     this.blocks = new Blocklist(redis);
     this.perNetwork = safety.httpLimiter(redis, "http:ip");
     this.perDevice = safety.httpLimiter(redis, "http:device");
@@ -78,16 +85,34 @@ public final class AuthService {
         .compose(v -> issue(new JsonObject().put("sub", Ids.user()).put("name", req.name()).put("dev", dev)));
   }
 
-  /** POST /auth/refresh: spends the refresh token, issues a new pair for the same user. */
+  /**
+   * POST /auth/refresh: spends the refresh token and issues a new pair for the same user and family;
+   * a spent token revokes its family (401 now and for the family's current token).
+   */
   public Future<JsonObject> refresh(String body, String ipHash) {
     JsonObject o = TokenRequest.json(body);
     Object t = o.getValue("refreshToken");
     if (!(t instanceof String token) || token.isEmpty() || token.length() > 256) {
       return Future.failedFuture(TokenRequest.bad("refreshToken is required"));
     }
-    return refreshes.consume(token).compose(claims -> claims == null
-        ? Future.failedFuture(new TandemException(ErrorCode.UNAUTHORIZED, "Unknown, spent or expired refresh token"))
-        : blocks.check(claims.getString("dev"), ipHash).compose(v -> issue(claims)));
+    return refreshes.rotate(token).compose(r -> switch (r.outcome()) {
+      case ROTATED -> blocks.check(r.claims().getString("dev"), ipHash).map(v -> pair(r.claims(), r.family(), r.next()));
+      case REUSED -> {
+        LOG.warn("refresh token reused: sign-in revoked user={}", r.claims().getString("sub"));
+        yield revocations.revoke(r.family())
+            .otherwise(err -> {
+              LOG.warn("could not record a revoked sign-in: {}", err.toString());
+              return null;
+            })
+            .compose(v -> unauthorized("Refresh token already used: this sign-in was revoked, sign in again"));
+      }
+      case REVOKED -> unauthorized("This sign-in was revoked, sign in again");
+      case UNKNOWN -> unauthorized("Unknown, spent or expired refresh token");
+    });
+  }
+
+  private static <T> Future<T> unauthorized(String message) {
+    return Future.failedFuture(new TandemException(ErrorCode.UNAUTHORIZED, message));
   }
 
   /** GET /auth/jwks: every replica's current public keys. */
@@ -95,9 +120,16 @@ public final class AuthService {
     return JwksStore.load(redis).map(list -> new JsonObject().put("keys", new JsonArray(List.copyOf(list))));
   }
 
+  /** A new sign-in: starts a refresh-token family and issues the first pair. */
   private Future<JsonObject> issue(JsonObject claims) {
+    return refreshes.start(claims).map(started -> pair(claims, started.family(), started.token()));
+  }
+
+  /** An access token (claims sub, name, dev and the family {@code fam}) with its refresh token. */
+  private JsonObject pair(JsonObject claims, String family, String refresh) {
     SigningKey key = keys.current();
-    JsonObject tokenClaims = new JsonObject().put("name", claims.getString("name")).put("dev", claims.getString("dev"));
+    JsonObject tokenClaims = new JsonObject().put("name", claims.getString("name")).put("dev", claims.getString("dev"))
+        .put("fam", family);
     String access = keys.signer().generateToken(tokenClaims, new JWTOptions()
         .setAlgorithm(SigningKey.ALGORITHM)
         .setHeader(new JsonObject().put("kid", key.kid()))
@@ -105,11 +137,8 @@ public final class AuthService {
         .setIssuer(config.issuer())
         .setAudience(List.of(config.audience()))
         .setExpiresInSeconds(config.accessTtlSeconds()));
-    String refresh = Ids.random("r_", 32);
-    JsonObject stored = new JsonObject().put("sub", claims.getString("sub")).put("name", claims.getString("name"))
-        .put("dev", claims.getString("dev"));
-    return refreshes.save(refresh, stored).map(v -> new JsonObject()
+    return new JsonObject()
         .put("accessToken", access).put("tokenType", "Bearer")
-        .put("expiresIn", config.accessTtlSeconds()).put("refreshToken", refresh));
+        .put("expiresIn", config.accessTtlSeconds()).put("refreshToken", refresh);
   }
 }

@@ -7,11 +7,11 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.regex.Pattern;
 
-/** A validated {@code POST /auth/token} body. The age is checked and then forgotten. */
+/** A validated {@code POST /auth/token} body. The age is required, checked and then forgotten. */
 public record TokenRequest(String deviceId, String name) {
   private static final Pattern DEVICE_ID = Pattern.compile(Limits.DEVICE_ID_PATTERN);
 
-  /** Parses and validates; failures name the field (400) or say {@code underage} (403). */
+  /** Parses and validates; failures name the field (400, also for a missing or null age) or say {@code underage} (403). */
   public static TokenRequest parse(String body) {
     JsonObject o = json(body);
     Object dev = o.getValue("deviceId");
@@ -28,13 +28,12 @@ public record TokenRequest(String deviceId, String name) {
       name = clean;
     }
     Object age = o.getValue("age");
-    if (age != null) {
-      if (!(age instanceof Number num) || num.doubleValue() != Math.floor(num.doubleValue())
-          || num.longValue() < 0 || num.longValue() > Limits.MAX_AGE) {
-        throw bad("age must be a whole number between 0 and " + Limits.MAX_AGE);
-      }
-      if (num.longValue() < Limits.MIN_AGE) throw new TandemException(ErrorCode.UNDERAGE);
+    if (age == null) throw bad("age is required: your age in whole years (Tandem is " + Limits.MIN_AGE + "+ only)");
+    if (!(age instanceof Number num) || num.doubleValue() != Math.floor(num.doubleValue())
+        || num.longValue() < 0 || num.longValue() > Limits.MAX_AGE) {
+      throw bad("age must be a whole number between 0 and " + Limits.MAX_AGE);
     }
+    if (num.longValue() < Limits.MIN_AGE) throw new TandemException(ErrorCode.UNDERAGE);
     return new TokenRequest(d, name);
   }
 

@@ -18,16 +18,28 @@ class TokenRequestTest {
     TokenRequest ok = TokenRequest.parse("{\"deviceId\":\"dev-123_ABC\",\"name\":\"  Ann \\u200B Lee \",\"age\":18}");
     assertEquals("dev-123_ABC", ok.deviceId());
     assertEquals("Ann Lee", ok.name(), "trimmed, invisible characters removed");
-    assertEquals("Stranger", TokenRequest.parse("{\"deviceId\":\"dev-123_ABC\"}").name());
+    assertEquals("Stranger", TokenRequest.parse("{\"deviceId\":\"dev-123_ABC\",\"age\":40}").name());
     assertEquals(ErrorCode.BAD_REQUEST, code("{}"));
-    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev 123 ABC\"}"));
-    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"" + "d".repeat(129) + "\"}"));
-    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev-123_ABC\",\"name\":\"   \"}"));
-    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev-123_ABC\",\"name\":5}"));
+    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev 123 ABC\",\"age\":40}"));
+    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"" + "d".repeat(129) + "\",\"age\":40}"));
+    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev-123_ABC\",\"name\":\"   \",\"age\":40}"));
+    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev-123_ABC\",\"name\":5,\"age\":40}"));
     assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev-123_ABC\",\"age\":18.5}"));
     assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev-123_ABC\",\"age\":-1}"));
     assertEquals(ErrorCode.UNDERAGE, code("{\"deviceId\":\"dev-123_ABC\",\"age\":17}"));
     assertEquals(ErrorCode.BAD_REQUEST, code("not json"));
+  }
+
+  @Test
+  void ageIsRequired() {
+    for (String body : new String[] {"{\"deviceId\":\"dev-123_ABC\"}", "{\"deviceId\":\"dev-123_ABC\",\"age\":null}",
+        "{\"deviceId\":\"dev-123_ABC\",\"name\":\"Ann\"}"}) {
+      TandemException e = assertThrows(TandemException.class, () -> TokenRequest.parse(body), body);
+      assertEquals(ErrorCode.BAD_REQUEST, e.code(), body);
+      assertTrue(e.getMessage().startsWith("age is required"), "the message names the field: " + e.getMessage());
+    }
+    assertEquals(ErrorCode.BAD_REQUEST, code("{\"deviceId\":\"dev-123_ABC\",\"age\":\"30\"}"));
+    assertEquals("dev-123_ABC", TokenRequest.parse("{\"deviceId\":\"dev-123_ABC\",\"age\":18}").deviceId());
   }
 
   @Test

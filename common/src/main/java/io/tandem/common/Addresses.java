@@ -16,6 +16,9 @@ public final class Addresses {
   /** Published to every gateway: {@code {"device": hash}} or {@code {"ip": hash}} was blocked; close matching sockets. */
   public static final String SAFETY_BLOCKED = "tandem.safety.blocked";
 
+  /** Published to every gateway: {@code {"family": id, "until": ms}}: a refresh-token family was revoked; refuse access tokens carrying it until then. */
+  public static final String AUTH_FAMILY_REVOKED = "tandem.auth.family-revoked";
+
   /** Prefix of each gateway node's own delivery address; see {@link #gatewayNode(String)}. */
   public static final String GATEWAY_NODE_PREFIX = "tandem.gateway.node.";
 

@@ -25,20 +25,39 @@ public final class JwksStore {
 
   /** The unexpired public JWKs. */
   public static Future<List<JsonObject>> load(Redis redis) {
+    return entries(redis).map(list -> list.stream().map(Entry::jwk).toList());
+  }
+
+  /**
+   * A published key and when its entry expires.
+   *
+   * @param jwk the public JWK
+   * @param expiresAtMs the entry's expiry (tokens it signed are all expired by then)
+   */
+  public record Entry(JsonObject jwk, long expiresAtMs) {}
+
+  /** The unexpired entries. */
+  public static Future<List<Entry>> entries(Redis redis) {
     return load(redis, false);
   }
 
-  private static Future<List<JsonObject>> load(Redis redis, boolean prune) {
+  /** Whether the key {@code kid} is in Redis (a cheap check for a store that lost its data). */
+  public static Future<Boolean> present(Redis redis, String kid) {
+    return redis.send(Request.cmd(Command.HEXISTS).arg(RedisKeys.JWKS).arg(kid)).map(r -> r != null && r.toInteger() == 1);
+  }
+
+  private static Future<List<Entry>> load(Redis redis, boolean prune) {
     return redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.JWKS)).compose(r -> {
       long now = System.currentTimeMillis();
-      List<JsonObject> keys = new ArrayList<>();
+      List<Entry> keys = new ArrayList<>();
       List<String> expired = new ArrayList<>();
       if (r != null) {
         for (String kid : r.getKeys()) {
           Response v = r.get(kid);
           try {
             JsonObject e = new JsonObject(v.toString());
-            if (e.getLong("exp", 0L) > now) keys.add(e.getJsonObject("jwk"));
+            long exp = e.getLong("exp", 0L);
+            if (exp > now && e.getJsonObject("jwk") != null) keys.add(new Entry(e.getJsonObject("jwk"), exp));
             else expired.add(kid);
           } catch (RuntimeException bad) {
             expired.add(kid);

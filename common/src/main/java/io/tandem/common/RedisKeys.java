@@ -65,10 +65,18 @@ public final class RedisKeys {
     return NODE_USERS_PREFIX + nodeId;
   }
 
-  /** STRING → JSON {sub, name, dev} of a refresh token, by SHA-256 of the token; TTL = its lifetime. */
-  public static String refreshToken(String tokenHash) {
-    return "auth:refresh:" + tokenHash;
+  /** STRING "live" (usable once) or "spent" of one refresh token, by SHA-256 of the token, hash-tagged with its family; TTL = the token's lifetime. */
+  public static String refreshToken(String family, String tokenHash) {
+    return "auth:refresh:{" + family + "}:" + tokenHash;
   }
+
+  /** HASH sub, name, dev, revoked ("1" once a spent token of it was presented) of a refresh-token family (one sign-in and its rotations); TTL = the lifetime of its newest token. */
+  public static String refreshFamily(String family) {
+    return "auth:refresh-family:{" + family + "}";
+  }
+
+  /** ZSET familyId → ms until which gateways refuse access tokens of that revoked family (pruned as entries pass). */
+  public static final String REVOKED_FAMILIES = "auth:revoked-families";
 
   /** HASH kid → JSON {"jwk", "exp" (ms)}: the public keys that verify access tokens. */
   public static final String JWKS = "auth:jwks";

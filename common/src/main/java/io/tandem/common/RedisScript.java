@@ -49,7 +49,13 @@ public enum RedisScript {
   /** A report, and the automatic block it may trigger (run with {@link #runOn}). */
   REPORT("report"),
   /** The capped list of recent reports (run with {@link #runOn} on {@link RedisKeys#REPORTS}). */
-  REPORT_LOG("report_log");
+  REPORT_LOG("report_log"),
+  /** A new refresh-token family and its first token (run with {@link #runOn}). */
+  REFRESH_ISSUE("refresh_issue"),
+  /** Rotation of a refresh token; reuse of a spent one revokes its family (run with {@link #runOn}). */
+  REFRESH_ROTATE("refresh_rotate"),
+  /** Reads the shared hash secret, restoring this replica's when Redis lost it (run with {@link #runOn}). */
+  HASH_SECRET("hash_secret");
 
   /** Full script text. */
   public final String source;

@@ -1,6 +1,7 @@
 package io.tandem.gateway;
 
 import io.tandem.common.Env;
+import io.tandem.common.HashSecretVerticle;
 import io.tandem.common.Hashing;
 import io.tandem.common.RedisConnector;
 import io.tandem.common.SafetyConfig;
@@ -18,7 +19,7 @@ public final class GatewayModule {
     GatewayConfig config = GatewayConfig.from(env);
     SafetyConfig safety = SafetyConfig.from(env);
     Redis redis = RedisConnector.create(vertx, env);
-    return Hashing.resolve(redis, env.raw("HASH_SECRET"))
-        .map(hashing -> List.of(new GatewayVerticle(config, safety, redis, hashing)));
+    return Hashing.resolve(redis, Hashing.configured(env.raw("HASH_SECRET"), env.raw("TANDEM_ENV")))
+        .map(hashing -> List.of(new HashSecretVerticle(redis, hashing), new GatewayVerticle(config, safety, redis, hashing)));
   }
 }

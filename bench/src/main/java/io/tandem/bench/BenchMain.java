@@ -271,7 +271,7 @@ public final class BenchMain {
       s.declare(o);
       b.append(o.help());
     }
-    b.append("  all\n      every scenario above except reliability with modest settings for a small machine (about 10 minutes on 2 cores)\n");
+    b.append("  all\n      every scenario above except reliability, with modest settings for a small machine (about 10 minutes on 2 cores)\n");
     b.append("\noptions of every scenario:\n").append(common(new Options()).help());
     b.append("\nResults: bench/results/<timestamp>-<scenario>.json and .svg; service logs and JFR recordings in bench/target/runs/.\n");
     b.append("Build first: mvn -B -q -o -DskipTests package (the service jars and bench/target/bench-all.jar).\n");

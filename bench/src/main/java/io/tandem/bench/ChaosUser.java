@@ -14,6 +14,9 @@ public final class ChaosUser implements Ws.Listener {
   /** What the user's last {@code join-queue} got. */
   public enum JoinAnswer { NONE, QUEUED, MATCHED, REFUSED }
 
+  /** The {@code peer-disconnected} reason of a match undone before both sides knew it (docs/protocol.md). */
+  public static final String MATCH_FAILED = "match-failed";
+
   /** A received frame with its arrival time ({@link System#nanoTime()}). */
   public record Seen(String type, JsonObject data, long nanos) {}
 
@@ -92,7 +95,13 @@ public final class ChaosUser implements Ws.Listener {
             sessionId = null;
             peerId = null;
             log.ended();
+            if (MATCH_FAILED.equals(data.getString("reason"))) {
+              // the match was undone before both sides knew it: the user is told to search again
+              answer = JoinAnswer.REFUSED;
+              refusal = MATCH_FAILED;
+            }
           }
+          // a match-failed for a session this user never heard of: its gateway keeps it searching
         }
         case "error" -> {
           if ("join-queue".equals(data.getString("ref")) && answer != JoinAnswer.MATCHED) {

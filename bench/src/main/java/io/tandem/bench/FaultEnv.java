@@ -38,12 +38,13 @@ public record FaultEnv(Bench bench, RedisCli redis, Params p, Set<String> stoppe
    * @param freezeMs how long Redis is frozen (SIGSTOP … SIGCONT)
    * @param recoveryMs bound for tokens, reconnects and matching to work again after a Redis fault
    * @param busTimeoutMs the services' {@code BUS_TIMEOUT_MS}
+   * @param redisTimeoutMs the services' {@code REDIS_TIMEOUT_MS} (how long one Redis command may take)
    * @param nodeTtlMs the matchmaker's {@code NODE_TTL_MS}
    * @param sweepMs the matchmaker's {@code SWEEP_INTERVAL_MS}
    * @param relayMs bound for a relay (offer, candidate) while another backend is down
    */
   public record Params(int burst, int killAfterMs, int retries, int settleMs, int calls, int freezeMs, int recoveryMs,
-                       int busTimeoutMs, int nodeTtlMs, int sweepMs, int relayMs) {
+                       int busTimeoutMs, int redisTimeoutMs, int nodeTtlMs, int sweepMs, int relayMs) {
     /** Scheduling slack on top of a service timeout before a figure counts as over its bound. */
     public static final int SLACK_MS = 2_000;
     /** Least time between two joins of one socket (the gateway's join budget is 1 per second). */
@@ -54,9 +55,17 @@ public record FaultEnv(Bench bench, RedisCli redis, Params p, Set<String> stoppe
       return Duration.ofMillis(nodeTtlMs + sweepMs + SLACK_MS);
     }
 
-    /** When a request to a backend that does not answer must be answered with an error: BUS_TIMEOUT_MS + slack. */
+    /** When a request to a backend service that does not answer must be answered with an error: BUS_TIMEOUT_MS + slack. */
     public Duration unavailable() {
       return Duration.ofMillis(busTimeoutMs + SLACK_MS);
+    }
+
+    /**
+     * When a request that needs a frozen Redis must be answered: BUS_TIMEOUT_MS + REDIS_TIMEOUT_MS +
+     * slack (a join waits on the gateway's and then the matchmaker's store calls).
+     */
+    public Duration storeUnavailable() {
+      return Duration.ofMillis(busTimeoutMs + redisTimeoutMs + SLACK_MS);
     }
 
     public Duration settle() {

@@ -70,6 +70,7 @@ public final class GatewayStop implements Fault {
       exitMs = (System.nanoTime() - t0) / 1e6;
     }
     env.stopped().add(victim.role());
+    java.util.concurrent.CompletableFuture<MatchProbe.Result> probe = MatchProbe.async(env.bench(), crowd, t0, p.recovery(), 0, 0);
 
     // gateway-1's peers of cross calls must hear peer-disconnected within the dead-gateway bound
     long observeUntil = t0 + p.deadGateway().toNanos() + 2_000_000_000L;
@@ -134,7 +135,11 @@ public final class GatewayStop implements Fault {
       ChaosUser.Seen m = u.first("matched", tBack);
       if (m != null && (firstMatch < 0 || (m.nanos() - t0) / 1e6 < firstMatch)) firstMatch = (m.nanos() - t0) / 1e6;
     }
-    r.timeMs("stranded users matched again (first), after the fault", firstMatch);
+    MatchProbe.Result pr = probe.get();
+    r.timeMs("matching works again (a new pair on the other gateway matched), after the fault", pr.ms(), p.recovery().toMillis());
+    r.timeMs("its users, reconnected to the other gateway once every peer heard, matched again (first), after the fault", firstMatch);
+    r.invariant("matching works again within the recovery bound", pr.ms() < 0 ? 1 : 0,
+        pr.ms() < 0 ? List.of(String.valueOf(pr.lastFailure())) : List.of());
     Thread.sleep(500);
     r.audit(crowd.audit());
     r.leftovers(crowd.leaveAll());

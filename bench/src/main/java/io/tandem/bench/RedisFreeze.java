@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * (e) Redis frozen ({@code SIGSTOP} of the redis-server PID, {@code SIGCONT} after the freeze) with
  * live calls across gateways and a waiting user. During the freeze idle users press Start and two
  * callers press Next: each must hear an answer ({@code unavailable}, or the real one) within
- * BUS_TIMEOUT_MS + slack. After the wake no gateway may be reaped (no socket closed), the calls must
+ * BUS_TIMEOUT_MS + REDIS_TIMEOUT_MS + slack. After the wake no gateway may be reaped (no socket closed), the calls must
  * still relay and matching must work again.
  */
 public final class RedisFreeze implements Fault {
@@ -61,7 +61,7 @@ public final class RedisFreeze implements Fault {
       for (Crowd.Call c : enders) c.caller().send(Frames.endCall(c.sessionId()));
       health = CompletableFuture.supplyAsync(() -> health(topo.gatewayPort(0), t0, p.freeze().plusSeconds(5)));
       during = crowd.relay(kept, p.relay());
-      long by = t0 + p.unavailable().toNanos();
+      long by = t0 + p.storeUnavailable().toNanos();
       for (ChaosUser u : joiners) u.awaitState(x -> x.answer() != ChaosUser.JoinAnswer.NONE, by);
       for (Crowd.Call c : enders) c.caller().awaitState(x -> x.first("call-ended", t0) != null || x.first("error", t0) != null, by);
       long left = t0 + p.freeze().toNanos() - System.nanoTime();
@@ -80,7 +80,7 @@ public final class RedisFreeze implements Fault {
       double ms = s == null ? -1 : (s.nanos() - t0) / 1e6;
       joinCodes.append(joinCodes.length() == 0 ? "" : ", ").append(s == null ? "nothing" : s.type().equals("error")
           ? "error " + s.data().getString("code") : s.type()).append(s == null ? "" : " after " + Latency.fmt(ms));
-      if (s == null || ms > p.unavailable().toMillis()) unanswered.add(u.userId() + " join: " + (s == null ? "no answer during the freeze"
+      if (s == null || ms > p.storeUnavailable().toMillis()) unanswered.add(u.userId() + " join: " + (s == null ? "no answer during the freeze"
           : "answered after " + Latency.fmt(ms)));
       if (s != null) joinAnswers.add(ms);
     }
@@ -90,7 +90,7 @@ public final class RedisFreeze implements Fault {
       double ms = s == null ? -1 : (s.nanos() - t0) / 1e6;
       endCodes.append(endCodes.length() == 0 ? "" : ", ").append(s == null ? "nothing" : s.type().equals("error")
           ? "error " + s.data().getString("code") : s.type()).append(s == null ? "" : " after " + Latency.fmt(ms));
-      if (s == null || ms > p.unavailable().toMillis()) unanswered.add(c.caller().userId() + " end-call: " + (s == null
+      if (s == null || ms > p.storeUnavailable().toMillis()) unanswered.add(c.caller().userId() + " end-call: " + (s == null
           ? "no answer during the freeze" : "answered after " + Latency.fmt(ms)));
     }
 
@@ -108,7 +108,7 @@ public final class RedisFreeze implements Fault {
 
     r.figure("joins during the freeze answered with", joinCodes.toString());
     r.timeMs("a join during the freeze answered, at the latest", joinAnswers.size() < joiners.size() ? -1
-        : joinAnswers.stream().mapToDouble(Double::doubleValue).max().orElse(-1), p.unavailable().toMillis());
+        : joinAnswers.stream().mapToDouble(Double::doubleValue).max().orElse(-1), p.storeUnavailable().toMillis());
     r.figure("end-call during the freeze answered with", endCodes.toString());
     r.figure("gateway-1 /health/ready during the freeze", health.get());
     r.figure("relays during the freeze (calls not touched)", during.delivered() + " of " + during.calls() + " calls, slowest "
@@ -117,7 +117,7 @@ public final class RedisFreeze implements Fault {
     r.figure("gateway nodes registered in Redis after the wake", nodes + " of " + topo.gateways().stream().filter(g -> g.process().isAlive()).count());
     r.figure("calls lost (not ended on purpose)", Integer.toString(kept.size() - after.delivered()));
     r.timeMs("matching works again (a new pair matched), after the wake", probe.ms(), p.recovery().toMillis());
-    r.invariant("requests during the freeze answered within BUS_TIMEOUT_MS + " + FaultEnv.Params.SLACK_MS + " ms", unanswered.size(), unanswered);
+    r.invariant("requests during the freeze answered within BUS_TIMEOUT_MS + REDIS_TIMEOUT_MS + " + FaultEnv.Params.SLACK_MS + " ms", unanswered.size(), unanswered);
     r.invariant("no gateway reaped on wake (no socket closed)", closed.size(), closed);
     r.invariant("calls keep relaying after the wake", after.lost() + (kept.size() - stillUp.size()), List.of());
     r.invariant("matching works again within the recovery bound", probe.ms() < 0 ? 1 : 0,
@@ -125,7 +125,7 @@ public final class RedisFreeze implements Fault {
 
     // users told to retry press Start again
     for (ChaosUser u : joiners) if (!u.left() && u.sessionId() == null && u.answer() != ChaosUser.JoinAnswer.QUEUED) u.join();
-    long by = Crowd.deadline(p.unavailable());
+    long by = Crowd.deadline(p.storeUnavailable());
     for (ChaosUser u : joiners) u.awaitState(x -> x.answer() != ChaosUser.JoinAnswer.NONE || x.left(), by);
     Thread.sleep(500);
     r.audit(crowd.audit());

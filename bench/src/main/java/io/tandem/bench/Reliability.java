@@ -23,6 +23,9 @@ public final class Reliability implements Scenario {
   public static final List<String> FAULTS = List.of("matchmaker-kill", "redis-freeze", "gateway-kill", "gateway-term",
       "backends-down", "redis-restart");
 
+  /** The services' default Redis command timeout (README, {@code REDIS_TIMEOUT_MS}). */
+  public static final int REDIS_TIMEOUT_MS = 2_000;
+
   @Override
   public String name() {
     return "reliability";
@@ -46,6 +49,7 @@ public final class Reliability implements Scenario {
         .declare("recovery-ms", "15000", "bound for tokens, reconnects and matching to work again after a fault")
         .declare("relay-ms", "1000", "bound for a relay (candidate) to arrive while another backend is down")
         .declare("bus-timeout-ms", Integer.toString(Limits.BUS_TIMEOUT_MS), "BUS_TIMEOUT_MS given to the services")
+        .declare("redis-timeout-ms", Integer.toString(REDIS_TIMEOUT_MS), "REDIS_TIMEOUT_MS given to the services (ignored by builds without it)")
         .declare("node-ttl-ms", Integer.toString(Limits.NODE_TTL_MS), "NODE_TTL_MS given to the services")
         .declare("sweep-ms", Integer.toString(Limits.SWEEP_INTERVAL_MS), "SWEEP_INTERVAL_MS given to the services");
   }
@@ -54,7 +58,8 @@ public final class Reliability implements Scenario {
   public static FaultEnv.Params params(Options o) {
     return new FaultEnv.Params(o.integer("burst", 2, 5_000), o.integer("kill-after-ms", 0, 10_000), o.integer("retries", 0, 10),
         o.integer("settle-ms", 1_000, 120_000), o.integer("calls", 4, 1_000), o.integer("freeze-seconds", 1, 120) * 1000,
-        o.integer("recovery-ms", 1_000, 300_000), o.integer("bus-timeout-ms", 100, 60_000), o.integer("node-ttl-ms", 500, 600_000),
+        o.integer("recovery-ms", 1_000, 300_000), o.integer("bus-timeout-ms", 100, 60_000), o.integer("redis-timeout-ms", 100, 60_000),
+        o.integer("node-ttl-ms", 500, 600_000),
         o.integer("sweep-ms", 50, 600_000), o.integer("relay-ms", 50, 60_000));
   }
 
@@ -80,6 +85,7 @@ public final class Reliability implements Scenario {
   public static Map<String, String> serviceEnv(FaultEnv.Params p) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("BUS_TIMEOUT_MS", Integer.toString(p.busTimeoutMs()));
+    env.put("REDIS_TIMEOUT_MS", Integer.toString(p.redisTimeoutMs()));
     env.put("NODE_TTL_MS", Integer.toString(p.nodeTtlMs()));
     env.put("SWEEP_INTERVAL_MS", Integer.toString(p.sweepMs()));
     return env;
@@ -101,6 +107,7 @@ public final class Reliability implements Scenario {
     }
     out.details.put("faults", details).put("bounds", new io.vertx.core.json.JsonObject()
         .put("deadGatewayMs", p.deadGateway().toMillis()).put("unavailableMs", p.unavailable().toMillis())
+        .put("storeUnavailableMs", p.storeUnavailable().toMillis())
         .put("settleMs", p.settle().toMillis()).put("recoveryMs", p.recovery().toMillis()).put("relayMs", p.relay().toMillis()));
     return out;
   }

@@ -149,14 +149,16 @@ public final class Topology implements AutoCloseable {
     for (int i = 0; i < spec.matchmakers(); i++) {
       matchmakers.add(launchService("matchmaker-" + (i + 1), "matchmaker-service", spec.serviceXmx(), spec.jvmArgs(), Map.of(), 0));
     }
+    // the gateways start once the others are up: six JVMs starting at once on two cores starve each
+    // other's event loops for seconds, long enough for a start-up Redis call to time out
+    awaitLogLine(chat, "chat-service started");
+    for (Child m : matchmakers) awaitLogLine(m, "matchmaker-service started");
     for (int i = 0; i < spec.gateways(); i++) {
       int port = nextPort();
       gateways.add(launchService("gateway-" + (i + 1), "gateway-service", spec.gatewayXmx(), spec.jvmArgs(),
           Map.of("GATEWAY_PORT", Integer.toString(port), "SERVE_WEB_CLIENT", "false"), port));
     }
     for (Child g : gateways) awaitHttp(g, "/health/ready");
-    awaitLogLine(chat, "chat-service started");
-    for (Child m : matchmakers) awaitLogLine(m, "matchmaker-service started");
     System.out.printf("topology up in %.1f s: %s (cluster %s, base port %d, logs in %s)%n",
         (System.nanoTime() - t0) / 1e9, spec.describe(), clusterName, clusterPort, runDir);
   }

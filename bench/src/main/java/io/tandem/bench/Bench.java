@@ -112,6 +112,11 @@ public final class Bench implements AutoCloseable {
    * message through chat-service. Retried while the cluster settles (subscriptions propagate).
    */
   void smoke() throws Exception {
+    smoke(java.util.Set.of());
+  }
+
+  /** The same while the children named in {@code stoppedOnPurpose} are down (a fault scenario stopped them). */
+  void smoke(java.util.Set<String> stoppedOnPurpose) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     int n = topology.gateways().size();
     int rounds = Math.max(2, topology.matchmakers().size() * 2);
@@ -124,7 +129,7 @@ public final class Bench implements AutoCloseable {
         return;
       } catch (Exception e) {
         last = e;
-        topology.requireAllAlive();
+        topology.requireAliveExcept(stoppedOnPurpose);
         Thread.sleep(500);
       }
     }

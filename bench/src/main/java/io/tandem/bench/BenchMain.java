@@ -19,6 +19,8 @@ import java.util.Locale;
  */
 public final class BenchMain {
   static final List<Scenario> SCENARIOS = List.of(new TimeToMatch(), new SustainedJoins(), new Relay(), new Capacity(), new Churn());
+  /** Scenarios run only by name, not by {@code all} (faults, not performance). */
+  static final List<Scenario> ON_DEMAND = List.of(new Reliability());
   static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private BenchMain() {}
@@ -87,7 +89,7 @@ public final class BenchMain {
   }
 
   static Scenario find(String name) {
-    return SCENARIOS.stream().filter(s -> s.name().equals(name)).findFirst()
+    return java.util.stream.Stream.concat(SCENARIOS.stream(), ON_DEMAND.stream()).filter(s -> s.name().equals(name)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + name + "'"));
   }
 
@@ -155,14 +157,16 @@ public final class BenchMain {
     Files.writeString(jsonFile, json.encodePrettily() + "\n");
     String subtitle = String.format(Locale.ROOT, "%s; %s; %d cores%s", started.toString().substring(0, 19) + "Z", outcome.topology,
         Runtime.getRuntime().availableProcessors(), machine.getBoolean("idle") ? ", machine otherwise idle" : ", machine BUSY with other work");
-    Files.writeString(svgFile, Svg.percentileChart("Tandem " + s.name() + " latency percentiles", subtitle, outcome.series, outcome.targets));
+    if (!outcome.series.isEmpty()) {
+      Files.writeString(svgFile, Svg.percentileChart("Tandem " + s.name() + " latency percentiles", subtitle, outcome.series, outcome.targets));
+    }
 
     System.out.printf(Locale.ROOT, "%n--- %s results (%s; %s) ---%n", s.name(), outcome.topology,
         machine.getBoolean("idle") ? "machine otherwise idle" : "machine BUSY: " + busyStart + " / " + busyEnd);
     System.out.print(Check.table(outcome.checks));
     for (String n : outcome.notes) System.out.println("note: " + n);
     if (!missed.isEmpty()) System.out.println("TARGETS MISSED: " + String.join("; ", missed));
-    System.out.println("wrote " + jsonFile + " and " + svgFile.getFileName());
+    System.out.println("wrote " + jsonFile + (outcome.series.isEmpty() ? "" : " and " + svgFile.getFileName()));
     if (allSummary != null) {
       allSummary.add(new JsonObject().put("scenario", s.name()).put("result", jsonFile.getFileName().toString()).put("checks", checks)
           .put("series", seriesJson(outcome)).put("idle", machine.getBoolean("idle")));
@@ -261,7 +265,13 @@ public final class BenchMain {
       s.declare(o);
       b.append(o.help());
     }
-    b.append("  all\n      every scenario above with modest settings for a small machine (about 10 minutes on 2 cores)\n");
+    for (Scenario s : ON_DEMAND) {
+      b.append("  ").append(s.name()).append("\n      ").append(s.summary()).append('\n');
+      Options o = new Options();
+      s.declare(o);
+      b.append(o.help());
+    }
+    b.append("  all\n      every scenario above except reliability, with modest settings for a small machine (about 10 minutes on 2 cores)\n");
     b.append("\noptions of every scenario:\n").append(common(new Options()).help());
     b.append("\nResults: bench/results/<timestamp>-<scenario>.json and .svg; service logs and JFR recordings in bench/target/runs/.\n");
     b.append("Build first: mvn -B -q -o -DskipTests package (the service jars and bench/target/bench-all.jar).\n");

@@ -16,7 +16,8 @@ import java.util.Set;
  *   <li><b>matched-twice</b>: a client got {@code matched} while not waiting (already in a call, or
  *       without a {@code join-queue} since its last call);</li>
  *   <li><b>lost</b>: a client still waiting at the end (joined, never matched) that is not in the
- *       queue; <b>ghost</b>: a client that is not waiting but is still in the queue;</li>
+ *       queue; <b>ghost</b>: a client that is not waiting (matched, refused with an {@code error},
+ *       or its socket closed) but is still in the queue;</li>
  *   <li><b>session</b>: every sessionId pairs exactly two different clients, one {@code caller}
  *       and one {@code callee}, each naming the other as {@code peerId}.</li>
  * </ul>
@@ -33,7 +34,7 @@ public final class InvariantChecker {
 
   /** What one client did and saw, in order. Not thread-safe: synchronize externally or record on one thread. */
   public static final class ClientLog {
-    enum Kind { JOIN, MATCH, END }
+    enum Kind { JOIN, MATCH, END, REFUSED, LEFT }
 
     record Event(Kind kind, Match match) {}
 
@@ -63,6 +64,16 @@ public final class InvariantChecker {
       events.add(new Event(Kind.END, null));
     }
 
+    /** The client's join was answered with an {@code error} (e.g. {@code unavailable}): it is not waiting. */
+    public synchronized void refused() {
+      events.add(new Event(Kind.REFUSED, null));
+    }
+
+    /** The client's socket closed: it is neither waiting nor in a call any more. */
+    public synchronized void left() {
+      events.add(new Event(Kind.LEFT, null));
+    }
+
     synchronized List<Event> snapshot() {
       return List.copyOf(events);
     }
@@ -71,7 +82,7 @@ public final class InvariantChecker {
     public synchronized boolean waiting() {
       for (int i = events.size() - 1; i >= 0; i--) {
         Kind k = events.get(i).kind();
-        if (k == Kind.MATCH || k == Kind.END) return false;
+        if (k == Kind.MATCH || k == Kind.END || k == Kind.REFUSED || k == Kind.LEFT) return false;
         if (k == Kind.JOIN) return true;
       }
       return false;
@@ -124,6 +135,13 @@ public final class InvariantChecker {
             bySession.computeIfAbsent(e.match().sessionId(), k -> new ArrayList<>()).add(new Seen(c.userId(), e.match()));
           }
           case END -> inCall = false;
+          case REFUSED -> {
+            if (!inCall) waiting = false;
+          }
+          case LEFT -> {
+            waiting = false;
+            inCall = false;
+          }
         }
       }
       boolean queued = queuedAtEnd.contains(c.userId());

@@ -107,6 +107,11 @@ public final class Topology implements AutoCloseable {
   private Child chat;
   private final List<Child> gateways = new ArrayList<>();
   private final List<Child> matchmakers = new ArrayList<>();
+  /** How each role was started, so a fault scenario can start it again ({@link #restart}). */
+  private final Map<String, Launch> launches = new LinkedHashMap<>();
+  private final Map<String, Integer> starts = new LinkedHashMap<>();
+
+  private record Launch(List<String> cmd, Map<String, String> env, int port) {}
 
   private Topology(Path root, Path runDir, Spec spec) {
     this.root = root;
@@ -144,14 +149,16 @@ public final class Topology implements AutoCloseable {
     for (int i = 0; i < spec.matchmakers(); i++) {
       matchmakers.add(launchService("matchmaker-" + (i + 1), "matchmaker-service", spec.serviceXmx(), spec.jvmArgs(), Map.of(), 0));
     }
+    // the gateways start once the others are up: six JVMs starting at once on two cores starve each
+    // other's event loops for seconds, long enough for a start-up Redis call to time out
+    awaitLogLine(chat, "chat-service started");
+    for (Child m : matchmakers) awaitLogLine(m, "matchmaker-service started");
     for (int i = 0; i < spec.gateways(); i++) {
       int port = nextPort();
       gateways.add(launchService("gateway-" + (i + 1), "gateway-service", spec.gatewayXmx(), spec.jvmArgs(),
           Map.of("GATEWAY_PORT", Integer.toString(port), "SERVE_WEB_CLIENT", "false"), port));
     }
     for (Child g : gateways) awaitHttp(g, "/health/ready");
-    awaitLogLine(chat, "chat-service started");
-    for (Child m : matchmakers) awaitLogLine(m, "matchmaker-service started");
     System.out.printf("topology up in %.1f s: %s (cluster %s, base port %d, logs in %s)%n",
         (System.nanoTime() - t0) / 1e9, spec.describe(), clusterName, clusterPort, runDir);
   }
@@ -195,7 +202,9 @@ public final class Topology implements AutoCloseable {
   }
 
   private Child launch(String role, List<String> cmd, Map<String, String> env, int port) throws IOException {
-    Path log = runDir.resolve(role + ".log");
+    launches.put(role, new Launch(List.copyOf(cmd), Map.copyOf(env), port));
+    int n = starts.merge(role, 1, Integer::sum);
+    Path log = runDir.resolve(n == 1 ? role + ".log" : role + "-start" + n + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     // nothing from the caller's environment may point the child at another cluster or Redis
     for (String k : List.of("CLUSTER_MEMBERS", "CLUSTER_DISCOVERY", "CLUSTER_HOST", "EVENTBUS_HOST", "EVENTBUS_PORT",
@@ -265,9 +274,48 @@ public final class Topology implements AutoCloseable {
     }
   }
 
+  /** The child playing {@code role} now (e.g. gateway-2, matchmaker-1, auth, chat, redis). */
+  public Child child(String role) {
+    return all().stream().filter(c -> c.role().equals(role)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no child " + role));
+  }
+
+  /**
+   * Starts {@code role} again with the same command, environment and ports (its previous process
+   * must have exited) and waits until it is ready. Redis comes back empty (no persistence).
+   */
+  public Child restart(String role) throws Exception {
+    Child old = child(role);
+    if (old.process().isAlive()) throw new IllegalStateException(role + " is still running (pid " + old.pid() + ")");
+    Launch l = launches.get(role);
+    Child c = launch(role, l.cmd(), l.env(), l.port());
+    if (role.equals("redis")) {
+      redis = c;
+      awaitRedis(c.port());
+    } else if (role.equals("auth")) {
+      auth = c;
+      awaitHttp(c, "/auth/jwks");
+    } else if (role.equals("chat")) {
+      chat = c;
+      awaitLogLine(c, "chat-service started");
+    } else if (role.startsWith("gateway-")) {
+      gateways.set(gateways.indexOf(old), c);
+      awaitHttp(c, "/health/ready");
+    } else if (role.startsWith("matchmaker-")) {
+      matchmakers.set(matchmakers.indexOf(old), c);
+      awaitLogLine(c, "matchmaker-service started");
+    }
+    return c;
+  }
+
   /** Fails when any service process died. */
   public void requireAllAlive() throws IOException {
     for (Child c : all()) requireAlive(c);
+  }
+
+  /** Fails when a service process that should still run died (the ones a fault stopped on purpose are skipped). */
+  public void requireAliveExcept(java.util.Set<String> stoppedOnPurpose) throws IOException {
+    for (Child c : all()) if (!stoppedOnPurpose.contains(c.role())) requireAlive(c);
   }
 
   public int redisPort() {

@@ -37,6 +37,8 @@ public final class Ws {
   private final List<Frame> inbox = new ArrayList<>();
   private final List<Boolean> taken = new ArrayList<>();
   private volatile boolean closed;
+  private volatile Short closeCode;
+  private volatile long closedNanos;
   /** Scenario state attached to this client. */
   public volatile Object state;
 
@@ -47,6 +49,8 @@ public final class Ws {
     this.context = context;
     socket.textMessageHandler(this::onText);
     socket.closeHandler(v -> {
+      closeCode = socket.closeStatusCode();
+      closedNanos = System.nanoTime();
       closed = true;
       Listener l = listener;
       if (l != null) l.onClose(this);
@@ -119,6 +123,16 @@ public final class Ws {
   public void run(Runnable task) {
     if (Vertx.currentContext() == context) task.run();
     else context.runOnContext(v -> task.run());
+  }
+
+  /** The close code the server sent (null: not closed yet, or closed without a close frame). */
+  public Short closeCode() {
+    return closeCode;
+  }
+
+  /** When the socket was seen closed ({@link System#nanoTime()}), 0 while open. */
+  public long closedNanos() {
+    return closedNanos;
   }
 
   public boolean isClosed() {

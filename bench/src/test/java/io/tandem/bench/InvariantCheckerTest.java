@@ -95,4 +95,29 @@ class InvariantCheckerTest {
     InvariantChecker.Result half = InvariantChecker.check(List.of(e), Set.of());
     assertEquals(1, half.counts().get("session"), "only one side got matched");
   }
+
+  @Test
+  void aUserToldToRetryIsNotWaitingAndMustNotBeMatchedOrQueued() {
+    var a = log("a");
+    a.joined();
+    a.refused();
+    assertEquals(0, InvariantChecker.check(List.of(a), Set.of()).total(), "refused and not queued: clean");
+    assertEquals(1, InvariantChecker.check(List.of(a), Set.of("a")).counts().get("ghost"), "refused but still queued");
+    var b = log("b");
+    a.matched("s1", "b", "caller");
+    b.joined();
+    b.matched("s1", "a", "callee");
+    assertEquals(1, InvariantChecker.check(List.of(a, b), Set.of()).counts().get("matched-twice"), "matched after being refused");
+  }
+
+  @Test
+  void aUserWhoseSocketClosedIsNeitherLostNorWaiting() {
+    var a = log("a");
+    a.joined();
+    a.left();
+    var r = InvariantChecker.check(List.of(a), Set.of());
+    assertEquals(0, r.total());
+    assertEquals(0, r.waitingAtEnd());
+    assertEquals(1, InvariantChecker.check(List.of(a), Set.of("a")).counts().get("ghost"), "left but still queued");
+  }
 }

@@ -369,7 +369,7 @@ function onOpen() {
   joinQueue();
 }
 
-function onReconnecting({ delayMs }) {
+function onReconnecting({ delayMs, code }) {
   if (S.sessionId) {
     endCurrentCall();
     chat.addNotice('The connection to Tandem dropped, so this chat ended.');
@@ -377,7 +377,9 @@ function onReconnecting({ delayMs }) {
   for (const t of ['queuedAck', 'requeue', 'endAck']) timers.clear(t);
   S.waitingEnd = null;
   const secs = Math.max(1, Math.round(delayMs / 1000));
-  setState('reconnecting', { hint: delayMs > 0 ? `Trying again in ${secs} s…` : 'Trying again now…' });
+  let hint = delayMs >= 1000 ? `Trying again in ${secs} s…` : 'Trying again now…';
+  if (code === 1012) hint = 'Tandem is restarting a server; moving you to another one…';
+  setState('reconnecting', { hint });
 }
 
 function onStopped({ reason, message }) {

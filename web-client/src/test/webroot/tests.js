@@ -1,0 +1,5 @@
+// tests.js: entry point of the unit-test page; each *.test.js registers its tests on import.
+import { run } from './harness.js';
+import './signaling.test.js';
+
+run();

@@ -13,7 +13,8 @@
 
 import { TokenManager, ApiError } from './api.js';
 import { Signaling } from './signaling.js';
-import { Call, getLocalMedia, describeMediaError } from './call.js';
+import { Call, getLocalMedia, describeMediaError, preparePeerConnection, preOffer } from './call.js';
+import * as timeline from './timeline.js';
 import { Chat } from './chat.js';
 import * as ui from './ui.js';
 
@@ -146,6 +147,10 @@ const S = {
   reportPending: null,
   refreshRetried: false,
   starting: false,      // a token request from the landing form is in flight
+  mediaDecided: false,  // camera stream in hand or text only chosen: join-queue may go out
+  mediaError: null,     // describeMediaError() of a failed camera request not yet shown
+  warm: null,           // a prepared peer connection for the next match (call.js preparePeerConnection)
+  peerCameraOff: false, // the stranger said their camera is off
 };
 
 const timers = {
@@ -221,7 +226,8 @@ function updatePlaceholder() {
     media: '',
     searching: 'Looking for someone to talk to…',
     connecting: `Connecting to ${name}…`,
-    connected: S.remoteStream && S.remoteStream.getVideoTracks().length ? '' : `${name} has no camera on: text only.`,
+    connected: S.remoteStream && S.remoteStream.getVideoTracks().length
+      ? (S.peerCameraOff ? `${name} turned the camera off.` : '') : `${name} has no camera on: text only.`,
     'peer-left': 'The stranger left.',
     failed: 'The video could not connect.',
     reconnecting: 'Connection lost. Reconnecting…',
@@ -252,11 +258,20 @@ function toggleTrack(kind) {
   const track = stream && stream.getTracks().find((t) => t.kind === kind && t.readyState === 'live');
   if (!track) return;
   track.enabled = !track.enabled;
+  if (kind === 'video' && S.call) S.call.setCameraOff(!track.enabled);
   updateToggles();
 }
 
+function isCameraOff() {
+  const v = S.localStream && S.localStream.getVideoTracks().find((t) => t.readyState === 'live');
+  return !!v && !v.enabled;
+}
+
 // ───────────────────────────── landing → media → online ─────────────────────────────
-async function start() {
+// Start runs three things at once: the token request, the camera prompt and (as soon as the token is
+// there) the socket. A peer connection is warmed up as soon as the camera is decided, and join-queue
+// goes out once both the socket is open and the camera is decided.
+async function start({ textOnly = false } = {}) {
   if (S.state !== 'landing' || S.starting) return;
   ui.setLandingError('');
   const v = validateProfile({ name: ui.$('name').value, age: ui.$('age').value, interests: ui.$('interests').value });
@@ -265,16 +280,29 @@ async function start() {
     ui.$(v.field).focus();
     return;
   }
+  timeline.reset();
+  timeline.mark('start');
   const gen = ++S.gen;
   S.profile = v.profile;
   S.starting = true;
+  S.mediaDecided = false;
+  S.mediaError = null;
   ui.setBusy('start', true, 'Starting…');
   ui.show('landing-retry', false);
+  if (textOnly) {
+    S.mediaAttempt += 1;
+    useLocalStream(null);
+    decideMedia();
+  } else {
+    acquireMedia(gen);
+  }
   try {
     await tokens.issue(v.profile.name, v.profile.age);
   } catch (err) {
     if (gen !== S.gen) return;
     S.starting = false;
+    S.mediaAttempt += 1; // a camera answer still on its way is dropped (and its tracks stopped)
+    releaseLocalMedia();
     ui.setBusy('start', false);
     const { message, retry } = describeApiError(err);
     ui.setLandingError(message, { retry });
@@ -282,41 +310,59 @@ async function start() {
     return;
   }
   if (gen !== S.gen) return;
+  timeline.mark('token');
   S.starting = false;
   ui.setBusy('start', false);
   try { localStorage.setItem('tandem.name', v.profile.name); } catch { /* storage blocked */ }
-  acquireMedia(gen);
+  openSocket();
+  if (S.mediaDecided) goOnline();
+  else if (S.mediaError) showMediaFailure();
+  else setState('media');
+  if (textOnly) chat.addNotice('Text only: the stranger will not see or hear you, but you will see and hear them.');
 }
 
-async function acquireMedia(gen) {
+/** Ask for the camera and microphone; the answer is applied whenever it comes (before or after the token). */
+function acquireMedia(gen) {
   const attempt = ++S.mediaAttempt;
+  S.mediaError = null;
   ui.show('media-error', false);
   ui.show('media-hint', false);
-  setState('media');
+  if (!S.starting) setState('media');
   timers.set('mediaHint', CONFIG.mediaPromptHintMs, () => {
     if (S.state === 'media' && attempt === S.mediaAttempt && ui.$('media-error').hidden) ui.show('media-hint', true);
   });
-  let stream;
-  try {
-    stream = await getLocalMedia();
-  } catch (err) {
+  getLocalMedia().then((stream) => {
+    if (gen !== S.gen || attempt !== S.mediaAttempt) {
+      stream.getTracks().forEach((t) => t.stop());
+      return;
+    }
     timers.clear('mediaHint');
+    timeline.mark('camera');
+    useLocalStream(stream);
+    decideMedia();
+    if (!stream.getVideoTracks().length) chat.addNotice('No camera found: the stranger will hear you but not see you.');
+    else if (!stream.getAudioTracks().length) chat.addNotice('No microphone found: the stranger will see you but not hear you.');
+  }, (err) => {
     if (gen !== S.gen || attempt !== S.mediaAttempt) return;
+    timers.clear('mediaHint');
     log('getUserMedia failed', err && err.name, err && err.message);
-    ui.showMediaError(describeMediaError(err));
-    setState('media', { text: 'Camera and microphone unavailable', hint: 'See below for how to fix it.' });
-    ui.$('media-retry').focus();
-    return;
-  }
-  timers.clear('mediaHint');
-  if (gen !== S.gen || attempt !== S.mediaAttempt) {
-    stream.getTracks().forEach((t) => t.stop());
-    return;
-  }
-  useLocalStream(stream);
-  goOnline();
-  if (!stream.getVideoTracks().length) chat.addNotice('No camera found: the stranger will hear you but not see you.');
-  else if (!stream.getAudioTracks().length) chat.addNotice('No microphone found: the stranger will see you but not hear you.');
+    S.mediaError = describeMediaError(err);
+    if (!S.starting) showMediaFailure(); // else shown once the token is there
+  });
+}
+
+function showMediaFailure() {
+  ui.showMediaError(S.mediaError);
+  setState('media', { text: 'Camera and microphone unavailable', hint: 'See below for how to fix it.' });
+  ui.$('media-retry').focus();
+}
+
+/** The camera question is settled (a stream, or text only): warm up a peer connection, go online. */
+function decideMedia() {
+  S.mediaDecided = true;
+  S.mediaError = null;
+  prewarm();
+  if (!S.starting) goOnline();
 }
 
 function useLocalStream(stream) {
@@ -334,19 +380,41 @@ function useLocalStream(stream) {
   updateToggles();
 }
 
+function releaseLocalMedia() {
+  dropWarm();
+  if (S.localStream) S.localStream.getTracks().forEach((t) => t.stop());
+  useLocalStream(null);
+  S.mediaDecided = false;
+}
+
 function continueTextOnly() {
   if (S.state !== 'media') return;
   S.mediaAttempt += 1; // a camera prompt still pending is ignored from now on
   timers.clear('mediaHint');
   useLocalStream(null);
-  goOnline();
+  decideMedia();
   chat.addNotice('Text only: the stranger will not see or hear you, but you will see and hear them.');
 }
 
-function goOnline() {
-  ui.show('media-error', false);
-  ui.show('media-hint', false);
-  setState('searching', { hint: 'Connecting to Tandem…' });
+/** A peer connection for the next match, made now so `matched` finds it ready (see call.js). */
+function prewarm() {
+  if (S.warm && S.warm.stream === S.localStream) return;
+  dropWarm();
+  try {
+    S.warm = preparePeerConnection({ iceServers: CONFIG.iceServers, localStream: S.localStream });
+  } catch (err) {
+    log('could not prepare a peer connection', err);
+    S.warm = null;
+  }
+}
+
+function dropWarm() {
+  if (S.warm) { try { S.warm.pc.close(); } catch { /* closed already */ } }
+  S.warm = null;
+}
+
+function openSocket() {
+  if (S.sig) return;
   S.sig = new Signaling({
     getToken: ({ fresh }) => tokens.get({ force: fresh }).catch((err) => {
       if (err instanceof ApiError && !err.transient) err.fatal = true;
@@ -361,8 +429,16 @@ function goOnline() {
   S.sig.start();
 }
 
+function goOnline() {
+  ui.show('media-error', false);
+  ui.show('media-hint', false);
+  setState('searching', { hint: S.sig && S.sig.isOpen ? '' : 'Connecting to Tandem…' });
+  joinQueue();
+}
+
 // ───────────────────────────── socket events ─────────────────────────────
 function onOpen() {
+  timeline.mark('socketOpen');
   S.queuedMisses = 0;
   S.joinRetries = 0;
   if (S.sessionId) endCurrentCall();
@@ -413,6 +489,9 @@ const FRAME_HANDLERS = {
     S.joinRetries = 0;
     ui.setStats(d);
     if (S.sessionId || S.waitingEnd) return;
+    // Waiting in the queue: whoever comes next makes us the caller (the one who waited longer offers),
+    // so the offer is made now and goes out the moment `matched` arrives. `{}` means matched at once.
+    if (S.warm && Object.keys(d).length) preOffer(S.warm);
     if (S.state === 'searching') {
       const hint = ui.$('status-hint').textContent;
       if (hint === 'Connecting to Tandem…' || hint.startsWith('Tandem is busy')) ui.setHint('');
@@ -447,9 +526,10 @@ const FRAME_HANDLERS = {
 
 function joinQueue() {
   timers.clear('requeue');
-  if (!S.sig || !S.profile || S.sessionId) return;
+  if (!S.sig || !S.profile || S.sessionId || !S.mediaDecided) return; // goOnline/onOpen call again
   const data = S.profile.interests.length ? { interests: S.profile.interests } : {};
   if (!S.sig.send('join-queue', data)) return; // not open: the reconnect path joins on open
+  timeline.mark('joined');
   if (S.state !== 'peer-left' && S.state !== 'searching') setState('searching');
   timers.set('queuedAck', CONFIG.queuedAckTimeoutMs, () => {
     if (S.sessionId || !S.sig) return;
@@ -471,8 +551,8 @@ function routeSession(type, d) {
   }
   const call = S.call;
   switch (type) {
-    case 'offer': if (call) call.handleOffer(d.offer); break;
-    case 'answer': if (call) call.handleAnswer(d.answer); break;
+    case 'offer': timeline.mark('offerReceived'); if (call) call.handleOffer(d.offer); break;
+    case 'answer': timeline.mark('answerReceived'); if (call) call.handleAnswer(d.answer); break;
     case 'candidate': if (call) call.addCandidate(d.candidate); break;
     case 'message': {
       const mine = !(S.peerId && d.from === S.peerId);
@@ -500,44 +580,18 @@ function onMatched(d) {
   S.peerName = (d.peer && typeof d.peer.name === 'string' && d.peer.name.trim()) || 'Stranger';
   S.remoteStream = null;
   S.refreshRetried = false;
+  S.peerCameraOff = false;
+  timeline.mark('matched');
 
+  // The peer connection and the caller's offer first (that is what the stranger waits for), the screen after.
+  const started = startCall(d);
   chat.clear();
   chat.addNotice(`You're now chatting with ${S.peerName}. Say hi!`);
   ui.setText('peer-name', S.peerName);
   if (!S.reportPending) ui.setReportResult('');
   setState('connecting');
   timers.set('connect', CONFIG.connectTimeoutMs, () => failCall('timeout'));
-
-  const iceServers = Array.isArray(d.iceServers) && d.iceServers.length
-    ? d.iceServers.filter((s) => s && typeof s === 'object' && (s.urls || s.url))
-    : CONFIG.iceServers;
-  let call;
-  try {
-    call = new Call({
-      role: S.role,
-      iceServers,
-      localStream: S.localStream,
-      onSignal: (kind, payload) => {
-        if (call !== S.call || !S.sig) return;
-        const type = { offer: 'send-offer', answer: 'send-answer', candidate: 'send-candidate' }[kind];
-        S.sig.send(type, { sessionId: S.sessionId, [kind]: payload });
-      },
-      onRemoteStream: (stream) => {
-        if (call !== S.call) return;
-        S.remoteStream = stream;
-        ui.setRemoteStream(stream);
-        updatePlaceholder();
-      },
-      onEvent: (ev) => { if (call === S.call) onCallEvent(ev); },
-      log,
-    });
-    S.call = call;
-    call.start();
-  } catch (err) {
-    log('could not create the peer connection', err);
-    S.call = null;
-    failCall('setup');
-  }
+  if (!started) failCall('setup');
 
   // Frames for this session that overtook `matched`.
   const early = S.early.filter((f) => f.d.sessionId === S.sessionId);
@@ -545,10 +599,51 @@ function onMatched(d) {
   for (const f of early) routeSession(f.type, f.d);
 }
 
+/** Creates the call for the session just matched (the caller's offer goes out at once). → false if it failed. */
+function startCall(d) {
+  const iceServers = Array.isArray(d.iceServers) && d.iceServers.length
+    ? d.iceServers.filter((s) => s && typeof s === 'object' && (s.urls || s.url))
+    : CONFIG.iceServers;
+  let call;
+  try {
+    const warm = S.warm;
+    S.warm = null;
+    call = new Call({
+      role: S.role,
+      iceServers,
+      localStream: S.localStream,
+      warm,
+      onSignal: (kind, payload) => {
+        if (call !== S.call || !S.sig) return;
+        const type = { offer: 'send-offer', answer: 'send-answer', candidate: 'send-candidate' }[kind];
+        if (S.sig.send(type, { sessionId: S.sessionId, [kind]: payload }) && kind !== 'candidate') timeline.mark(`${kind}Sent`);
+      },
+      onRemoteStream: (stream) => {
+        if (call !== S.call) return;
+        S.remoteStream = stream;
+        ui.setRemoteStream(stream, () => { if (call === S.call) timeline.mark('firstFrame'); });
+        updatePlaceholder();
+      },
+      onEvent: (ev) => { if (call === S.call) onCallEvent(ev); },
+      log,
+    });
+    S.call = call;
+    call.setCameraOff(isCameraOff());
+    call.start();
+  } catch (err) {
+    log('could not create the peer connection', err);
+    S.call = null;
+    return false;
+  }
+  return true;
+
+}
+
 function onCallEvent(ev) {
   log('call event', ev);
   switch (ev) {
     case 'connected':
+      timeline.mark('iceConnected');
       timers.clear('connect');
       timers.clear('iceRetry');
       setState('connected');
@@ -564,6 +659,15 @@ function onCallEvent(ev) {
     case 'failed':
       failCall('ice failed');
       break;
+    case 'peer-camera-off':
+    case 'peer-camera-on': {
+      const off = ev === 'peer-camera-off';
+      if (off === S.peerCameraOff) break;
+      S.peerCameraOff = off;
+      chat.addNotice(off ? `${S.peerName} turned the camera off.` : `${S.peerName} turned the camera on.`);
+      updatePlaceholder();
+      break;
+    }
     default: break;
   }
 }
@@ -601,7 +705,9 @@ function endCurrentCall() {
   timers.clear('iceRetry');
   ui.setRemoteStream(null);
   ui.setText('peer-name', '');
+  S.peerCameraOff = false;
   S.early = S.early.filter((f) => !S.ended.includes(f.d.sessionId));
+  if (S.sig && S.mediaDecided) prewarm();
   applyControls();
 }
 
@@ -693,9 +799,8 @@ function shutdown() {
   endCurrentCall();
   if (S.sig) { S.sig.stop(1000, 'bye'); S.sig = null; }
   tokens.stop();
-  if (S.localStream) S.localStream.getTracks().forEach((t) => t.stop());
-  useLocalStream(null);
-  Object.assign(S, { starting: false, waitingEnd: null, early: [], lastSessionId: null, reportPending: null, queuedMisses: 0, joinRetries: 0 });
+  releaseLocalMedia();
+  Object.assign(S, { mediaError: null, starting: false, waitingEnd: null, early: [], lastSessionId: null, reportPending: null, queuedMisses: 0, joinRetries: 0 });
   ui.openReportPanel(false);
   ui.setReportResult('');
   ui.setText('stats', '');
@@ -783,6 +888,7 @@ function init() {
       get role() { return S.role; },
       get peerId() { return S.peerId; },
       get peerName() { return S.peerName; },
+      get timeline() { return timeline.snapshot(); },
     }),
   });
 

@@ -55,7 +55,7 @@ export function setLocalStream(stream) {
  * Play the stranger's stream with sound. If the browser refuses unmuted autoplay, play muted and
  * show the "Tap to unmute" button.
  */
-export function setRemoteStream(stream) {
+export function setRemoteStream(stream, onFirstFrame = null) {
   const video = $('remote-video');
   const unmute = $('unmute');
   if (!stream) {
@@ -65,6 +65,12 @@ export function setRemoteStream(stream) {
   }
   if (video.srcObject === stream) return;
   video.srcObject = stream;
+  if (onFirstFrame) {
+    // the first decoded frame painted for this stream
+    const once = () => { if (video.srcObject === stream) onFirstFrame(); };
+    if (typeof video.requestVideoFrameCallback === 'function') video.requestVideoFrameCallback(once);
+    else video.addEventListener('loadeddata', once, { once: true });
+  }
   video.muted = false;
   video.play().then(() => show(unmute, false)).catch((err) => {
     if (video.srcObject !== stream) return;           // replaced meanwhile

@@ -184,6 +184,7 @@ function setState(next, { text, hint } = {}) {
   S.state = next;
   ui.setView(next === 'landing' ? 'landing' : 'call');
   ui.setStatus(next, text || STATUS_TEXT[next], hint ?? defaultHint(next));
+  if (next !== prev) ui.scrollToTop();
   // presence counts describe the search: hide them once a call starts
   if (next !== 'searching') ui.setText('stats', '');
   if (next === 'searching' && prev !== 'searching') {

@@ -32,7 +32,7 @@ export class Chat {
   setEnabled(on) {
     this.enabled = !!on;
     this.input.disabled = !on;
-    this.input.placeholder = on ? 'Type a message… (Enter to send)' : 'Chat opens when you meet someone';
+    this.input.placeholder = on ? 'Type a message…' : 'Chat opens in a call';
     this.updateCount();
   }
 

@@ -16,6 +16,14 @@ export function setText(id, text) {
 export function setView(view) {
   show('landing', view === 'landing');
   show('call', view !== 'landing');
+  document.body.dataset.view = view; // styles.css: on phones the call screen is one screen tall
+}
+
+/** Back to the top, so a new state's status line (or the landing's Start) is on screen. */
+export function scrollToTop() {
+  window.scrollTo(0, 0);
+  const call = $('call');
+  if (call) call.scrollTop = 0;
 }
 
 /** The always-visible status line: text + data-state, plus a secondary hint. */

@@ -1,9 +1,11 @@
 package io.tandem.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.launcher.Launcher;
 import io.tandem.launcher.LocalRedis;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,10 +15,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 
 /**
- * What a person notices in the first seconds, in real Chromium against the one-command launcher: how
- * fast the stranger's video appears after Start. One launcher and one pair of browsers for the class.
+ * What a person notices, in real Chromium against the one-command launcher: how fast the stranger's video
+ * appears after Start, and whether the call screen fits a phone. One launcher for the class.
  */
 class ClientExperienceIT {
   /** Measured runs (after one warm-up); the README quotes the median. */
@@ -102,5 +107,120 @@ class ClientExperienceIT {
     System.out.printf("time-to-video: median %d ms over %d runs, max %d ms, all %s (target: median <= 500 ms, never > 1000 ms)%n",
         sorted.get(RUNS / 2), RUNS, sorted.get(RUNS - 1), totals);
     for (long t : totals) assertTrue(t < RUN_BOUND.toMillis(), "a run took " + t + " ms");
+    for (Browser b : new Browser[] {alice, bob}) b.driver.get("about:blank");
+  }
+
+  /**
+   * Problems with the call screen on this viewport: each listed element must lie inside the viewport, the
+   * page must not need scrolling, the self-view must sit inside a corner of the stranger's video, and the
+   * last chat line must be visible in the chat log. Returns a list of problems (empty when all is well).
+   */
+  static final String CALL_FITS_JS = """
+      const vw = window.innerWidth, vh = window.innerHeight, out = [];
+      const box = (sel) => { const e = document.querySelector(sel); return e ? e.getBoundingClientRect() : null; };
+      const inside = (r, o, slack = 1) => r.left >= o.left - slack && r.top >= o.top - slack
+          && r.right <= o.right + slack && r.bottom <= o.bottom + slack;
+      const view = { left: 0, top: 0, right: vw, bottom: vh };
+      for (const sel of arguments[0]) {
+        const r = box(sel);
+        if (!r) { out.push(sel + ' missing'); continue; }
+        if (r.width < 1 || r.height < 1) out.push(sel + ' has no size');
+        if (!inside(r, view)) out.push(sel + ' off screen: ' + JSON.stringify([r.left, r.top, r.right, r.bottom]) + ' in ' + vw + 'x' + vh);
+      }
+      const se = document.scrollingElement;
+      if (se.scrollHeight > vh + 1) out.push('page scrolls: ' + se.scrollHeight + ' > ' + vh);
+      if (se.scrollWidth > vw + 1) out.push('page scrolls sideways: ' + se.scrollWidth + ' > ' + vw);
+      if (window.scrollY !== 0) out.push('not at the top: scrollY ' + window.scrollY);
+      const remote = box('.remote-wrap'), self = box('#local-wrap');
+      if (remote && self) {
+        if (!inside(self, remote)) out.push('self-view is not over the remote video');
+        if (self.width * self.height > remote.width * remote.height * 0.25) out.push('self-view covers too much');
+        if (remote.right - self.right > 24 || remote.bottom - self.bottom > 24) out.push('self-view is not in the corner');
+        if (remote.height < vh * 0.3) out.push('remote video too small: ' + Math.round(remote.height) + ' of ' + vh);
+      }
+      const msgs = document.querySelectorAll('#chat-log .msg');
+      if (!msgs.length) out.push('no chat line');
+      else if (!inside(msgs[msgs.length - 1].getBoundingClientRect(), box('#chat-log'), 2)) out.push('last chat line not visible in the log');
+      return out;
+      """;
+  static final List<String> CALL_ELEMENTS = List.of("#status", ".remote-wrap", "#local-wrap", "#next", "#stop",
+      "#chat-input", "#chat-send", "#chat-log .msg:last-child");
+
+  static void assertCallFits(Browser b, String what) {
+    @SuppressWarnings("unchecked")
+    List<String> problems = (List<String>) b.js(CALL_FITS_JS, CALL_ELEMENTS);
+    assertEquals(List.of(), problems, b.label + " " + what);
+  }
+
+  static void assertStartOnScreen(Browser b, String what) {
+    Number bottom = (Number) b.js("return document.getElementById('start').getBoundingClientRect().bottom");
+    Number vh = (Number) b.js("return window.innerHeight");
+    assertTrue(bottom.doubleValue() <= vh.doubleValue(), b.label + " " + what + ": Start ends at " + bottom + " of " + vh);
+  }
+
+  static void assertStatusOnScreen(Browser b) {
+    Number top = (Number) b.js("return document.getElementById('status').getBoundingClientRect().top");
+    Number scrollY = (Number) b.js("return window.scrollY");
+    assertTrue(top.doubleValue() >= 0 && scrollY.intValue() == 0 && b.driver.findElement(By.cssSelector("#status")).isDisplayed(),
+        b.label + " in state " + b.state() + ": the status line is on screen (top " + top + ", scrollY " + scrollY + ")");
+  }
+
+  static void viewport(Browser b, int width, int height) {
+    b.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 2, "mobile", true));
+    b.waitFor("viewport " + width + "x" + height, d -> ((Number) b.js("return window.innerWidth")).intValue() == width ? true : null);
+  }
+
+  static void say(Browser from, Browser to, String text) {
+    WebElement input = from.driver.findElement(By.cssSelector("#chat-input"));
+    input.sendKeys(text);
+    input.sendKeys(Keys.ENTER);
+    to.waitFor("chat line arrives", d -> d.findElements(By.cssSelector("#chat-log .msg.theirs")).stream()
+        .anyMatch(m -> m.getText().contains(text)) ? true : null);
+  }
+
+  @Test
+  void phoneCallScreenFitsWithoutScrolling() throws Exception {
+    try (Browser small = new Browser("phone-360", true, "phone:360,740");
+         Browser tall = new Browser("phone-390", true, "phone:390,844")) {
+      for (Browser p : new Browser[] {small, tall}) {
+        p.open(port);
+        p.waitForState("landing");
+        assertStartOnScreen(p, "portrait landing");
+      }
+      // the issue's case: scrolled down on the landing, then Start: the new state's status line is on screen
+      small.type("#name", "Sam");
+      small.type("#age", "27");
+      small.js("window.scrollTo(0, document.scrollingElement.scrollHeight)");
+      small.js("document.getElementById('start').click()");
+      small.waitForState("searching");
+      assertStatusOnScreen(small);
+      tall.start("Tia", 29, null);
+      for (Browser p : new Browser[] {small, tall}) {
+        p.waitForState("connected");
+        p.waitForRemoteVideoPlaying();
+        assertStatusOnScreen(p);
+      }
+      say(tall, small, "Hi! Where are you calling from?");
+      say(small, tall, "From a small phone screen");
+      say(tall, small, "Nice, everything fits");
+      for (Browser p : new Browser[] {small, tall}) assertCallFits(p, "portrait call");
+      Path shot = small.screenshot(Path.of("target", "e2e", "phone-call.png"));
+      System.out.println("phone: screenshot of a call at 360x740: " + shot.toAbsolutePath());
+
+      viewport(small, 740, 360);
+      viewport(tall, 844, 390);
+      for (Browser p : new Browser[] {small, tall}) assertCallFits(p, "landscape call");
+      small.screenshot(Path.of("target", "e2e", "phone-call-landscape.png"));
+
+      tall.driver.findElement(By.cssSelector("#stop")).click();
+      tall.waitForState("landing");
+      assertStartOnScreen(tall, "landscape landing");
+      small.waitForState("peer-left");
+      assertStatusOnScreen(small);
+      small.driver.findElement(By.cssSelector("#stop")).click();
+      small.waitForState("landing");
+      assertStartOnScreen(small, "landscape landing");
+    }
   }
 }

@@ -1,15 +1,5 @@
-// app.js: the page's state machine and the wiring between token, socket, call, chat and DOM.
-//
-// States (shown in #status[data-state]):
-//   landing → media → searching → connecting → connected
-//                        ↑   ↑         │            │ peer-disconnected
-//                        │   └─ Next ──┴────────────┤
-//                        │                          ↓
-//                        └──── (queued) ───────── peer-left
-//   connecting/connected → failed (timeout or ICE failed twice; Next goes on)
-//   any online state → reconnecting (socket dropped) → searching (re-queued)
-//   any → stopped (another tab took over, policy close, blocked) → landing (Start again)
-//   Stop → landing
+// app.js: the wiring between token, socket, call, chat and the DOM. The states, their texts and the
+// pure helpers are in state.js (unit-tested without a DOM); this file runs their effects.
 
 import { TokenManager, ApiError } from './api.js';
 import { Signaling } from './signaling.js';
@@ -17,6 +7,11 @@ import { Call, getLocalMedia, describeMediaError, preparePeerConnection, preOffe
 import * as timeline from './timeline.js';
 import { Chat } from './chat.js';
 import * as ui from './ui.js';
+import {
+  REPORT_REASONS, UNDERAGE_MESSAGE, STATUS_TEXT, validateProfile, describeApiError, describeServerError,
+  defaultHint, placeholderText, controlsFor, canTransition, sharedInterestText, statsText, escapeAction, ESC_WINDOW_MS,
+  ONLINE_STATES,
+} from './state.js';
 
 /**
  * iceServers: used when `matched.iceServers` is empty. Empty by default: on localhost or one LAN,
@@ -38,89 +33,10 @@ export const CONFIG = Object.freeze({
   joinRetryMs: 1000,             // join-queue refused with in-session/unavailable → retry
 });
 
-export const REPORT_REASONS = ['harassment', 'nudity', 'spam', 'underage', 'other'];
-export const UNDERAGE_MESSAGE = 'Sorry, Tandem is only for adults (18 and over). Thanks for being honest, and take care!';
-const MAX_INTERESTS = 10;
-const MAX_INTEREST_CHARS = 32;
-
-/** Validate the landing form. → {ok: true, profile: {name, age, interests}} | {ok: false, field, message} */
-export function validateProfile({ name, age, interests }) {
-  // eslint-disable-next-line no-control-regex
-  const cleanName = String(name ?? '').replace(/[\u0000-\u001f\u007f]/g, '').replace(/\s+/g, ' ').trim();
-  if (cleanName.length < 1) return { ok: false, field: 'name', message: 'Please enter a name (it can be a nickname).' };
-  if (cleanName.length > 32) return { ok: false, field: 'name', message: 'Please keep your name to 32 characters or fewer.' };
-  const ageText = String(age ?? '').trim();
-  if (!ageText) return { ok: false, field: 'age', message: 'Please enter your age.' };
-  if (!/^\d{1,3}$/.test(ageText)) return { ok: false, field: 'age', message: 'Please enter your age as a whole number.' };
-  const ageNum = Number(ageText);
-  if (ageNum < 18) return { ok: false, field: 'age', message: UNDERAGE_MESSAGE, underage: true };
-  if (ageNum > 120) return { ok: false, field: 'age', message: 'Please enter your real age.' };
-  const list = [];
-  for (const raw of String(interests ?? '').split(/[,;\n]/)) {
-    const t = raw.replace(/\s+/g, ' ').trim().toLowerCase();
-    if (t && !list.includes(t)) list.push(t);
-  }
-  if (list.length > MAX_INTERESTS) {
-    return { ok: false, field: 'interests', message: `Please list at most ${MAX_INTERESTS} interests.` };
-  }
-  if (list.some((t) => t.length > MAX_INTEREST_CHARS)) {
-    return { ok: false, field: 'interests', message: `Please keep each interest under ${MAX_INTEREST_CHARS} characters.` };
-  }
-  return { ok: true, profile: { name: cleanName, age: ageNum, interests: list } };
-}
-
-/** Landing-page text for a failed token request. → {message, retry} */
-export function describeApiError(err) {
-  if (!(err instanceof ApiError)) return { message: 'Something went wrong. Please try again.', retry: true };
-  switch (err.code) {
-    case 'underage': return { message: UNDERAGE_MESSAGE, retry: false };
-    case 'blocked': return { message: 'Sorry, Tandem is not available from this device or network.', retry: false };
-    case 'rate-limited':
-      return { message: `Too many attempts. Please wait ${err.retryAfter || 'a few'} seconds and try again.`, retry: true };
-    case 'timeout': return { message: 'Tandem is taking too long to answer. Please try again.', retry: true };
-    case 'network': return { message: 'We could not reach Tandem. Check your internet connection and try again.', retry: true };
-    case 'bad-request': return { message: `Please check your details: ${err.message}`, retry: false };
-    default:
-      if (err.transient) return { message: 'Tandem is having trouble right now. Please try again in a moment.', retry: true };
-      return { message: err.message || 'Something went wrong. Please try again.', retry: true };
-  }
-}
-
-const ERROR_TEXT = {
-  'invalid-message': 'That message could not be sent: it was empty or longer than 1000 characters.',
-  'rate-limited': 'You are sending too fast. Please slow down a little.',
-  'not-in-session': 'That could not be delivered: the chat has ended.',
-  'in-session': 'You are already in a chat.',
-  'invalid-json': 'The server could not read a message from this page.',
-  'unknown-type': 'The server did not understand a message from this page.',
-  'invalid-field': 'The server refused a message from this page.',
-  'too-large': 'That was too large to send.',
-  unauthorized: 'Your session could not be verified.',
-  unavailable: 'Tandem is busy right now. Please try again.',
-  internal: 'Something went wrong on our side.',
-};
-
-/** Chat-area text for a server `error` frame. */
-export function describeServerError(d) {
-  const code = typeof d.code === 'string' ? d.code : 'error';
-  const base = ERROR_TEXT[code] || 'The server reported a problem.';
-  // The server's own message helps where ours is generic (it names the field for invalid-field).
-  const detail = (code === 'invalid-field' || !ERROR_TEXT[code]) && typeof d.message === 'string' && d.message
-    ? ` ${d.message.slice(0, 160)}` : '';
-  return `${base}${detail} (${code})`;
-}
-
-const STATUS_TEXT = {
-  landing: '',
-  media: 'Starting your camera…',
-  searching: 'Searching…',
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  'peer-left': 'Stranger left — finding someone new…',
-  failed: 'Connection failed',
-  reconnecting: 'Reconnecting…',
-  stopped: 'Stopped',
-};
+// The page's pure logic (states, texts, validation, helpers) lives in state.js; re-exported for callers.
+export {
+  REPORT_REASONS, UNDERAGE_MESSAGE, validateProfile, describeApiError, describeServerError,
+} from './state.js';
 
 const log = (...args) => console.debug('[tandem]', ...args);
 
@@ -151,6 +67,8 @@ const S = {
   mediaError: null,     // describeMediaError() of a failed camera request not yet shown
   warm: null,           // a prepared peer connection for the next match (call.js preparePeerConnection)
   peerCameraOff: false, // the stranger said their camera is off
+  shared: '',           // "You both like chess." from matched.commonInterests
+  escArmedAt: null,     // when a first Esc asked "Press Esc again for Next"
 };
 
 const timers = {
@@ -183,8 +101,10 @@ function setState(next, { text, hint } = {}) {
   const prev = S.state;
   S.state = next;
   ui.setView(next === 'landing' ? 'landing' : 'call');
-  ui.setStatus(next, text || STATUS_TEXT[next], hint ?? defaultHint(next));
+  if (!canTransition(prev, next)) log(`unexpected state change ${prev} → ${next}`);
+  ui.setStatus(next, text || STATUS_TEXT[next], hint ?? defaultHint(next, { peerName: S.peerName, shared: S.shared }));
   if (next !== prev) ui.scrollToTop();
+  if (next === 'landing' && prev !== 'landing') refreshLandingStats();
   // presence counts describe the search: hide them once a call starts
   if (next !== 'searching') ui.setText('stats', '');
   if (next === 'searching' && prev !== 'searching') {
@@ -200,41 +120,23 @@ function setState(next, { text, hint } = {}) {
   updatePlaceholder();
 }
 
-function defaultHint(state) {
-  switch (state) {
-    case 'connecting': return S.peerName ? `Meeting ${S.peerName}…` : '';
-    case 'connected': return S.peerName ? `You're talking with ${S.peerName}.` : '';
-    case 'failed': return 'The video could not connect. Press Next to meet someone else; you can still chat meanwhile.';
-    default: return '';
-  }
-}
-
 function applyControls() {
-  const st = S.state;
-  const online = ['searching', 'connecting', 'connected', 'peer-left', 'failed'].includes(st);
-  ui.$('next').disabled = !online;
-  ui.$('stop').disabled = st === 'landing';
-  ui.$('report').disabled = !(S.sessionId || S.lastSessionId) || st === 'stopped';
-  ui.show('restart', st === 'stopped');
-  if (ui.$('report').disabled) ui.openReportPanel(false);
-  chat.setEnabled(!!S.sessionId);
+  const c = controlsFor(S.state, { inSession: !!S.sessionId, canReport: !!(S.sessionId || S.lastSessionId) });
+  ui.$('next').disabled = !c.next;
+  ui.$('stop').disabled = !c.stop;
+  ui.$('report').disabled = !c.report;
+  ui.show('restart', c.restart);
+  if (!c.report) ui.openReportPanel(false);
+  chat.setEnabled(c.chat);
   updateToggles();
 }
 
 function updatePlaceholder() {
-  const name = S.peerName || 'the stranger';
-  const texts = {
-    media: '',
-    searching: 'Looking for someone to talk to…',
-    connecting: `Connecting to ${name}…`,
-    connected: S.remoteStream && S.remoteStream.getVideoTracks().length
-      ? (S.peerCameraOff ? `${name} turned the camera off.` : '') : `${name} has no camera on: text only.`,
-    'peer-left': 'The stranger left.',
-    failed: 'The video could not connect.',
-    reconnecting: 'Connection lost. Reconnecting…',
-    stopped: '',
-  };
-  ui.setRemotePlaceholder(texts[S.state] || '');
+  ui.setRemotePlaceholder(placeholderText(S.state, {
+    peerName: S.peerName,
+    hasRemoteVideo: !!S.remoteStream && S.remoteStream.getVideoTracks().length > 0,
+    peerCameraOff: S.peerCameraOff,
+  }));
 }
 
 function updateToggles() {
@@ -488,7 +390,7 @@ const FRAME_HANDLERS = {
     timers.clear('queuedAck');
     S.queuedMisses = 0;
     S.joinRetries = 0;
-    ui.setStats(d);
+    if (statsText(d)) ui.setStats(statsText(d));
     if (S.sessionId || S.waitingEnd) return;
     // Waiting in the queue: whoever comes next makes us the caller (the one who waited longer offers),
     // so the offer is made now and goes out the moment `matched` arrives. `{}` means matched at once.
@@ -500,7 +402,7 @@ const FRAME_HANDLERS = {
       setState('searching');
     }
   },
-  stats(d) { if (S.state === 'searching') ui.setStats(d); },
+  stats(d) { if (S.state === 'searching' && statsText(d)) ui.setStats(statsText(d)); },
   matched: onMatched,
   offer(d) { routeSession('offer', d); },
   answer(d) { routeSession('answer', d); },
@@ -557,6 +459,7 @@ function routeSession(type, d) {
     case 'candidate': if (call) call.addCandidate(d.candidate); break;
     case 'message': {
       const mine = !(S.peerId && d.from === S.peerId);
+      if (mine) chat.delivered();
       chat.addMessage({
         text: d.message,
         sender: typeof d.sender === 'string' && d.sender ? d.sender : (mine ? S.profile.name : S.peerName),
@@ -582,12 +485,14 @@ function onMatched(d) {
   S.remoteStream = null;
   S.refreshRetried = false;
   S.peerCameraOff = false;
+  S.shared = sharedInterestText(d.commonInterests);
   timeline.mark('matched');
 
   // The peer connection and the caller's offer first (that is what the stranger waits for), the screen after.
   const started = startCall(d);
   chat.clear();
   chat.addNotice(`You're now chatting with ${S.peerName}. Say hi!`);
+  if (S.shared) chat.addNotice(S.shared);
   ui.setText('peer-name', S.peerName);
   if (!S.reportPending) ui.setReportResult('');
   setState('connecting');
@@ -707,6 +612,7 @@ function endCurrentCall() {
   ui.setRemoteStream(null);
   ui.setText('peer-name', '');
   S.peerCameraOff = false;
+  S.shared = '';
   S.early = S.early.filter((f) => !S.ended.includes(f.d.sessionId));
   if (S.sig && S.mediaDecided) prewarm();
   applyControls();
@@ -755,6 +661,11 @@ function onServerError(d) {
     joinQueue();
     return;
   }
+  if (ref === 'send-message') {
+    // refused (moderation, rate limit, ended chat): the text stays in the box, with the reason
+    chat.refused(describeServerError(d));
+    return;
+  }
   if (code === 'not-in-session' && ['send-candidate', 'send-offer', 'send-answer', 'end-call'].includes(ref)) {
     return; // signaling that crossed the end of a call: expected, nothing lost
   }
@@ -762,6 +673,38 @@ function onServerError(d) {
 }
 
 // ───────────────────────────── buttons ─────────────────────────────
+/** Esc once shows "Press Esc again for Next"; a second Esc within ESC_WINDOW_MS does Next. */
+function onEscape(e) {
+  if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing) return;
+  if (!ui.$('report-panel').hidden || !ONLINE_STATES.includes(S.state)) return;
+  const now = performance.now();
+  if (escapeAction(S.escArmedAt, now) === 'next') {
+    disarmEscape();
+    next();
+    return;
+  }
+  S.escArmedAt = now;
+  ui.show('esc-hint', true);
+  timers.set('escHint', ESC_WINDOW_MS, disarmEscape);
+}
+
+function disarmEscape() {
+  S.escArmedAt = null;
+  timers.clear('escHint');
+  ui.show('esc-hint', false);
+}
+
+/** "12 online now" on the landing (GET /stats once per visit; nothing shown if it fails). */
+function refreshLandingStats() {
+  fetch('/stats', { cache: 'no-store', credentials: 'same-origin' })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((d) => {
+      const text = d ? statsText({ online: d.online }) : '';
+      ui.setStats(text && S.state === 'landing' ? `${text} now` : '', 'landing-stats');
+    })
+    .catch((err) => log('stats unavailable', err));
+}
+
 function next() {
   if (!S.sig || !['searching', 'connecting', 'connected', 'peer-left', 'failed'].includes(S.state)) return;
   const sid = S.sessionId;
@@ -805,6 +748,7 @@ function shutdown() {
   ui.openReportPanel(false);
   ui.setReportResult('');
   ui.setText('stats', '');
+  disarmEscape();
   ui.show('media-error', false);
   ui.show('media-hint', false);
   ui.setBusy('start', false);
@@ -851,8 +795,10 @@ function init() {
   });
   ui.wireUnmute();
 
-  ui.$('landing-form').addEventListener('submit', (e) => { e.preventDefault(); start(); });
-  ui.$('landing-retry').addEventListener('click', () => start());
+  const startFromForm = () => start({ textOnly: ui.$('text-only-start').checked });
+  ui.$('landing-form').addEventListener('submit', (e) => { e.preventDefault(); startFromForm(); });
+  ui.$('landing-retry').addEventListener('click', startFromForm);
+  document.addEventListener('keydown', onEscape);
   ui.$('media-retry').addEventListener('click', () => { if (S.state === 'media') acquireMedia(S.gen); });
   ui.$('text-only').addEventListener('click', continueTextOnly);
   ui.$('media-hint-text-only').addEventListener('click', continueTextOnly);
@@ -865,7 +811,7 @@ function init() {
   ui.$('report-cancel').addEventListener('click', () => { ui.openReportPanel(false); ui.$('report').focus(); });
   ui.$('report-send').addEventListener('click', sendReport);
   ui.$('report-panel').addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') { ui.openReportPanel(false); ui.$('report').focus(); }
+    if (e.key === 'Escape') { e.preventDefault(); ui.openReportPanel(false); ui.$('report').focus(); }
   });
   ui.$('age').addEventListener('input', () => {
     if (ui.$('landing-error').textContent === UNDERAGE_MESSAGE) ui.setLandingError('');
@@ -895,6 +841,7 @@ function init() {
 
   try { const saved = localStorage.getItem('tandem.name'); if (saved) ui.$('name').value = saved; } catch { /* */ }
   setState('landing');
+  refreshLandingStats();
   ui.$(ui.$('name').value ? 'age' : 'name').focus();
 }
 

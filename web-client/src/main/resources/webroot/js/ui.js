@@ -37,15 +37,8 @@ export function setStatus(state, text, hint = '') {
 
 export function setHint(hint) { setText('status-hint', hint); }
 
-export function setStats(data) {
-  const online = Number(data && data.online);
-  const waiting = Number(data && data.waiting);
-  if (!Number.isFinite(online) && !Number.isFinite(waiting)) return;
-  const parts = [];
-  if (Number.isFinite(online)) parts.push(`${online} online`);
-  if (Number.isFinite(waiting)) parts.push(`${waiting} waiting`);
-  setText('stats', parts.join(' · '));
-}
+/** The presence line ("12 online · 3 waiting") on the call screen or, with id 'landing-stats', the landing. */
+export function setStats(text, id = 'stats') { setText(id, text); }
 
 export function setRemotePlaceholder(text) { setText('remote-placeholder', text); }
 

@@ -223,4 +223,95 @@ class ClientExperienceIT {
       assertStartOnScreen(small, "landscape landing");
     }
   }
+
+  static String text(Browser b, String css) {
+    return b.driver.findElement(By.cssSelector(css)).getText();
+  }
+
+  static void pressEscape(Browser b) {
+    new org.openqa.selenium.interactions.Actions(b.driver).sendKeys(Keys.ESCAPE).perform();
+  }
+
+  static void colorScheme(Browser b, String scheme) {
+    b.driver.executeCdpCommand("Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+  }
+
+  static double backgroundLuminance(Browser b) {
+    return ((Number) b.js("const m = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number);"
+        + "return (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) / 255;")).doubleValue();
+  }
+
+  /** What people expect of a random video chat, each checked once (one pair of browsers, one text-only one). */
+  @Test
+  void whatPeopleExpect() throws Exception {
+    // Text only, chosen on the landing page: no camera prompt at all (this browser denies every prompt).
+    try (Browser reader = new Browser("text-only", false).open(port)) {
+      reader.waitFor("online count on the landing", d -> text(reader, "#landing-stats").matches("\\d+ online now") ? true : null);
+      reader.type("#name", "Rae");
+      reader.type("#age", "33");
+      reader.driver.findElement(By.cssSelector("#text-only-start")).click();
+      reader.driver.findElement(By.cssSelector("#start")).click();
+      reader.waitForState("searching");
+      assertTrue(reader.driver.findElement(By.cssSelector("#media-error")).getDomProperty("hidden").equals("true"), "no camera error");
+      assertTrue((Boolean) reader.js("return document.getElementById('local-wrap').classList.contains('no-camera')"), "self-view says text only");
+      reader.driver.findElement(By.cssSelector("#stop")).click();
+      reader.waitForState("landing");
+      assertEquals(List.of(), reader.consoleErrors(), "no console errors for a text-only visitor");
+    }
+
+    try (Browser ann = new Browser("Ann", true).open(port); Browser ben = new Browser("Ben", true).open(port)) {
+      ann.start("Ann", 26, "chess, music");
+      ann.waitForState("searching");
+      ben.start("Ben", 28, "films, Chess");
+      for (Browser b : new Browser[] {ann, ben}) {
+        b.waitForState("connected");
+        b.waitFor("shared interest shown", d -> text(b, "#status-hint").contains("You both like chess.") ? true : null);
+      }
+
+      // axe-core's aria-prohibited-attr rule, in a call: no aria-label on generic elements without a role
+      assertEquals(List.of(), ann.js("return [...document.querySelectorAll('span[aria-label], div[aria-label], p[aria-label]')]"
+          + ".filter((e) => !e.getAttribute('role')).map((e) => e.id || e.className)"), "aria-label on an element without a role");
+
+      // "<name> turned the camera off", told over the call's own data channel; and on again
+      ann.driver.findElement(By.cssSelector("#mute-cam")).click();
+      ben.waitFor("camera-off label", d -> text(ben, "#remote-placeholder").equals("Ann turned the camera off.") ? true : null);
+      ann.driver.findElement(By.cssSelector("#mute-cam")).click();
+      ben.waitFor("camera-off label gone", d -> text(ben, "#remote-placeholder").isEmpty() ? true : null);
+
+      // a line refused by moderation stays in the box, with the reason
+      WebElement input = ann.driver.findElement(By.cssSelector("#chat-input"));
+      input.sendKeys("pls send nudes");
+      input.sendKeys(Keys.ENTER);
+      ann.waitFor("moderation reason shown", d -> d.findElements(By.cssSelector("#chat-log .msg.system")).stream()
+          .anyMatch(m -> m.getText().contains("chat rules")) ? true : null);
+      assertEquals("pls send nudes", input.getDomProperty("value"), "the refused line is still in the box");
+      say(ann, ben, "hello after all");
+      assertEquals("", input.getDomProperty("value"), "a delivered line leaves the box");
+
+      // light theme follows the system setting
+      colorScheme(ann, "dark");
+      double dark = backgroundLuminance(ann);
+      colorScheme(ann, "light");
+      double light = backgroundLuminance(ann);
+      assertTrue(dark < 0.2 && light > 0.8, "dark " + dark + " then light " + light);
+
+      // Esc once: a hint, nothing else; it expires after 2 s
+      ann.driver.findElement(By.cssSelector("#remote-video")).click();
+      pressEscape(ann);
+      ann.waitFor("Esc hint", d -> d.findElement(By.cssSelector("#esc-hint")).isDisplayed() ? true : null);
+      assertEquals("Press Esc again for Next", text(ann, "#esc-hint"));
+      assertEquals("connected", ann.state());
+      ann.waitFor("Esc hint expires", d -> d.findElement(By.cssSelector("#esc-hint")).isDisplayed() ? null : true, Duration.ofSeconds(4));
+      assertEquals("connected", ann.state());
+      // Esc twice: Next
+      pressEscape(ann);
+      pressEscape(ann);
+      ann.waitForState("searching");
+      ben.waitFor("Ben is told", d -> List.of("peer-left", "searching").contains(ben.state()) ? true : null);
+      assertEquals(List.of(), ann.consoleErrors(), "no console errors");
+      assertEquals(List.of(), ben.consoleErrors(), "no console errors");
+      for (Browser b : new Browser[] {ann, ben}) b.driver.findElement(By.cssSelector("#stop")).click();
+    }
+  }
 }

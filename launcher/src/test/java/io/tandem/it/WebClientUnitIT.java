@@ -36,7 +36,7 @@ class WebClientUnitIT {
   void moduleUnitTestsPass() {
     browser.driver.get("http://127.0.0.1:" + server.port() + "/test/tests.html");
     browser.waitFor("unit tests finish", d -> Boolean.TRUE.equals(browser.js("return !!(window.tandemTests && window.tandemTests.done)")),
-        Duration.ofSeconds(60));
+        Duration.ofSeconds(20));
     Map<String, Object> r = (Map<String, Object>) browser.js("return window.tandemTests");
     List<Map<String, Object>> failed = (List<Map<String, Object>>) r.get("failed");
     long passed = ((Number) r.get("passed")).longValue();

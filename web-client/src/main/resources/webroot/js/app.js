@@ -1,21 +1,17 @@
-// app.js: the page's state machine and the wiring between token, socket, call, chat and DOM.
-//
-// States (shown in #status[data-state]):
-//   landing → media → searching → connecting → connected
-//                        ↑   ↑         │            │ peer-disconnected
-//                        │   └─ Next ──┴────────────┤
-//                        │                          ↓
-//                        └──── (queued) ───────── peer-left
-//   connecting/connected → failed (timeout or ICE failed twice; Next goes on)
-//   any online state → reconnecting (socket dropped) → searching (re-queued)
-//   any → stopped (another tab took over, policy close, blocked) → landing (Start again)
-//   Stop → landing
+// app.js: the wiring between token, socket, call, chat and the DOM. The states, their texts and the
+// pure helpers are in state.js (unit-tested without a DOM); this file runs their effects.
 
 import { TokenManager, ApiError } from './api.js';
 import { Signaling } from './signaling.js';
-import { Call, getLocalMedia, describeMediaError } from './call.js';
+import { Call, getLocalMedia, describeMediaError, preparePeerConnection, preOffer } from './call.js';
+import * as timeline from './timeline.js';
 import { Chat } from './chat.js';
 import * as ui from './ui.js';
+import {
+  REPORT_REASONS, UNDERAGE_MESSAGE, STATUS_TEXT, validateProfile, describeApiError, describeServerError,
+  defaultHint, placeholderText, controlsFor, canTransition, sharedInterestText, statsText, escapeAction, ESC_WINDOW_MS,
+  ONLINE_STATES,
+} from './state.js';
 
 /**
  * iceServers: used when `matched.iceServers` is empty. Empty by default: on localhost or one LAN,
@@ -37,89 +33,10 @@ export const CONFIG = Object.freeze({
   joinRetryMs: 1000,             // join-queue refused with in-session/unavailable → retry
 });
 
-export const REPORT_REASONS = ['harassment', 'nudity', 'spam', 'underage', 'other'];
-export const UNDERAGE_MESSAGE = 'Sorry, Tandem is only for adults (18 and over). Thanks for being honest, and take care!';
-const MAX_INTERESTS = 10;
-const MAX_INTEREST_CHARS = 32;
-
-/** Validate the landing form. → {ok: true, profile: {name, age, interests}} | {ok: false, field, message} */
-export function validateProfile({ name, age, interests }) {
-  // eslint-disable-next-line no-control-regex
-  const cleanName = String(name ?? '').replace(/[\u0000-\u001f\u007f]/g, '').replace(/\s+/g, ' ').trim();
-  if (cleanName.length < 1) return { ok: false, field: 'name', message: 'Please enter a name (it can be a nickname).' };
-  if (cleanName.length > 32) return { ok: false, field: 'name', message: 'Please keep your name to 32 characters or fewer.' };
-  const ageText = String(age ?? '').trim();
-  if (!ageText) return { ok: false, field: 'age', message: 'Please enter your age.' };
-  if (!/^\d{1,3}$/.test(ageText)) return { ok: false, field: 'age', message: 'Please enter your age as a whole number.' };
-  const ageNum = Number(ageText);
-  if (ageNum < 18) return { ok: false, field: 'age', message: UNDERAGE_MESSAGE, underage: true };
-  if (ageNum > 120) return { ok: false, field: 'age', message: 'Please enter your real age.' };
-  const list = [];
-  for (const raw of String(interests ?? '').split(/[,;\n]/)) {
-    const t = raw.replace(/\s+/g, ' ').trim().toLowerCase();
-    if (t && !list.includes(t)) list.push(t);
-  }
-  if (list.length > MAX_INTERESTS) {
-    return { ok: false, field: 'interests', message: `Please list at most ${MAX_INTERESTS} interests.` };
-  }
-  if (list.some((t) => t.length > MAX_INTEREST_CHARS)) {
-    return { ok: false, field: 'interests', message: `Please keep each interest under ${MAX_INTEREST_CHARS} characters.` };
-  }
-  return { ok: true, profile: { name: cleanName, age: ageNum, interests: list } };
-}
-
-/** Landing-page text for a failed token request. → {message, retry} */
-export function describeApiError(err) {
-  if (!(err instanceof ApiError)) return { message: 'Something went wrong. Please try again.', retry: true };
-  switch (err.code) {
-    case 'underage': return { message: UNDERAGE_MESSAGE, retry: false };
-    case 'blocked': return { message: 'Sorry, Tandem is not available from this device or network.', retry: false };
-    case 'rate-limited':
-      return { message: `Too many attempts. Please wait ${err.retryAfter || 'a few'} seconds and try again.`, retry: true };
-    case 'timeout': return { message: 'Tandem is taking too long to answer. Please try again.', retry: true };
-    case 'network': return { message: 'We could not reach Tandem. Check your internet connection and try again.', retry: true };
-    case 'bad-request': return { message: `Please check your details: ${err.message}`, retry: false };
-    default:
-      if (err.transient) return { message: 'Tandem is having trouble right now. Please try again in a moment.', retry: true };
-      return { message: err.message || 'Something went wrong. Please try again.', retry: true };
-  }
-}
-
-const ERROR_TEXT = {
-  'invalid-message': 'That message could not be sent: it was empty or longer than 1000 characters.',
-  'rate-limited': 'You are sending too fast. Please slow down a little.',
-  'not-in-session': 'That could not be delivered: the chat has ended.',
-  'in-session': 'You are already in a chat.',
-  'invalid-json': 'The server could not read a message from this page.',
-  'unknown-type': 'The server did not understand a message from this page.',
-  'invalid-field': 'The server refused a message from this page.',
-  'too-large': 'That was too large to send.',
-  unauthorized: 'Your session could not be verified.',
-  unavailable: 'Tandem is busy right now. Please try again.',
-  internal: 'Something went wrong on our side.',
-};
-
-/** Chat-area text for a server `error` frame. */
-export function describeServerError(d) {
-  const code = typeof d.code === 'string' ? d.code : 'error';
-  const base = ERROR_TEXT[code] || 'The server reported a problem.';
-  // The server's own message helps where ours is generic (it names the field for invalid-field).
-  const detail = (code === 'invalid-field' || !ERROR_TEXT[code]) && typeof d.message === 'string' && d.message
-    ? ` ${d.message.slice(0, 160)}` : '';
-  return `${base}${detail} (${code})`;
-}
-
-const STATUS_TEXT = {
-  landing: '',
-  media: 'Starting your camera…',
-  searching: 'Searching…',
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  'peer-left': 'Stranger left — finding someone new…',
-  failed: 'Connection failed',
-  reconnecting: 'Reconnecting…',
-  stopped: 'Stopped',
-};
+// The page's pure logic (states, texts, validation, helpers) lives in state.js; re-exported for callers.
+export {
+  REPORT_REASONS, UNDERAGE_MESSAGE, validateProfile, describeApiError, describeServerError,
+} from './state.js';
 
 const log = (...args) => console.debug('[tandem]', ...args);
 
@@ -146,6 +63,12 @@ const S = {
   reportPending: null,
   refreshRetried: false,
   starting: false,      // a token request from the landing form is in flight
+  mediaDecided: false,  // camera stream in hand or text only chosen: join-queue may go out
+  mediaError: null,     // describeMediaError() of a failed camera request not yet shown
+  warm: null,           // a prepared peer connection for the next match (call.js preparePeerConnection)
+  peerCameraOff: false, // the stranger said their camera is off
+  shared: '',           // "You both like chess." from matched.commonInterests
+  escArmedAt: null,     // when a first Esc asked "Press Esc again for Next"
 };
 
 const timers = {
@@ -178,7 +101,10 @@ function setState(next, { text, hint } = {}) {
   const prev = S.state;
   S.state = next;
   ui.setView(next === 'landing' ? 'landing' : 'call');
-  ui.setStatus(next, text || STATUS_TEXT[next], hint ?? defaultHint(next));
+  if (!canTransition(prev, next)) log(`unexpected state change ${prev} → ${next}`);
+  ui.setStatus(next, text || STATUS_TEXT[next], hint ?? defaultHint(next, { peerName: S.peerName, shared: S.shared }));
+  if (next !== prev) ui.scrollToTop();
+  if (next === 'landing' && prev !== 'landing') refreshLandingStats();
   // presence counts describe the search: hide them once a call starts
   if (next !== 'searching') ui.setText('stats', '');
   if (next === 'searching' && prev !== 'searching') {
@@ -194,40 +120,23 @@ function setState(next, { text, hint } = {}) {
   updatePlaceholder();
 }
 
-function defaultHint(state) {
-  switch (state) {
-    case 'connecting': return S.peerName ? `Meeting ${S.peerName}…` : '';
-    case 'connected': return S.peerName ? `You're talking with ${S.peerName}.` : '';
-    case 'failed': return 'The video could not connect. Press Next to meet someone else; you can still chat meanwhile.';
-    default: return '';
-  }
-}
-
 function applyControls() {
-  const st = S.state;
-  const online = ['searching', 'connecting', 'connected', 'peer-left', 'failed'].includes(st);
-  ui.$('next').disabled = !online;
-  ui.$('stop').disabled = st === 'landing';
-  ui.$('report').disabled = !(S.sessionId || S.lastSessionId) || st === 'stopped';
-  ui.show('restart', st === 'stopped');
-  if (ui.$('report').disabled) ui.openReportPanel(false);
-  chat.setEnabled(!!S.sessionId);
+  const c = controlsFor(S.state, { inSession: !!S.sessionId, canReport: !!(S.sessionId || S.lastSessionId) });
+  ui.$('next').disabled = !c.next;
+  ui.$('stop').disabled = !c.stop;
+  ui.$('report').disabled = !c.report;
+  ui.show('restart', c.restart);
+  if (!c.report) ui.openReportPanel(false);
+  chat.setEnabled(c.chat);
   updateToggles();
 }
 
 function updatePlaceholder() {
-  const name = S.peerName || 'the stranger';
-  const texts = {
-    media: '',
-    searching: 'Looking for someone to talk to…',
-    connecting: `Connecting to ${name}…`,
-    connected: S.remoteStream && S.remoteStream.getVideoTracks().length ? '' : `${name} has no camera on: text only.`,
-    'peer-left': 'The stranger left.',
-    failed: 'The video could not connect.',
-    reconnecting: 'Connection lost. Reconnecting…',
-    stopped: '',
-  };
-  ui.setRemotePlaceholder(texts[S.state] || '');
+  ui.setRemotePlaceholder(placeholderText(S.state, {
+    peerName: S.peerName,
+    hasRemoteVideo: !!S.remoteStream && S.remoteStream.getVideoTracks().length > 0,
+    peerCameraOff: S.peerCameraOff,
+  }));
 }
 
 function updateToggles() {
@@ -252,11 +161,20 @@ function toggleTrack(kind) {
   const track = stream && stream.getTracks().find((t) => t.kind === kind && t.readyState === 'live');
   if (!track) return;
   track.enabled = !track.enabled;
+  if (kind === 'video' && S.call) S.call.setCameraOff(!track.enabled);
   updateToggles();
 }
 
+function isCameraOff() {
+  const v = S.localStream && S.localStream.getVideoTracks().find((t) => t.readyState === 'live');
+  return !!v && !v.enabled;
+}
+
 // ───────────────────────────── landing → media → online ─────────────────────────────
-async function start() {
+// Start runs three things at once: the token request, the camera prompt and (as soon as the token is
+// there) the socket. A peer connection is warmed up as soon as the camera is decided, and join-queue
+// goes out once both the socket is open and the camera is decided.
+async function start({ textOnly = false } = {}) {
   if (S.state !== 'landing' || S.starting) return;
   ui.setLandingError('');
   const v = validateProfile({ name: ui.$('name').value, age: ui.$('age').value, interests: ui.$('interests').value });
@@ -265,16 +183,29 @@ async function start() {
     ui.$(v.field).focus();
     return;
   }
+  timeline.reset();
+  timeline.mark('start');
   const gen = ++S.gen;
   S.profile = v.profile;
   S.starting = true;
+  S.mediaDecided = false;
+  S.mediaError = null;
   ui.setBusy('start', true, 'Starting…');
   ui.show('landing-retry', false);
+  if (textOnly) {
+    S.mediaAttempt += 1;
+    useLocalStream(null);
+    decideMedia();
+  } else {
+    acquireMedia(gen);
+  }
   try {
     await tokens.issue(v.profile.name, v.profile.age);
   } catch (err) {
     if (gen !== S.gen) return;
     S.starting = false;
+    S.mediaAttempt += 1; // a camera answer still on its way is dropped (and its tracks stopped)
+    releaseLocalMedia();
     ui.setBusy('start', false);
     const { message, retry } = describeApiError(err);
     ui.setLandingError(message, { retry });
@@ -282,41 +213,59 @@ async function start() {
     return;
   }
   if (gen !== S.gen) return;
+  timeline.mark('token');
   S.starting = false;
   ui.setBusy('start', false);
   try { localStorage.setItem('tandem.name', v.profile.name); } catch { /* storage blocked */ }
-  acquireMedia(gen);
+  openSocket();
+  if (S.mediaDecided) goOnline();
+  else if (S.mediaError) showMediaFailure();
+  else setState('media');
+  if (textOnly) chat.addNotice('Text only: the stranger will not see or hear you, but you will see and hear them.');
 }
 
-async function acquireMedia(gen) {
+/** Ask for the camera and microphone; the answer is applied whenever it comes (before or after the token). */
+function acquireMedia(gen) {
   const attempt = ++S.mediaAttempt;
+  S.mediaError = null;
   ui.show('media-error', false);
   ui.show('media-hint', false);
-  setState('media');
+  if (!S.starting) setState('media');
   timers.set('mediaHint', CONFIG.mediaPromptHintMs, () => {
     if (S.state === 'media' && attempt === S.mediaAttempt && ui.$('media-error').hidden) ui.show('media-hint', true);
   });
-  let stream;
-  try {
-    stream = await getLocalMedia();
-  } catch (err) {
+  getLocalMedia().then((stream) => {
+    if (gen !== S.gen || attempt !== S.mediaAttempt) {
+      stream.getTracks().forEach((t) => t.stop());
+      return;
+    }
     timers.clear('mediaHint');
+    timeline.mark('camera');
+    useLocalStream(stream);
+    decideMedia();
+    if (!stream.getVideoTracks().length) chat.addNotice('No camera found: the stranger will hear you but not see you.');
+    else if (!stream.getAudioTracks().length) chat.addNotice('No microphone found: the stranger will see you but not hear you.');
+  }, (err) => {
     if (gen !== S.gen || attempt !== S.mediaAttempt) return;
+    timers.clear('mediaHint');
     log('getUserMedia failed', err && err.name, err && err.message);
-    ui.showMediaError(describeMediaError(err));
-    setState('media', { text: 'Camera and microphone unavailable', hint: 'See below for how to fix it.' });
-    ui.$('media-retry').focus();
-    return;
-  }
-  timers.clear('mediaHint');
-  if (gen !== S.gen || attempt !== S.mediaAttempt) {
-    stream.getTracks().forEach((t) => t.stop());
-    return;
-  }
-  useLocalStream(stream);
-  goOnline();
-  if (!stream.getVideoTracks().length) chat.addNotice('No camera found: the stranger will hear you but not see you.');
-  else if (!stream.getAudioTracks().length) chat.addNotice('No microphone found: the stranger will see you but not hear you.');
+    S.mediaError = describeMediaError(err);
+    if (!S.starting) showMediaFailure(); // else shown once the token is there
+  });
+}
+
+function showMediaFailure() {
+  ui.showMediaError(S.mediaError);
+  setState('media', { text: 'Camera and microphone unavailable', hint: 'See below for how to fix it.' });
+  ui.$('media-retry').focus();
+}
+
+/** The camera question is settled (a stream, or text only): warm up a peer connection, go online. */
+function decideMedia() {
+  S.mediaDecided = true;
+  S.mediaError = null;
+  prewarm();
+  if (!S.starting) goOnline();
 }
 
 function useLocalStream(stream) {
@@ -334,19 +283,41 @@ function useLocalStream(stream) {
   updateToggles();
 }
 
+function releaseLocalMedia() {
+  dropWarm();
+  if (S.localStream) S.localStream.getTracks().forEach((t) => t.stop());
+  useLocalStream(null);
+  S.mediaDecided = false;
+}
+
 function continueTextOnly() {
   if (S.state !== 'media') return;
   S.mediaAttempt += 1; // a camera prompt still pending is ignored from now on
   timers.clear('mediaHint');
   useLocalStream(null);
-  goOnline();
+  decideMedia();
   chat.addNotice('Text only: the stranger will not see or hear you, but you will see and hear them.');
 }
 
-function goOnline() {
-  ui.show('media-error', false);
-  ui.show('media-hint', false);
-  setState('searching', { hint: 'Connecting to Tandem…' });
+/** A peer connection for the next match, made now so `matched` finds it ready (see call.js). */
+function prewarm() {
+  if (S.warm && S.warm.stream === S.localStream) return;
+  dropWarm();
+  try {
+    S.warm = preparePeerConnection({ iceServers: CONFIG.iceServers, localStream: S.localStream });
+  } catch (err) {
+    log('could not prepare a peer connection', err);
+    S.warm = null;
+  }
+}
+
+function dropWarm() {
+  if (S.warm) { try { S.warm.pc.close(); } catch { /* closed already */ } }
+  S.warm = null;
+}
+
+function openSocket() {
+  if (S.sig) return;
   S.sig = new Signaling({
     getToken: ({ fresh }) => tokens.get({ force: fresh }).catch((err) => {
       if (err instanceof ApiError && !err.transient) err.fatal = true;
@@ -361,15 +332,23 @@ function goOnline() {
   S.sig.start();
 }
 
+function goOnline() {
+  ui.show('media-error', false);
+  ui.show('media-hint', false);
+  setState('searching', { hint: S.sig && S.sig.isOpen ? '' : 'Connecting to Tandem…' });
+  joinQueue();
+}
+
 // ───────────────────────────── socket events ─────────────────────────────
 function onOpen() {
+  timeline.mark('socketOpen');
   S.queuedMisses = 0;
   S.joinRetries = 0;
   if (S.sessionId) endCurrentCall();
   joinQueue();
 }
 
-function onReconnecting({ delayMs }) {
+function onReconnecting({ delayMs, code }) {
   if (S.sessionId) {
     endCurrentCall();
     chat.addNotice('The connection to Tandem dropped, so this chat ended.');
@@ -377,7 +356,9 @@ function onReconnecting({ delayMs }) {
   for (const t of ['queuedAck', 'requeue', 'endAck']) timers.clear(t);
   S.waitingEnd = null;
   const secs = Math.max(1, Math.round(delayMs / 1000));
-  setState('reconnecting', { hint: delayMs > 0 ? `Trying again in ${secs} s…` : 'Trying again now…' });
+  let hint = delayMs >= 1000 ? `Trying again in ${secs} s…` : 'Trying again now…';
+  if (code === 1012) hint = 'Tandem is restarting a server; moving you to another one…';
+  setState('reconnecting', { hint });
 }
 
 function onStopped({ reason, message }) {
@@ -409,8 +390,11 @@ const FRAME_HANDLERS = {
     timers.clear('queuedAck');
     S.queuedMisses = 0;
     S.joinRetries = 0;
-    ui.setStats(d);
+    if (statsText(d)) ui.setStats(statsText(d));
     if (S.sessionId || S.waitingEnd) return;
+    // Waiting in the queue: whoever comes next makes us the caller (the one who waited longer offers),
+    // so the offer is made now and goes out the moment `matched` arrives. `{}` means matched at once.
+    if (S.warm && Object.keys(d).length) preOffer(S.warm);
     if (S.state === 'searching') {
       const hint = ui.$('status-hint').textContent;
       if (hint === 'Connecting to Tandem…' || hint.startsWith('Tandem is busy')) ui.setHint('');
@@ -418,7 +402,7 @@ const FRAME_HANDLERS = {
       setState('searching');
     }
   },
-  stats(d) { if (S.state === 'searching') ui.setStats(d); },
+  stats(d) { if (S.state === 'searching' && statsText(d)) ui.setStats(statsText(d)); },
   matched: onMatched,
   offer(d) { routeSession('offer', d); },
   answer(d) { routeSession('answer', d); },
@@ -445,9 +429,10 @@ const FRAME_HANDLERS = {
 
 function joinQueue() {
   timers.clear('requeue');
-  if (!S.sig || !S.profile || S.sessionId) return;
+  if (!S.sig || !S.profile || S.sessionId || !S.mediaDecided) return; // goOnline/onOpen call again
   const data = S.profile.interests.length ? { interests: S.profile.interests } : {};
   if (!S.sig.send('join-queue', data)) return; // not open: the reconnect path joins on open
+  timeline.mark('joined');
   if (S.state !== 'peer-left' && S.state !== 'searching') setState('searching');
   timers.set('queuedAck', CONFIG.queuedAckTimeoutMs, () => {
     if (S.sessionId || !S.sig) return;
@@ -469,11 +454,12 @@ function routeSession(type, d) {
   }
   const call = S.call;
   switch (type) {
-    case 'offer': if (call) call.handleOffer(d.offer); break;
-    case 'answer': if (call) call.handleAnswer(d.answer); break;
+    case 'offer': timeline.mark('offerReceived'); if (call) call.handleOffer(d.offer); break;
+    case 'answer': timeline.mark('answerReceived'); if (call) call.handleAnswer(d.answer); break;
     case 'candidate': if (call) call.addCandidate(d.candidate); break;
     case 'message': {
       const mine = !(S.peerId && d.from === S.peerId);
+      if (mine) chat.delivered();
       chat.addMessage({
         text: d.message,
         sender: typeof d.sender === 'string' && d.sender ? d.sender : (mine ? S.profile.name : S.peerName),
@@ -498,44 +484,20 @@ function onMatched(d) {
   S.peerName = (d.peer && typeof d.peer.name === 'string' && d.peer.name.trim()) || 'Stranger';
   S.remoteStream = null;
   S.refreshRetried = false;
+  S.peerCameraOff = false;
+  S.shared = sharedInterestText(d.commonInterests);
+  timeline.mark('matched');
 
+  // The peer connection and the caller's offer first (that is what the stranger waits for), the screen after.
+  const started = startCall(d);
   chat.clear();
   chat.addNotice(`You're now chatting with ${S.peerName}. Say hi!`);
+  if (S.shared) chat.addNotice(S.shared);
   ui.setText('peer-name', S.peerName);
   if (!S.reportPending) ui.setReportResult('');
   setState('connecting');
   timers.set('connect', CONFIG.connectTimeoutMs, () => failCall('timeout'));
-
-  const iceServers = Array.isArray(d.iceServers) && d.iceServers.length
-    ? d.iceServers.filter((s) => s && typeof s === 'object' && (s.urls || s.url))
-    : CONFIG.iceServers;
-  let call;
-  try {
-    call = new Call({
-      role: S.role,
-      iceServers,
-      localStream: S.localStream,
-      onSignal: (kind, payload) => {
-        if (call !== S.call || !S.sig) return;
-        const type = { offer: 'send-offer', answer: 'send-answer', candidate: 'send-candidate' }[kind];
-        S.sig.send(type, { sessionId: S.sessionId, [kind]: payload });
-      },
-      onRemoteStream: (stream) => {
-        if (call !== S.call) return;
-        S.remoteStream = stream;
-        ui.setRemoteStream(stream);
-        updatePlaceholder();
-      },
-      onEvent: (ev) => { if (call === S.call) onCallEvent(ev); },
-      log,
-    });
-    S.call = call;
-    call.start();
-  } catch (err) {
-    log('could not create the peer connection', err);
-    S.call = null;
-    failCall('setup');
-  }
+  if (!started) failCall('setup');
 
   // Frames for this session that overtook `matched`.
   const early = S.early.filter((f) => f.d.sessionId === S.sessionId);
@@ -543,10 +505,51 @@ function onMatched(d) {
   for (const f of early) routeSession(f.type, f.d);
 }
 
+/** Creates the call for the session just matched (the caller's offer goes out at once). → false if it failed. */
+function startCall(d) {
+  const iceServers = Array.isArray(d.iceServers) && d.iceServers.length
+    ? d.iceServers.filter((s) => s && typeof s === 'object' && (s.urls || s.url))
+    : CONFIG.iceServers;
+  let call;
+  try {
+    const warm = S.warm;
+    S.warm = null;
+    call = new Call({
+      role: S.role,
+      iceServers,
+      localStream: S.localStream,
+      warm,
+      onSignal: (kind, payload) => {
+        if (call !== S.call || !S.sig) return;
+        const type = { offer: 'send-offer', answer: 'send-answer', candidate: 'send-candidate' }[kind];
+        if (S.sig.send(type, { sessionId: S.sessionId, [kind]: payload }) && kind !== 'candidate') timeline.mark(`${kind}Sent`);
+      },
+      onRemoteStream: (stream) => {
+        if (call !== S.call) return;
+        S.remoteStream = stream;
+        ui.setRemoteStream(stream, () => { if (call === S.call) timeline.mark('firstFrame'); });
+        updatePlaceholder();
+      },
+      onEvent: (ev) => { if (call === S.call) onCallEvent(ev); },
+      log,
+    });
+    S.call = call;
+    call.setCameraOff(isCameraOff());
+    call.start();
+  } catch (err) {
+    log('could not create the peer connection', err);
+    S.call = null;
+    return false;
+  }
+  return true;
+
+}
+
 function onCallEvent(ev) {
   log('call event', ev);
   switch (ev) {
     case 'connected':
+      timeline.mark('iceConnected');
       timers.clear('connect');
       timers.clear('iceRetry');
       setState('connected');
@@ -562,6 +565,15 @@ function onCallEvent(ev) {
     case 'failed':
       failCall('ice failed');
       break;
+    case 'peer-camera-off':
+    case 'peer-camera-on': {
+      const off = ev === 'peer-camera-off';
+      if (off === S.peerCameraOff) break;
+      S.peerCameraOff = off;
+      chat.addNotice(off ? `${S.peerName} turned the camera off.` : `${S.peerName} turned the camera on.`);
+      updatePlaceholder();
+      break;
+    }
     default: break;
   }
 }
@@ -599,7 +611,10 @@ function endCurrentCall() {
   timers.clear('iceRetry');
   ui.setRemoteStream(null);
   ui.setText('peer-name', '');
+  S.peerCameraOff = false;
+  S.shared = '';
   S.early = S.early.filter((f) => !S.ended.includes(f.d.sessionId));
+  if (S.sig && S.mediaDecided) prewarm();
   applyControls();
 }
 
@@ -646,6 +661,11 @@ function onServerError(d) {
     joinQueue();
     return;
   }
+  if (ref === 'send-message') {
+    // refused (moderation, rate limit, ended chat): the text stays in the box, with the reason
+    chat.refused(describeServerError(d));
+    return;
+  }
   if (code === 'not-in-session' && ['send-candidate', 'send-offer', 'send-answer', 'end-call'].includes(ref)) {
     return; // signaling that crossed the end of a call: expected, nothing lost
   }
@@ -653,6 +673,38 @@ function onServerError(d) {
 }
 
 // ───────────────────────────── buttons ─────────────────────────────
+/** Esc once shows "Press Esc again for Next"; a second Esc within ESC_WINDOW_MS does Next. */
+function onEscape(e) {
+  if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing) return;
+  if (!ui.$('report-panel').hidden || !ONLINE_STATES.includes(S.state)) return;
+  const now = performance.now();
+  if (escapeAction(S.escArmedAt, now) === 'next') {
+    disarmEscape();
+    next();
+    return;
+  }
+  S.escArmedAt = now;
+  ui.show('esc-hint', true);
+  timers.set('escHint', ESC_WINDOW_MS, disarmEscape);
+}
+
+function disarmEscape() {
+  S.escArmedAt = null;
+  timers.clear('escHint');
+  ui.show('esc-hint', false);
+}
+
+/** "12 online now" on the landing (GET /stats once per visit; nothing shown if it fails). */
+function refreshLandingStats() {
+  fetch('/stats', { cache: 'no-store', credentials: 'same-origin' })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((d) => {
+      const text = d ? statsText({ online: d.online }) : '';
+      ui.setStats(text && S.state === 'landing' ? `${text} now` : '', 'landing-stats');
+    })
+    .catch((err) => log('stats unavailable', err));
+}
+
 function next() {
   if (!S.sig || !['searching', 'connecting', 'connected', 'peer-left', 'failed'].includes(S.state)) return;
   const sid = S.sessionId;
@@ -691,12 +743,12 @@ function shutdown() {
   endCurrentCall();
   if (S.sig) { S.sig.stop(1000, 'bye'); S.sig = null; }
   tokens.stop();
-  if (S.localStream) S.localStream.getTracks().forEach((t) => t.stop());
-  useLocalStream(null);
-  Object.assign(S, { starting: false, waitingEnd: null, early: [], lastSessionId: null, reportPending: null, queuedMisses: 0, joinRetries: 0 });
+  releaseLocalMedia();
+  Object.assign(S, { mediaError: null, starting: false, waitingEnd: null, early: [], lastSessionId: null, reportPending: null, queuedMisses: 0, joinRetries: 0 });
   ui.openReportPanel(false);
   ui.setReportResult('');
   ui.setText('stats', '');
+  disarmEscape();
   ui.show('media-error', false);
   ui.show('media-hint', false);
   ui.setBusy('start', false);
@@ -743,8 +795,10 @@ function init() {
   });
   ui.wireUnmute();
 
-  ui.$('landing-form').addEventListener('submit', (e) => { e.preventDefault(); start(); });
-  ui.$('landing-retry').addEventListener('click', () => start());
+  const startFromForm = () => start({ textOnly: ui.$('text-only-start').checked });
+  ui.$('landing-form').addEventListener('submit', (e) => { e.preventDefault(); startFromForm(); });
+  ui.$('landing-retry').addEventListener('click', startFromForm);
+  document.addEventListener('keydown', onEscape);
   ui.$('media-retry').addEventListener('click', () => { if (S.state === 'media') acquireMedia(S.gen); });
   ui.$('text-only').addEventListener('click', continueTextOnly);
   ui.$('media-hint-text-only').addEventListener('click', continueTextOnly);
@@ -757,7 +811,7 @@ function init() {
   ui.$('report-cancel').addEventListener('click', () => { ui.openReportPanel(false); ui.$('report').focus(); });
   ui.$('report-send').addEventListener('click', sendReport);
   ui.$('report-panel').addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') { ui.openReportPanel(false); ui.$('report').focus(); }
+    if (e.key === 'Escape') { e.preventDefault(); ui.openReportPanel(false); ui.$('report').focus(); }
   });
   ui.$('age').addEventListener('input', () => {
     if (ui.$('landing-error').textContent === UNDERAGE_MESSAGE) ui.setLandingError('');
@@ -781,11 +835,13 @@ function init() {
       get role() { return S.role; },
       get peerId() { return S.peerId; },
       get peerName() { return S.peerName; },
+      get timeline() { return timeline.snapshot(); },
     }),
   });
 
   try { const saved = localStorage.getItem('tandem.name'); if (saved) ui.$('name').value = saved; } catch { /* */ }
   setState('landing');
+  refreshLandingStats();
   ui.$(ui.$('name').value ? 'age' : 'name').focus();
 }
 

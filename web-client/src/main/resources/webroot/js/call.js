@@ -85,17 +85,73 @@ export function offersTurn(iceServers) {
   });
 }
 
+/** How many ICE candidates a warmed-up connection gathers before it is used (RTCConfiguration). */
+const ICE_POOL_SIZE = 1;
+/** The in-band channel both sides open (negotiated, same id: no extra signaling) for call-state notes. */
+const CONTROL_CHANNEL = { label: 'tandem-control', id: 0 };
+
+/**
+ * A peer connection made ready before a match: certificate generated, local tracks attached, control
+ * channel created and ICE candidates pre-gathered (iceCandidatePoolSize). Role-neutral: tracks go in
+ * with addTrack, which both the caller's offer and the callee's answer reuse.
+ * → {pc, channel, stream, iceServers}
+ */
+export function preparePeerConnection({ iceServers = [], relay = false, localStream = null } = {}) {
+  const pc = new RTCPeerConnection({
+    iceServers, iceTransportPolicy: relay ? 'relay' : 'all', iceCandidatePoolSize: ICE_POOL_SIZE,
+  });
+  const tracks = localStream ? localStream.getTracks() : [];
+  for (const kind of ['audio', 'video']) {
+    const track = tracks.find((t) => t.kind === kind);
+    if (track) pc.addTrack(track, localStream);
+  }
+  const channel = pc.createDataChannel(CONTROL_CHANNEL.label, { negotiated: true, id: CONTROL_CHANNEL.id });
+  return { pc, channel, stream: localStream, iceServers };
+}
+
+/** Adds a receive-only m-line for each kind we do not send, so the stranger's media plays anyway (caller shape). */
+function addMissingKinds(pc) {
+  const have = new Set(pc.getTransceivers().map((t) => t.receiver.track && t.receiver.track.kind).filter(Boolean));
+  for (const kind of ['audio', 'video']) {
+    if (!have.has(kind)) pc.addTransceiver(kind, { direction: 'recvonly' });
+  }
+}
+
+/**
+ * Makes a prepared connection the caller's ahead of time: the offer is created and applied and its ICE
+ * candidates are kept, so `matched` with role caller sends the offer at once. Used while we wait in the
+ * queue (the one who waited longer is the caller). A callee never uses such a connection.
+ */
+export function preOffer(ready) {
+  if (ready.offering) return ready.offering;
+  const { pc } = ready;
+  ready.candidates = [];
+  pc.onicecandidate = (e) => { if (e.candidate && e.candidate.candidate) ready.candidates.push(e.candidate.toJSON()); };
+  addMissingKinds(pc);
+  ready.offering = pc.createOffer()
+    .then((offer) => pc.setLocalDescription(offer))
+    .then(() => true, () => false);
+  return ready.offering;
+}
+
+/** Whether two iceServers lists are the same (so a warmed-up connection can be used as it is). */
+export function sameIceServers(a, b) {
+  return JSON.stringify(a || []) === JSON.stringify(b || []);
+}
+
 /**
  * One call's peer connection.
- *   new Call({role, iceServers, localStream, onSignal, onRemoteStream, onEvent, log})
+ *   new Call({role, iceServers, localStream, warm, onSignal, onRemoteStream, onEvent, log})
+ *   warm: an unused preparePeerConnection() result for the same local stream (optional; saves time)
  *   onSignal(kind, payload): kind 'offer' | 'answer' | 'candidate', to send to the peer
- *   onEvent(name): 'connected' | 'unstable' | 'retrying' | 'failed'
+ *   onEvent(name): 'connected' | 'unstable' | 'retrying' | 'failed' | 'peer-camera-off' | 'peer-camera-on'
  * The caller offers, the callee answers. On ICE failure, one retry: the caller restarts ICE, or with a TURN
  * server on offer recreates the connection with iceTransportPolicy 'relay'; the callee notices a recreated
  * peer by the changed DTLS fingerprint of the new offer and recreates its own. A second failure is final.
+ * Camera on/off travels on the negotiated data channel as {"camera": "off" | "on"}.
  */
 export class Call {
-  constructor({ role, iceServers = [], localStream = null, onSignal, onRemoteStream, onEvent, log = () => {} }) {
+  constructor({ role, iceServers = [], localStream = null, warm = null, onSignal, onRemoteStream, onEvent, log = () => {} }) {
     this.role = role === 'caller' ? 'caller' : 'callee';
     this.iceServers = Array.isArray(iceServers) ? iceServers : [];
     this.turn = offersTurn(this.iceServers);
@@ -110,6 +166,9 @@ export class Call {
     this.lastState = null;
     this.disconnectTimer = null;
     this.chain = Promise.resolve(); // signaling operations run one at a time, in order
+    this.warm = warm;
+    this.channel = null;
+    this.cameraOff = false;  // our camera state, told to the peer
   }
 
   /**
@@ -127,34 +186,48 @@ export class Call {
   }
 
   start() {
-    this.createPc(false);
-    if (this.role === 'caller') return this.run('offer', () => this.offer());
-    return Promise.resolve();
+    const ready = this.createPc(false);
+    if (this.role !== 'caller') return Promise.resolve();
+    if (ready.offering) return this.run('offer', () => this.sendPreparedOffer(ready));
+    return this.run('offer', () => this.offer());
+  }
+
+  /** Sends the offer made while waiting (preOffer), then the candidates it gathered meanwhile. */
+  async sendPreparedOffer(ready) {
+    const pc = this.pc;
+    const ok = await ready.offering;
+    if (pc !== this.pc || this.closed) return;
+    if (!ok || pc.signalingState !== 'have-local-offer') {
+      this.held = null;
+      await this.offer(); // rare: the early offer failed; make one now
+      return;
+    }
+    this.onSignal('offer', { type: 'offer', sdp: pc.localDescription.sdp });
+    const held = [...ready.candidates, ...(this.held || [])];
+    this.held = null;
+    for (const c of held) this.onSignal('candidate', c);
   }
 
   createPc(relay) {
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: relay ? 'relay' : 'all' });
+    let ready = this.takeWarm(relay);
+    if (!ready) ready = preparePeerConnection({ iceServers: this.iceServers, relay, localStream: this.localStream });
+    const { pc, channel } = ready;
     this.pc = pc;
     this.pending = [];
     this.remoteFp = null;
     this.lastState = null;
     this.connected = false;
-    const stream = this.localStream;
-    const tracks = stream ? stream.getTracks() : [];
-    if (this.role === 'caller') {
-      // Always one audio and one video m-line, so the stranger's media plays even when we send nothing.
-      for (const kind of ['audio', 'video']) {
-        const track = tracks.find((t) => t.kind === kind);
-        if (track) pc.addTransceiver(track, { direction: 'sendrecv', streams: [stream] });
-        else pc.addTransceiver(kind, { direction: 'recvonly' });
-      }
-    } else {
-      // addTrack (not addTransceiver) so the offer's m-lines reuse these senders; kinds we lack become recvonly.
-      for (const track of tracks) pc.addTrack(track, stream);
-    }
+    // Candidates of an offer made while waiting are held until that offer is sent (sendPreparedOffer).
+    this.held = ready.offering ? [] : null;
+    // Caller: always one audio and one video m-line, so the stranger's media plays even when we send nothing.
+    // Callee: its addTrack senders are reused by the offer's m-lines; kinds it lacks become recvonly.
+    if (this.role === 'caller' && !ready.offering) addMissingKinds(pc);
+    this.wireChannel(pc, channel);
     pc.onicecandidate = (e) => {
       if (pc !== this.pc || this.closed) return;
-      if (e.candidate && e.candidate.candidate) this.onSignal('candidate', e.candidate.toJSON());
+      if (!e.candidate || !e.candidate.candidate) return;
+      if (this.held) this.held.push(e.candidate.toJSON());
+      else this.onSignal('candidate', e.candidate.toJSON());
     };
     pc.ontrack = (e) => {
       if (pc !== this.pc || this.closed) return;
@@ -168,7 +241,53 @@ export class Call {
     };
     pc.onconnectionstatechange = () => this.evaluate(pc);
     pc.oniceconnectionstatechange = () => this.evaluate(pc);
-    return pc;
+    return ready;
+  }
+
+  /** The warmed-up connection, if it fits this call; otherwise it is closed and null returned. */
+  takeWarm(relay) {
+    const warm = this.warm;
+    this.warm = null;
+    if (!warm) return null;
+    const usable = !relay && warm.stream === this.localStream && warm.pc.connectionState !== 'closed';
+    if (usable && warm.offering) {
+      // made for a caller; its ICE servers are fixed by the offer already applied
+      if (this.role === 'caller' && sameIceServers(warm.iceServers, this.iceServers)) return warm;
+    } else if (usable && warm.pc.signalingState === 'stable' && !warm.pc.localDescription) {
+      if (sameIceServers(warm.iceServers, this.iceServers)) return warm;
+      try {
+        warm.pc.setConfiguration({ ...warm.pc.getConfiguration(), iceServers: this.iceServers });
+        return warm;
+      } catch (err) {
+        this.log('warm connection could not take the ice servers', err);
+      }
+    }
+    try { warm.pc.close(); } catch { /* closed already */ }
+    return null;
+  }
+
+  wireChannel(pc, channel) {
+    this.channel = channel;
+    channel.onopen = () => { if (pc === this.pc && this.cameraOff) this.sendControl({ camera: 'off' }); };
+    channel.onmessage = (e) => {
+      if (pc !== this.pc || this.closed || typeof e.data !== 'string' || e.data.length > 200) return;
+      let msg;
+      try { msg = JSON.parse(e.data); } catch { return; }
+      if (msg && msg.camera === 'off') this.onEvent('peer-camera-off');
+      else if (msg && msg.camera === 'on') this.onEvent('peer-camera-on');
+    };
+  }
+
+  sendControl(msg) {
+    const ch = this.channel;
+    if (!ch || ch.readyState !== 'open') return false;
+    try { ch.send(JSON.stringify(msg)); return true; } catch { return false; }
+  }
+
+  /** Tell the stranger our camera is off (or on again); sent now if the channel is open, else when it opens. */
+  setCameraOff(off) {
+    this.cameraOff = !!off;
+    this.sendControl({ camera: off ? 'off' : 'on' });
   }
 
   async offer(options) {
@@ -284,6 +403,7 @@ export class Call {
 
   detach(pc) {
     if (!pc) return;
+    if (pc === this.pc && this.channel) { this.channel.onopen = this.channel.onmessage = null; this.channel = null; }
     pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = pc.oniceconnectionstatechange = null;
     try {
       for (const r of pc.getReceivers()) if (r.track) r.track.stop();
@@ -295,6 +415,7 @@ export class Call {
   close() {
     if (this.closed) return;
     this.closed = true;
+    if (this.warm) { try { this.warm.pc.close(); } catch { /* */ } this.warm = null; }
     clearTimeout(this.disconnectTimer);
     this.detach(this.pc);
     this.pc = null;

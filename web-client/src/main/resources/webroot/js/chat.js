@@ -1,6 +1,8 @@
 // chat.js: the text chat panel. Everything from the network is rendered with textContent.
 
 export const MAX_CHARS = 1000;
+/** A line unconfirmed for this long no longer blocks the next one (its answer was lost with the socket). */
+const PENDING_MAX_MS = 5000;
 
 export class Chat {
   /** @param {{log: HTMLElement, form: HTMLFormElement, input: HTMLTextAreaElement, send: HTMLButtonElement,
@@ -8,6 +10,7 @@ export class Chat {
   constructor({ log, form, input, send, count, onSend }) {
     Object.assign(this, { logEl: log, form, input, sendBtn: send, countEl: count, onSend });
     this.enabled = false;
+    this.pending = null; // a sent line not yet confirmed by the server: it stays in the box until then
     input.maxLength = MAX_CHARS;
     form.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
     input.addEventListener('input', () => this.updateCount());
@@ -32,7 +35,7 @@ export class Chat {
   setEnabled(on) {
     this.enabled = !!on;
     this.input.disabled = !on;
-    this.input.placeholder = on ? 'Type a message… (Enter to send)' : 'Chat opens when you meet someone';
+    this.input.placeholder = on ? 'Type a message…' : 'Chat opens in a call';
     this.updateCount();
   }
 
@@ -41,15 +44,32 @@ export class Chat {
     const text = this.input.value.trim();
     if (!text) return;
     if (text.length > MAX_CHARS) { this.addSystem(`Messages can be at most ${MAX_CHARS} characters.`); return; }
-    if (this.onSend(text)) {
+    if (this.pending !== null && Date.now() - this.pendingAt < PENDING_MAX_MS) return; // still on its way
+    if (this.onSend(text)) { this.pending = text; this.pendingAt = Date.now(); }
+    // The text stays in the box until the server delivers it (delivered) or says why not (refused),
+    // so nothing is lost.
+  }
+
+  /** The server delivered our line: clear the box (unless the person already typed something else). */
+  delivered() {
+    const text = this.pending;
+    this.pending = null;
+    if (text !== null && this.input.value.trim() === text) {
       this.input.value = '';
       this.updateCount();
     }
-    // On failure the text stays in the box so nothing is lost.
+  }
+
+  /** The server refused our line: keep it in the box and say why. */
+  refused(reason) {
+    this.pending = null;
+    this.addSystem(reason);
+    if (this.enabled) this.input.focus();
   }
 
   clear({ draft = true } = {}) {
     this.logEl.replaceChildren();
+    this.pending = null;
     if (draft) { this.input.value = ''; this.updateCount(); }
   }
 

@@ -5,6 +5,8 @@ export const PROTOCOL = 'tandem.v1';
 const CONNECT_TIMEOUT_MS = 10000; // a socket still CONNECTING after this is abandoned
 const STABLE_AFTER_MS = 10000;    // an open socket that lived this long resets the backoff
 const MAX_BACKOFF_MS = 30000;
+/** A draining gateway (close 1012) is left within this random delay, so its sockets do not all reconnect at once. */
+export const RESTART_JITTER_MS = 500;
 
 /** Backoff before reconnect attempt `attempt` (0-based): 1 s, 2 s, 4 s … 30 s, ±20% jitter. */
 export function backoffDelay(attempt, random = Math.random) {
@@ -19,21 +21,35 @@ export function signalingUrl(loc = location) {
 }
 
 /**
- * What to do after a close. Returns {action: 'reconnect'|'stop', delay: 'now'|'backoff',
+ * What to do after a close. Returns {action: 'reconnect'|'stop', delay: 'now'|'jitter'|'backoff',
  * fresh: boolean (refresh the token first), reason: string}.
+ * - 1012 (the gateway is restarting or draining): reconnect at once to the same URL, after a small random
+ *   jitter (`RESTART_JITTER_MS`); a load balancer sends the new socket to another gateway. Never a backoff,
+ *   never a stop, however often it happens: every 1012 is a deliberate hand-over, not a failure.
  */
 export function closePolicy(code, opened, preOpenFailures) {
   switch (code) {
     case 1000: return { action: 'stop', reason: 'normal' };
     case 1008: return { action: 'stop', reason: 'policy' };
     case 4000: return { action: 'stop', reason: 'replaced' };
-    case 4001: return { action: 'reconnect', delay: 'now', fresh: true };
-    case 1012: return { action: 'reconnect', delay: 'now', fresh: false };
+    case 4001: return { action: 'reconnect', delay: 'now', fresh: true, reason: 'expired' };
+    case 1012: return { action: 'reconnect', delay: 'jitter', fresh: false, reason: 'restarting' };
     default:
       // A handshake refused with 401/403 shows up as 1006 before `open`: after two of those in a row,
       // get a new token before trying again (that also surfaces a 403 `blocked`).
-      return { action: 'reconnect', delay: 'backoff', fresh: !opened && preOpenFailures >= 2 };
+      return { action: 'reconnect', delay: 'backoff', fresh: !opened && preOpenFailures >= 2, reason: 'dropped' };
   }
+}
+
+/**
+ * Milliseconds to wait before the reconnect a policy asks for. `immediate` counts the "now" reconnects
+ * in a row: a third one in a row backs off instead (a server that keeps closing with 4001 must not cause
+ * a tight loop). `attempt` is the backoff exponent.
+ */
+export function reconnectDelay(policy, { attempt = 0, immediate = 0 } = {}, random = Math.random) {
+  if (policy.delay === 'jitter') return Math.floor(random() * RESTART_JITTER_MS);
+  if (policy.delay === 'now' && immediate < 2) return 0;
+  return backoffDelay(attempt, random);
 }
 
 /**
@@ -175,7 +191,9 @@ export class Signaling {
       this.onStopped({ reason: p.reason, code, message: reason });
       return;
     }
-    if (p.delay === 'now' && this.immediate < 2) {
+    if (p.delay === 'jitter') {
+      this.reconnectSoon(reconnectDelay(p), p.fresh, code);
+    } else if (p.delay === 'now' && this.immediate < 2) {
       this.immediate += 1;
       this.reconnectSoon(0, p.fresh, code);
     } else {

@@ -16,6 +16,14 @@ export function setText(id, text) {
 export function setView(view) {
   show('landing', view === 'landing');
   show('call', view !== 'landing');
+  document.body.dataset.view = view; // styles.css: on phones the call screen is one screen tall
+}
+
+/** Back to the top, so a new state's status line (or the landing's Start) is on screen. */
+export function scrollToTop() {
+  window.scrollTo(0, 0);
+  const call = $('call');
+  if (call) call.scrollTop = 0;
 }
 
 /** The always-visible status line: text + data-state, plus a secondary hint. */
@@ -29,15 +37,8 @@ export function setStatus(state, text, hint = '') {
 
 export function setHint(hint) { setText('status-hint', hint); }
 
-export function setStats(data) {
-  const online = Number(data && data.online);
-  const waiting = Number(data && data.waiting);
-  if (!Number.isFinite(online) && !Number.isFinite(waiting)) return;
-  const parts = [];
-  if (Number.isFinite(online)) parts.push(`${online} online`);
-  if (Number.isFinite(waiting)) parts.push(`${waiting} waiting`);
-  setText('stats', parts.join(' · '));
-}
+/** The presence line ("12 online · 3 waiting") on the call screen or, with id 'landing-stats', the landing. */
+export function setStats(text, id = 'stats') { setText(id, text); }
 
 export function setRemotePlaceholder(text) { setText('remote-placeholder', text); }
 
@@ -55,7 +56,7 @@ export function setLocalStream(stream) {
  * Play the stranger's stream with sound. If the browser refuses unmuted autoplay, play muted and
  * show the "Tap to unmute" button.
  */
-export function setRemoteStream(stream) {
+export function setRemoteStream(stream, onFirstFrame = null) {
   const video = $('remote-video');
   const unmute = $('unmute');
   if (!stream) {
@@ -65,6 +66,12 @@ export function setRemoteStream(stream) {
   }
   if (video.srcObject === stream) return;
   video.srcObject = stream;
+  if (onFirstFrame) {
+    // the first decoded frame painted for this stream
+    const once = () => { if (video.srcObject === stream) onFirstFrame(); };
+    if (typeof video.requestVideoFrameCallback === 'function') video.requestVideoFrameCallback(once);
+    else video.addEventListener('loadeddata', once, { once: true });
+  }
   video.muted = false;
   video.play().then(() => show(unmute, false)).catch((err) => {
     if (video.srcObject !== stream) return;           // replaced meanwhile

@@ -1,0 +1,7 @@
+// tests.js: entry point of the unit-test page; each *.test.js registers its tests on import.
+import { run } from './harness.js';
+import './signaling.test.js';
+import './state.test.js';
+import './chat.test.js';
+
+run();

@@ -55,8 +55,6 @@ const S = {
   peerId: null,
   peerName: '',
   lastSessionId: null,  // for reporting a just-ended chat
-  ended: [],            // recently ended session ids (their late frames are dropped)
-  early: [],            // frames for a session whose `matched` has not arrived yet
   waitingEnd: null,     // sessionId whose call-ended we wait for before re-joining
   queuedMisses: 0,
   joinRetries: 0,
@@ -442,16 +440,14 @@ function joinQueue() {
   });
 }
 
-/** Frames that belong to a session: the current one, a just-ended one (dropped), or one not matched yet. */
+/**
+ * Frames that belong to a session. Only the current one's are used: the gateway keeps signaling
+ * that overtakes a match and writes it right after `matched` (the one place early signaling is
+ * buffered), so a frame for any other session is stale and dropped.
+ */
 function routeSession(type, d) {
   const sid = d.sessionId;
-  if (typeof sid !== 'string' || !sid) return;
-  if (sid !== S.sessionId) {
-    if (S.ended.includes(sid)) return;
-    S.early.push({ type, d });
-    if (S.early.length > 100) S.early.shift();
-    return;
-  }
+  if (typeof sid !== 'string' || !sid || sid !== S.sessionId) return;
   const call = S.call;
   switch (type) {
     case 'offer': timeline.mark('offerReceived'); if (call) call.handleOffer(d.offer); break;
@@ -498,11 +494,6 @@ function onMatched(d) {
   setState('connecting');
   timers.set('connect', CONFIG.connectTimeoutMs, () => failCall('timeout'));
   if (!started) failCall('setup');
-
-  // Frames for this session that overtook `matched`.
-  const early = S.early.filter((f) => f.d.sessionId === S.sessionId);
-  S.early = [];
-  for (const f of early) routeSession(f.type, f.d);
 }
 
 /** Creates the call for the session just matched (the caller's offer goes out at once). → false if it failed. */
@@ -599,8 +590,6 @@ function endCurrentCall() {
   if (S.call) { S.call.close(); S.call = null; }
   if (S.sessionId) {
     S.lastSessionId = S.sessionId;
-    S.ended.push(S.sessionId);
-    if (S.ended.length > 20) S.ended.shift();
   }
   S.sessionId = null;
   S.role = null;
@@ -613,7 +602,6 @@ function endCurrentCall() {
   ui.setText('peer-name', '');
   S.peerCameraOff = false;
   S.shared = '';
-  S.early = S.early.filter((f) => !S.ended.includes(f.d.sessionId));
   if (S.sig && S.mediaDecided) prewarm();
   applyControls();
 }
@@ -744,7 +732,7 @@ function shutdown() {
   if (S.sig) { S.sig.stop(1000, 'bye'); S.sig = null; }
   tokens.stop();
   releaseLocalMedia();
-  Object.assign(S, { mediaError: null, starting: false, waitingEnd: null, early: [], lastSessionId: null, reportPending: null, queuedMisses: 0, joinRetries: 0 });
+  Object.assign(S, { mediaError: null, starting: false, waitingEnd: null, lastSessionId: null, reportPending: null, queuedMisses: 0, joinRetries: 0 });
   ui.openReportPanel(false);
   ui.setReportResult('');
   ui.setText('stats', '');

@@ -61,14 +61,15 @@ public final class CallState {
 
   /**
    * The matchmaker matched the user at once. A match this socket cannot take while still searching
-   * (its peer already left) means: search again. The same session twice is sent once.
+   * (its peer already left) means: search again. The same session twice is sent once; a socket
+   * no longer searching (closed, or in another call) hears nothing.
    */
   public List<CallAction> joinMatched(MatchInfo m, long now) {
     joining = false;
-    if (phase == CLOSED) return List.of();
+    boolean wasSearching = phase == QUEUED;
     Verdict v = offer(m);
     List<CallAction> out = new ArrayList<>();
-    if (v == Verdict.DUPLICATE) return out;
+    if (v == Verdict.DUPLICATE || !wasSearching) return out;
     out.add(CallAction.SEND_QUEUED);
     if (v == Verdict.ACCEPT) addMatched(out, m, now);
     else if (phase == QUEUED) out.add(CallAction.REJOIN);

@@ -147,7 +147,7 @@ class CallStateTest {
     assertEquals(List.of(CallAction.ABANDON), call.joinFailed());
     assertEquals(CallPhase.IDLE, call.phase());
     assertFalse(call.joining());
-    assertEquals(List.of(CallAction.FAIL), call.abandoned(null, ErrorCode.TIMEOUT, true));
+    assertEquals(List.of(CallAction.FAIL), call.abandoned(null, ErrorCode.UNAVAILABLE, true));
     assertEquals(List.of(CallAction.REFUSE_MATCH), call.matchDelivered(match("s1"), T0),
         "a match made from the late join is refused: the socket gave the search up");
     assertEquals(List.of(), call.joinMatched(match("s1"), T0), "nor is a late matched reply written");
@@ -162,7 +162,7 @@ class CallStateTest {
     call.joinFailed();
     assertEquals(List.of(CallAction.FAIL), call.abandoned("ghost2", ErrorCode.IN_SESSION, false), "only once");
     assertEquals(List.of(CallAction.FAIL), call.abandoned(null, ErrorCode.IN_SESSION, true), "no ghost undone: a real error");
-    assertEquals(List.of(CallAction.FAIL), call.abandoned("ghost3", ErrorCode.TIMEOUT, true), "not an in-session refusal");
+    assertEquals(List.of(CallAction.FAIL), call.abandoned("ghost3", ErrorCode.UNAVAILABLE, true), "not an in-session refusal");
     queued();
     assertEquals(List.of(CallAction.REFUSE_MATCH), call.matchDelivered(match("ghost3"), T0), "an undone session is never taken");
   }

@@ -8,13 +8,10 @@ import java.util.function.Consumer;
 /**
  * Joins a socket's fragmented WebSocket frames into whole text messages, with a hard limit on the
  * message's size. (Vert.x's own aggregation drops an over-limit message silently and keeps the
- * socket open; here it ends the socket with 1009, "message too big".) The limit counts the bytes
+ * socket open; here it ends the socket with {@link CloseCodes#TOO_BIG}, 1009.) The limit counts the bytes
  * the gateway actually holds: no compression is negotiated, so nothing inflates behind it.
  */
 final class MessageAssembler {
-  /** Close code for a message over the hard limit (RFC 6455: message too big). */
-  static final short CLOSE_TOO_BIG = 1009;
-
   private final int hardLimit;
   private final Consumer<String> onText;
   private final Runnable onBinary;

@@ -1,0 +1,123 @@
+package io.tandem.gateway;
+
+import io.tandem.common.Blocklist;
+import io.tandem.common.ClientAddress;
+import io.tandem.common.ErrorCode;
+import io.tandem.common.Failures;
+import io.tandem.common.Hashing;
+import io.tandem.common.RateLimiter;
+import io.tandem.common.SafetyConfig;
+import io.tandem.common.TandemException;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.net.HostAndPort;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admission of new sockets. Everything is checked before the upgrade: the path, the Origin
+ * (cross-site WebSocket hijacking), the network's handshake rate, the token, and the device and
+ * network block lists. An admitted handshake is remembered until its socket opens.
+ */
+final class Admission {
+  private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
+  /** Path of the signaling WebSocket. */
+  static final String SIGNALING_PATH = "/signaling";
+
+  /** A socket that passed the handshake: who, and from which network (keyed hash). */
+  record Admitted(Identity identity, String ipHash) {}
+
+  /** Opens an admitted socket. */
+  interface Opener {
+    void open(ServerWebSocket ws, Admitted admitted);
+  }
+
+  private final SafetyConfig safety;
+  private final List<String> allowedOrigins;
+  private final Hashing hashing;
+  private final RateLimiter handshakeLimiter;
+  private final TokenVerifier verifier;
+  private final Blocklist blocks;
+  private final BooleanSupplier draining;
+  private final Opener opener;
+  private final Map<String, Admitted> handshakes = new ConcurrentHashMap<>();
+
+  Admission(SafetyConfig safety, List<String> allowedOrigins, Hashing hashing, RateLimiter handshakeLimiter,
+            TokenVerifier verifier, Blocklist blocks, BooleanSupplier draining, Opener opener) {
+    this.safety = safety;
+    this.allowedOrigins = allowedOrigins;
+    this.hashing = hashing;
+    this.handshakeLimiter = handshakeLimiter;
+    this.verifier = verifier;
+    this.blocks = blocks;
+    this.draining = draining;
+    this.opener = opener;
+  }
+
+  /** Handshakes admitted whose socket has not opened yet (for the pending-handshakes gauge). */
+  Map<String, Admitted> pending() {
+    return handshakes;
+  }
+
+  void onHandshake(ServerWebSocketHandshake hs) {
+    if (draining.getAsBoolean()) {
+      hs.reject(ErrorCode.UNAVAILABLE.status);
+      return;
+    }
+    if (!SIGNALING_PATH.equals(hs.path())) {
+      hs.reject(404);
+      return;
+    }
+    String key = hs.headers().get("Sec-WebSocket-Key");
+    if (key == null) {
+      hs.reject(400);
+      return;
+    }
+    boolean proxied = safety.trustedProxyHops() > 0;
+    String scheme = proxied && hs.headers().get("X-Forwarded-Proto") != null ? hs.headers().get("X-Forwarded-Proto") : hs.scheme();
+    HostAndPort authority = proxied && hs.headers().get("X-Forwarded-Host") != null
+        ? HostAndPort.parseAuthority(hs.headers().get("X-Forwarded-Host"), -1) : hs.authority();
+    if (!Handshake.originAllowed(hs.headers().get("Origin"), authority, scheme, allowedOrigins)) {
+      LOG.info("handshake refused: origin not allowed");
+      hs.reject(ErrorCode.BAD_ORIGIN.status);
+      return;
+    }
+    String ipHash = hashing.hash(ClientAddress.of(hs.remoteAddress(), hs.headers(), safety.trustedProxyHops()));
+    handshakeLimiter.check(ipHash)
+        .compose(v -> verifier.verify(Handshake.token(hs)))
+        .compose(id -> blocks.check(id.deviceHash(), ipHash).map(id))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            TandemException te = Failures.map(ar.cause());
+            if (te.code() == ErrorCode.BLOCKED) LOG.info("handshake refused: blocked");
+            hs.reject(te.code().status);
+            return;
+          }
+          if (draining.getAsBoolean()) {
+            hs.reject(ErrorCode.UNAVAILABLE.status);
+            return;
+          }
+          handshakes.put(key, new Admitted(ar.result(), ipHash));
+          try {
+            hs.accept().onFailure(err -> handshakes.remove(key));
+          } catch (RuntimeException e) {
+            // the client gave up while its handshake waited on the store: nothing to accept
+            handshakes.remove(key);
+            LOG.debug("handshake abandoned by the client: {}", e.toString());
+          }
+        });
+  }
+
+  void onSocket(ServerWebSocket ws) {
+    Admitted a = handshakes.remove(String.valueOf(ws.headers().get("Sec-WebSocket-Key")));
+    if (a == null) {
+      ws.close(CloseCodes.HANDSHAKE_LOST, "handshake state lost");
+      return;
+    }
+    opener.open(ws, a);
+  }
+}

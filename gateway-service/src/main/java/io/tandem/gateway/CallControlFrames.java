@@ -1,0 +1,79 @@
+package io.tandem.gateway;
+
+import io.tandem.common.Addresses;
+import io.tandem.common.Blocklist;
+import io.tandem.common.ErrorCode;
+import io.tandem.common.MessageType;
+import io.tandem.common.RedisKeys;
+import io.tandem.common.SafetyConfig;
+import io.tandem.common.TandemException;
+import io.tandem.common.msg.MatchInfo;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** end-call, report and refresh-token. */
+final class CallControlFrames {
+  private static final Logger LOG = LoggerFactory.getLogger(CallControlFrames.class);
+
+  /** {@link Presence#endCall}'s status when the store ended the session and told the peer. */
+  static final String STORE_ENDED = "ended";
+
+  private final Presence presence;
+  private final TokenVerifier verifier;
+  private final SafetyConfig safety;
+  private final Blocklist blocks;
+  private final EventBus bus;
+
+  CallControlFrames(Presence presence, TokenVerifier verifier, SafetyConfig safety, Blocklist blocks, EventBus bus) {
+    this.presence = presence;
+    this.verifier = verifier;
+    this.safety = safety;
+    this.blocks = blocks;
+    this.bus = bus;
+  }
+
+  /**
+   * end-call. When the store no longer has the session although this socket does (an earlier
+   * end-call timed out and ran late, or the session expired), nobody told the peer: do it here.
+   */
+  Future<Void> endCall(ClientLink c, String sessionId) {
+    MatchInfo m = c.call().current(sessionId);
+    return presence.endCall(c.identity().userId(), c.connId(), sessionId).map(status -> {
+      if (c.call().endedByUser(STORE_ENDED.equals(status))) presence.tellPeer(m, Presence.REASON_LEFT);
+      c.send(ServerFrames.of(MessageType.CALL_ENDED, new JsonObject().put("sessionId", sessionId)));
+      return null;
+    });
+  }
+
+  /** report: the current or last stranger only; enough reports from distinct devices block it. */
+  Future<Void> report(ClientLink c, String sessionId, String reason) {
+    String reported = c.call().reportTarget(sessionId);
+    return presence.report(sessionId, c.identity().deviceHash(), reported, reason, safety).map(blockedNow -> {
+      LOG.info("report session={} reason={}", sessionId, reason);
+      GatewayMetrics.report();
+      if (blockedNow) {
+        LOG.info("device blocked automatically after reports session={}", sessionId);
+        blocks.index(RedisKeys.blockedDevice(reported), System.currentTimeMillis() / 1000 + safety.autoBlockTtlSeconds(), "auto");
+        bus.publish(Addresses.SAFETY_BLOCKED, new JsonObject().put("device", reported));
+      }
+      c.send(ServerFrames.of(MessageType.REPORTED, new JsonObject().put("sessionId", sessionId)));
+      return null;
+    });
+  }
+
+  /** refresh-token: a valid token of the same user moves the socket's expiry. */
+  Future<Void> refreshToken(ClientLink c, String token) {
+    return verifier.verify(token).map(id -> {
+      Identity now = c.identity();
+      if (!id.userId().equals(now.userId())) {
+        throw new TandemException(ErrorCode.UNAUTHORIZED, "The token belongs to another user");
+      }
+      c.renew(new Identity(now.userId(), now.name(), now.deviceHash(), id.expiresAt()));
+      c.send(ServerFrames.of(MessageType.TOKEN_REFRESHED, new JsonObject().put("expiresAt", id.expiresAt())));
+      return null;
+    });
+  }
+}

@@ -1,0 +1,122 @@
+package io.tandem.gateway;
+
+import io.tandem.common.Addresses;
+import io.tandem.common.ErrorCode;
+import io.tandem.common.Failures;
+import io.tandem.common.MessageType;
+import io.tandem.common.TandemException;
+import io.tandem.common.msg.Delivery;
+import io.tandem.common.msg.MatchInfo;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What other nodes and services send to this node's sockets: matches, relayed frames, peer-gone
+ * notices and kicks (on the node's address), and blocks (published to every gateway).
+ */
+final class DeliveryRouter {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryRouter.class);
+  /** Delivery types written to a socket (only within its call, or kept until its match). */
+  private static final Set<String> RELAYED = Set.of(MessageType.OFFER.wire, MessageType.ANSWER.wire,
+      MessageType.CANDIDATE.wire, MessageType.MESSAGE.wire, MessageType.PEER_DISCONNECTED.wire);
+
+  private final Registry registry;
+  private final QueueFrames queue;
+  private final MessageConsumer<JsonObject> deliveries;
+  private final MessageConsumer<JsonObject> blocked;
+
+  DeliveryRouter(EventBus bus, String nodeId, Registry registry, QueueFrames queue) {
+    this.registry = registry;
+    this.queue = queue;
+    this.deliveries = bus.consumer(Addresses.gatewayNode(nodeId), this::onDelivery);
+    this.blocked = bus.consumer(Addresses.SAFETY_BLOCKED, this::onBlocked);
+  }
+
+  /** Completes once both consumers are registered in the cluster. */
+  Future<Void> ready() {
+    return deliveries.completion().compose(v -> blocked.completion());
+  }
+
+  Future<Void> stop() {
+    return deliveries.unregister().transform(ar -> blocked.unregister());
+  }
+
+  private void onDelivery(Message<JsonObject> msg) {
+    Delivery d;
+    try {
+      d = Delivery.fromJson(msg.body());
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+      return;
+    }
+    Connection c = registry.get(d.userId(), d.connId());
+    switch (d.type()) {
+      case Delivery.MATCH -> {
+        MatchInfo m;
+        try {
+          m = MatchInfo.fromJson(d.data());
+        } catch (RuntimeException e) {
+          Failures.reply(msg, e);
+          return;
+        }
+        if (c != null && queue.deliverMatch(c, m)) msg.reply(new JsonObject());
+        else Failures.reply(msg, new TandemException(ErrorCode.GONE));
+      }
+      case Delivery.KICK -> {
+        if (c != null) c.close(CloseCodes.REPLACED, "replaced by a newer connection");
+      }
+      default -> {
+        if (c != null && RELAYED.contains(d.type())) {
+          relay(c, d.type(), d.data());
+          if (d.sentAt() > 0) GatewayMetrics.relayed(d.sentAt());
+        }
+      }
+    }
+  }
+
+  /** A relayed frame or a peer-gone notice for one socket. */
+  private void relay(Connection c, String type, JsonObject data) {
+    String sid = data.getString("sessionId");
+    String frame = ServerFrames.of(type, data);
+    if (!MessageType.PEER_DISCONNECTED.wire.equals(type)) {
+      send(c, c.call().relayDelivered(sid, frame, System.currentTimeMillis()));
+      return;
+    }
+    String reason = data.getString("reason");
+    for (CallAction a : c.call().peerDisconnected(sid, Presence.REASON_MATCH_FAILED.equals(reason), frame)) {
+      if (a.kind() == CallAction.Kind.SEND) {
+        c.send(a.frame());
+        LOG.info("peer left user={} session={} reason={}", c.identity().userId(), sid, reason);
+      } else if (a.kind() == CallAction.Kind.REJOIN) {
+        // a match for this searching socket was undone before it arrived: the store no longer has
+        // it queued, so search again (in order with the socket's other steps)
+        LOG.info("match undone before delivery user={} session={}; searching again", c.identity().userId(), sid);
+        c.inOrder(() -> queue.rejoin(c));
+      }
+    }
+  }
+
+  private static void send(Connection c, Iterable<CallAction> actions) {
+    for (CallAction a : actions) {
+      if (a.kind() == CallAction.Kind.SEND) c.send(a.frame());
+    }
+  }
+
+  /** A device or network was blocked somewhere: close its sockets on this node. */
+  private void onBlocked(Message<JsonObject> msg) {
+    String device = msg.body().getString("device");
+    String ip = msg.body().getString("ip");
+    for (Connection c : registry.all()) {
+      if ((device != null && device.equals(c.identity().deviceHash())) || (ip != null && ip.equals(c.ipHash()))) {
+        LOG.info("closing blocked socket user={} conn={}", c.identity().userId(), c.connId());
+        c.close(CloseCodes.POLICY, "blocked");
+      }
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.tandem.gateway;
+
+import io.vertx.core.Future;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drain: refuse new handshakes, close every open socket with 1012 ("restarting": clients reconnect
+ * at once to another gateway) and wait until their store state is cleaned (at most
+ * {@link Connection#CLOSE_WAIT_MS} each). The server is closed only after that, since its own close
+ * would send 1000, a normal close that clients obey.
+ */
+final class Drain {
+  private static final Logger LOG = LoggerFactory.getLogger(Drain.class);
+
+  private Drain() {}
+
+  static Future<Void> closeSockets(Registry registry, String nodeId) {
+    registry.drain();
+    List<Connection> open = registry.all();
+    LOG.info("gateway node={} draining: closing {} sockets with 1012", nodeId, open.size());
+    open.forEach(c -> c.close(CloseCodes.RESTART, "gateway restarting"));
+    return Future.join(open.stream().map(Connection::closedAndCleaned).toList()).mapEmpty();
+  }
+}

@@ -1,0 +1,28 @@
+package io.tandem.gateway;
+
+import io.tandem.common.MessageType;
+import io.tandem.common.msg.MatchInfo;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** Builds the {@code matched} frame: the peer as the client may see it, and ICE servers with this user's TURN credentials. */
+final class MatchedFrame {
+  private final JsonArray iceServers;
+  private final TurnCredentials turn;
+
+  /** @param turn TURN credentials, or null when none are configured */
+  MatchedFrame(JsonArray iceServers, TurnCredentials turn) {
+    this.iceServers = iceServers;
+    this.turn = turn;
+  }
+
+  String encode(String userId, MatchInfo m, long nowMillis) {
+    JsonArray ice = iceServers.copy();
+    if (turn != null) ice.add(turn.forUser(userId, nowMillis / 1000));
+    JsonObject data = new JsonObject().put("sessionId", m.sessionId()).put("peerId", m.peerId()).put("role", m.role())
+        .put("peer", new JsonObject().put("name", m.peerName())).put("iceServers", ice)
+        .put("commonInterests", new JsonArray(List.copyOf(m.commonInterests())));
+    return ServerFrames.of(MessageType.MATCHED, data);
+  }
+}

@@ -1,0 +1,46 @@
+package io.tandem.gateway;
+
+import io.tandem.common.Addresses;
+import io.tandem.common.MessageType;
+import io.tandem.common.msg.ChatRequest;
+import io.tandem.common.msg.Delivery;
+import io.tandem.common.msg.MatchInfo;
+import io.tandem.common.msg.UserRef;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Signaling (offer, answer, candidate) forwarded straight to the peer's gateway, and chat through
+ * chat-service. Both only within the socket's current call; payloads are rebuilt from known fields.
+ */
+final class RelayFrames {
+  private final EventBus bus;
+  private final DeliveryOptions requests;
+
+  RelayFrames(EventBus bus, DeliveryOptions requests) {
+    this.bus = bus;
+    this.requests = requests;
+  }
+
+  /** Forwards at once (no store involved, so it never waits behind another step). */
+  Future<Void> relay(ClientLink c, JsonObject d, MessageType out, String field, JsonObject payload) {
+    MatchInfo m = c.call().current(Payloads.sessionId(d));
+    JsonObject data = new JsonObject().put("sessionId", m.sessionId()).put("from", c.identity().userId()).put(field, payload);
+    bus.send(Addresses.gatewayNode(m.peerNode()), Delivery.relay(m.peerId(), m.peerConn(), out.wire, data).toJson());
+    return Future.succeededFuture();
+  }
+
+  /** A chat message: chat-service cleans it, delivers it to the peer and answers with the sender's copy. */
+  Future<Void> chat(ClientLink c, JsonObject d) {
+    MatchInfo m = c.call().current(Payloads.sessionId(d));
+    Identity id = c.identity();
+    ChatRequest req = new ChatRequest(m.sessionId(), id.userId(), id.name(), Payloads.chatText(d),
+        new UserRef(m.peerId(), m.peerConn(), m.peerNode()));
+    return bus.<JsonObject>request(Addresses.CHAT_SEND, req.toJson(), requests).map(msg -> {
+      c.send(ServerFrames.of(MessageType.MESSAGE, msg.body()));
+      return null;
+    });
+  }
+}

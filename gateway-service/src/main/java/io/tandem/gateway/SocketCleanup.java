@@ -1,0 +1,45 @@
+package io.tandem.gateway;
+
+import io.tandem.common.msg.MatchInfo;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Forgets a closed socket in the store, retrying while the store does not answer (the step is
+ * idempotent). At the first failure the peer of a live call is told directly, so it never waits on
+ * a store that may run the step late or not at all.
+ */
+final class SocketCleanup {
+  /** Attempts to forget a closed socket in the store. */
+  static final int DISCONNECT_ATTEMPTS = 4;
+  /** Pause between those attempts, ms. */
+  static final long DISCONNECT_RETRY_MS = 2000;
+
+  private final Vertx vertx;
+  private final Presence presence;
+  private final BooleanSupplier stopping;
+
+  /** @param stopping true once the node drains (no retries past it) */
+  SocketCleanup(Vertx vertx, Presence presence, BooleanSupplier stopping) {
+    this.vertx = vertx;
+    this.presence = presence;
+    this.stopping = stopping;
+  }
+
+  /** @param inCall the call the socket was in when it closed, or null */
+  Future<Void> disconnect(String userId, String connId, MatchInfo inCall) {
+    return attempt(userId, connId, inCall, DISCONNECT_ATTEMPTS);
+  }
+
+  private Future<Void> attempt(String userId, String connId, MatchInfo inCall, int attemptsLeft) {
+    return presence.disconnect(userId, connId).recover(err -> {
+      if (inCall != null && attemptsLeft == DISCONNECT_ATTEMPTS) presence.tellPeer(inCall, Presence.REASON_DISCONNECTED);
+      if (attemptsLeft <= 1 || stopping.getAsBoolean()) return Future.failedFuture(err);
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(DISCONNECT_RETRY_MS, t -> attempt(userId, connId, inCall, attemptsLeft - 1).onComplete(later));
+      return later.future();
+    });
+  }
+}

@@ -1,0 +1,32 @@
+package io.tandem.gateway;
+
+import io.tandem.common.Ids;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+
+/** Turns an admitted socket into a registered {@link Connection} (a newer socket replaces the user's older one on this node). */
+final class SocketOpener implements Admission.Opener {
+  private final Vertx vertx;
+  private final Registry registry;
+  private final Presence presence;
+  private final SocketCleanup cleanup;
+  private final FrameDispatcher dispatcher;
+  private final int maxFrameBytes;
+
+  SocketOpener(Vertx vertx, Registry registry, Presence presence, SocketCleanup cleanup, FrameDispatcher dispatcher, int maxFrameBytes) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.presence = presence;
+    this.cleanup = cleanup;
+    this.dispatcher = dispatcher;
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  @Override
+  public void open(ServerWebSocket ws, Admission.Admitted a) {
+    Connection c = new Connection(vertx, ws, a.identity(), a.ipHash(), Ids.connection(), presence, cleanup, dispatcher, maxFrameBytes);
+    Connection older = registry.put(c);
+    if (older != null) older.close(CloseCodes.REPLACED, "replaced by a newer connection");
+    c.start(() -> registry.remove(c));
+  }
+}

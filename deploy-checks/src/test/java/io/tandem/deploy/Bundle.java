@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.ArrayList;
@@ -20,10 +21,17 @@ import java.util.Optional;
 
 /** A set of Kubernetes objects (one kustomize build, or the sources) with the look-ups the checks need. */
 final class Bundle {
-  /** A Deployment or StatefulSet, with the service module it runs (null for third-party images). */
+  /** A Deployment, StatefulSet or DaemonSet, with the service module it runs (null for third-party images). */
   record Workload(HasMetadata owner, PodTemplateSpec template, String service) {
     String id() {
       return UnknownFields.id(owner);
+    }
+
+    /** The replica count as written (null: unset, e.g. owned by an autoscaler; a DaemonSet: -1, one per node). */
+    Integer replicas() {
+      if (owner instanceof Deployment d) return d.getSpec().getReplicas();
+      if (owner instanceof StatefulSet s) return s.getSpec().getReplicas();
+      return -1;
     }
 
     Map<String, String> podLabels() {
@@ -79,6 +87,7 @@ final class Bundle {
       PodTemplateSpec t = null;
       if (o instanceof Deployment d && d.getSpec() != null) t = d.getSpec().getTemplate();
       if (o instanceof StatefulSet s && s.getSpec() != null) t = s.getSpec().getTemplate();
+      if (o instanceof DaemonSet ds && ds.getSpec() != null) t = ds.getSpec().getTemplate();
       if (t == null || t.getSpec() == null) continue;
       out.add(new Workload(o, t, serviceOf(o, t)));
     }

@@ -21,7 +21,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -62,6 +64,9 @@ final class Checks {
   static final String LIVE_PATH = "/health/live";
   /** The one Secret the manifests use; the platform team creates it (docs/deploy.md). */
   static final String SECRET = "tandem-secrets";
+  /** Certificates (kubernetes.io/tls Secrets, e.g. from cert-manager), also created by the platform team. */
+  static final Set<String> TLS_SECRETS = Set.of("tandem-tls", "tandem-turn-tls");
+  static final Set<String> TLS_KEYS = Set.of("tls.crt", "tls.key");
   /** The label that puts a pod into the Hazelcast cluster (selected by the headless Service). */
   static final String MEMBER_LABEL = "tandem.io/cluster-member";
   /** Variables the JVM itself reads: allowed although no project code reads them. */
@@ -101,6 +106,18 @@ final class Checks {
       if (w.owner() instanceof StatefulSet s) {
         if (s.getSpec().getUpdateStrategy() == null || !"RollingUpdate".equals(s.getSpec().getUpdateStrategy().getType())) {
           out.add(id + ": updateStrategy must be RollingUpdate");
+        }
+      }
+      if (w.owner() instanceof DaemonSet ds) {
+        var u = ds.getSpec().getUpdateStrategy();
+        if (u == null || !"RollingUpdate".equals(u.getType()) || u.getRollingUpdate() == null) {
+          out.add(id + ": updateStrategy must be RollingUpdate with maxUnavailable 1");
+        } else {
+          if (!isInt(u.getRollingUpdate().getMaxUnavailable(), 1)) out.add(id + ": rollingUpdate.maxUnavailable must be 1 (one node at a time)");
+          // Two pods on the host network of one node would fight over the same ports.
+          if (Boolean.TRUE.equals(spec.getHostNetwork()) && !isInt(u.getRollingUpdate().getMaxSurge(), 0)) {
+            out.add(id + ": rollingUpdate.maxSurge must be 0 on the host network");
+          }
         }
       }
       if (spec.getTerminationGracePeriodSeconds() == null) out.add(id + ": terminationGracePeriodSeconds must be set");
@@ -236,6 +253,58 @@ final class Checks {
   private static <T> T first(T... values) {
     for (T v : values) if (v != null) return v;
     return null;
+  }
+
+  // ---------------------------------------------------------------- spread
+
+  /** The node label that spreading over nodes uses. */
+  static final String HOSTNAME_KEY = "kubernetes.io/hostname";
+
+  /**
+   * Every workload that may run two or more pods (a replica count above 1, or none because an
+   * autoscaler owns it) keeps two of them off one node: a topology spread over
+   * kubernetes.io/hostname that the scheduler enforces (DoNotSchedule, maxSkew 1) or a required
+   * pod anti-affinity on it, selecting the workload's own pods.
+   */
+  static List<String> spread(Bundle b) {
+    List<String> out = new ArrayList<>();
+    for (Workload w : b.workloads()) {
+      Integer replicas = w.replicas();
+      if (replicas != null && (replicas == -1 || replicas <= 1)) continue;
+      String id = b.name + ": " + w.id();
+      PodSpec spec = w.template().getSpec();
+      boolean spreads = false;
+      for (TopologySpreadConstraint t : spec.getTopologySpreadConstraints()) {
+        if (!HOSTNAME_KEY.equals(t.getTopologyKey())) continue;
+        if (!"DoNotSchedule".equals(t.getWhenUnsatisfiable())) {
+          out.add(id + ": the spread over " + HOSTNAME_KEY + " must be DoNotSchedule (ScheduleAnyway lets two replicas share a node)");
+          continue;
+        }
+        if (t.getMaxSkew() == null || t.getMaxSkew() != 1) {
+          out.add(id + ": the spread over " + HOSTNAME_KEY + " must have maxSkew 1, got " + t.getMaxSkew());
+          continue;
+        }
+        if (t.getLabelSelector() == null || isEmpty(t.getLabelSelector()) || !Bundle.matches(t.getLabelSelector(), w.podLabels())) {
+          out.add(id + ": the spread over " + HOSTNAME_KEY + " must select the workload's own pods");
+          continue;
+        }
+        spreads = true;
+      }
+      var anti = spec.getAffinity() == null ? null : spec.getAffinity().getPodAntiAffinity();
+      if (anti != null) {
+        for (var term : anti.getRequiredDuringSchedulingIgnoredDuringExecution()) {
+          if (HOSTNAME_KEY.equals(term.getTopologyKey()) && term.getLabelSelector() != null && !isEmpty(term.getLabelSelector())
+              && Bundle.matches(term.getLabelSelector(), w.podLabels())) {
+            spreads = true;
+          }
+        }
+      }
+      if (!spreads) {
+        out.add(id + ": runs " + (replicas == null ? "an autoscaled number of" : replicas) + " replicas but nothing keeps two of them off one node"
+            + " (topologySpreadConstraints on " + HOSTNAME_KEY + " with DoNotSchedule, or a required podAntiAffinity)");
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- environment
@@ -492,8 +561,12 @@ final class Checks {
         if (v.getConfigMap() != null && !configMaps.containsKey(v.getConfigMap().getName()) && !Boolean.TRUE.equals(v.getConfigMap().getOptional())) {
           out.add(id + ": volume " + v.getName() + " names ConfigMap " + v.getConfigMap().getName() + ", which is not defined");
         }
-        if (v.getSecret() != null && !SECRET.equals(v.getSecret().getSecretName())) {
-          out.add(id + ": volume " + v.getName() + " names Secret " + v.getSecret().getSecretName() + "; the only Secret is " + SECRET);
+        if (v.getSecret() != null && TLS_SECRETS.contains(v.getSecret().getSecretName())) {
+          if (v.getSecret().getItems().isEmpty() || v.getSecret().getItems().stream().anyMatch(i -> !TLS_KEYS.contains(i.getKey()))) {
+            out.add(id + ": volume " + v.getName() + " must list the items of TLS Secret " + v.getSecret().getSecretName() + ", only " + TLS_KEYS);
+          }
+        } else if (v.getSecret() != null && !SECRET.equals(v.getSecret().getSecretName())) {
+          out.add(id + ": volume " + v.getName() + " names Secret " + v.getSecret().getSecretName() + "; the only Secrets are " + SECRET + " and the certificates " + TLS_SECRETS);
         }
       }
       for (Container c : w.containers()) {
@@ -561,6 +634,7 @@ final class Checks {
         }
       }
     }
+    Routes.of(b, out);
     for (HorizontalPodAutoscaler h : b.all(HorizontalPodAutoscaler.class)) {
       var ref = h.getSpec().getScaleTargetRef();
       boolean found = b.workloads().stream().anyMatch(w -> w.owner().getKind().equals(ref.getKind()) && w.owner().getMetadata().getName().equals(ref.getName()));
@@ -599,64 +673,61 @@ final class Checks {
 
   // ---------------------------------------------------------------- ingress
 
-  /** The public routes: /auth to auth-service, /signaling and / to the gateway, WebSocket timeouts on /signaling. */
+  /** How long a /signaling WebSocket may stay open through the proxy, at least (an idle but live call). */
+  static final long SIGNALING_TIMEOUT_SECONDS = 3600;
+
+  /**
+   * The public routes (Ingress or Gateway API): /auth to auth-service, /signaling and / to the
+   * gateway, a WebSocket-friendly time limit on /signaling, TLS on every host in production, the
+   * client-address and origin settings of the services behind.
+   */
   static List<String> ingressRoutes(Bundle b, boolean requireTls) {
     List<String> out = new ArrayList<>();
-    Map<String, String> routes = new LinkedHashMap<>();
-    for (Ingress ing : b.all(Ingress.class)) {
-      for (IngressRule r : ing.getSpec().getRules()) {
-        if (requireTls) {
-          if (r.getHost() == null) out.add(b.name + ": " + UnknownFields.id(ing) + ": every rule needs a host");
-          boolean covered = ing.getSpec().getTls().stream().anyMatch(t -> t.getHosts().contains(r.getHost()) && t.getSecretName() != null);
-          if (!covered) out.add(b.name + ": " + UnknownFields.id(ing) + ": host " + r.getHost() + " has no tls entry");
+    List<Routes.Route> routes = Routes.of(b, out);
+    Map<String, String> table = new LinkedHashMap<>();
+    for (Routes.Route r : routes) {
+      String id = b.name + ": " + r.owner();
+      if (requireTls) {
+        if (r.host() == null) out.add(id + ": every rule needs a host");
+        else if (!r.tls()) out.add(id + ": host " + r.host() + " has no tls entry");
+      }
+      if (r.service() == null) {
+        out.add(id + ": path " + r.path() + " has no service backend");
+        continue;
+      }
+      table.putIfAbsent(r.path(), r.owner() + "->" + r.service());
+      if ("/signaling".equals(r.path()) && (r.timeoutSeconds() == null || r.timeoutSeconds() < SIGNALING_TIMEOUT_SECONDS)) {
+        out.add(id + " serves /signaling: a WebSocket must be allowed to last at least " + SIGNALING_TIMEOUT_SECONDS + " s ("
+            + (r.owner().startsWith("Ingress/") ? "annotations " + Routes.NGINX_TIMEOUTS : "timeouts.request \"0s\" or at least 1h")
+            + "), got " + (r.timeoutSeconds() == null ? "the proxy's default" : r.timeoutSeconds() + " s"));
+      }
+      for (Workload w : b.services()) {
+        boolean behind = b.servicesSelecting(w).stream().anyMatch(s -> s.getMetadata().getName().equals(r.service()));
+        if (!behind) continue;
+        Map<String, Setting> env = environment(b, w.id(), w.main(), new ArrayList<>());
+        if (parse(value(env, "TRUSTED_PROXY_HOPS"), 0) < 1) {
+          out.add(b.name + ": " + w.id() + " is behind " + r.owner() + ": TRUSTED_PROXY_HOPS must be at least 1, or every user"
+              + " shares the proxy's address in rate limits and IP blocks");
         }
-        if (r.getHttp() == null) continue;
-        for (HTTPIngressPath p : r.getHttp().getPaths()) {
-          routes.put(p.getPath(), ing.getMetadata().getName() + "->" + (p.getBackend().getService() == null ? "?" : p.getBackend().getService().getName()));
-          if ("/signaling".equals(p.getPath())) {
-            Map<String, String> a = ing.getMetadata().getAnnotations() == null ? Map.of() : ing.getMetadata().getAnnotations();
-            for (String k : List.of("nginx.ingress.kubernetes.io/proxy-read-timeout", "nginx.ingress.kubernetes.io/proxy-send-timeout")) {
-              long t = parse(a.get(k), 0);
-              if (t < 3600) out.add(b.name + ": " + UnknownFields.id(ing) + " serves /signaling: annotation " + k + " must be at least 3600, got " + a.get(k));
-            }
+        if ("/signaling".equals(r.path()) && r.host() != null && r.tls()) {
+          String origins = value(env, "ALLOWED_ORIGINS");
+          List<String> list = origins == null ? List.of() : List.of(origins.split("\\s*,\\s*"));
+          if (!list.contains("https://" + r.host())) {
+            out.add(b.name + ": " + w.id() + " serves wss://" + r.host() + "/signaling behind TLS: ALLOWED_ORIGINS must list https://"
+                + r.host() + " (the gateway sees plain http), got " + origins);
           }
         }
       }
     }
-    for (Ingress ing : b.all(Ingress.class)) {
-      for (IngressRule r : ing.getSpec().getRules()) {
-        if (r.getHttp() == null) continue;
-        for (HTTPIngressPath p : r.getHttp().getPaths()) {
-          if (p.getBackend().getService() == null) continue;
-          for (Workload w : b.services()) {
-            boolean behind = b.servicesSelecting(w).stream().anyMatch(s -> s.getMetadata().getName().equals(p.getBackend().getService().getName()));
-            if (!behind) continue;
-            Map<String, Setting> env = environment(b, w.id(), w.main(), new ArrayList<>());
-            if (parse(value(env, "TRUSTED_PROXY_HOPS"), 0) < 1) {
-              out.add(b.name + ": " + w.id() + " is behind " + UnknownFields.id(ing) + ": TRUSTED_PROXY_HOPS must be at least 1, or every user"
-                  + " shares the ingress controller's address in rate limits and IP blocks");
-            }
-            if ("/signaling".equals(p.getPath()) && r.getHost() != null && ing.getSpec().getTls().stream().anyMatch(t -> t.getHosts().contains(r.getHost()))) {
-              String origins = value(env, "ALLOWED_ORIGINS");
-              List<String> list = origins == null ? List.of() : List.of(origins.split("\\s*,\\s*"));
-              if (!list.contains("https://" + r.getHost())) {
-                out.add(b.name + ": " + w.id() + " serves wss://" + r.getHost() + "/signaling behind TLS: ALLOWED_ORIGINS must list https://"
-                    + r.getHost() + " (the gateway sees plain http), got " + origins);
-              }
-            }
-          }
-        }
-      }
-    }
-    expectRoute(out, b, routes, "/auth", "auth-service");
-    expectRoute(out, b, routes, "/signaling", "gateway-service");
-    expectRoute(out, b, routes, "/", "gateway-service");
-    return out;
+    expectRoute(out, b, table, "/auth", "auth-service");
+    expectRoute(out, b, table, "/signaling", "gateway-service");
+    expectRoute(out, b, table, "/", "gateway-service");
+    return out.stream().distinct().toList();
   }
 
   private static void expectRoute(List<String> out, Bundle b, Map<String, String> routes, String path, String service) {
     String r = routes.get(path);
-    if (r == null || !r.endsWith("->" + service)) out.add(b.name + ": the Ingress must route " + path + " to " + service + ", got " + r);
+    if (r == null || !r.endsWith("->" + service)) out.add(b.name + ": the Ingress or HTTPRoutes must route " + path + " to " + service + ", got " + r);
   }
 
   // ---------------------------------------------------------------- production
@@ -736,14 +807,37 @@ final class Checks {
       } else {
         Bundle.port(c, "http").ifPresent(port -> out.add(b.name + ": " + w.id() + ": has an http port but is not behind the Ingress"));
       }
-      for (Workload redis : b.workloads()) {
-        if (redis.service() != null || !redis.owner().getMetadata().getName().equals("redis")) continue;
+      for (Workload redis : redisWorkloads(b)) {
         for (ContainerPort rp : redis.main().getPorts()) {
-          if (!allowedFrom(b, redis, rp.getContainerPort(), w)) out.add(b.name + ": " + w.id() + " cannot reach redis port " + rp.getContainerPort());
+          if (!allowedFrom(b, redis, rp.getContainerPort(), w)) {
+            out.add(b.name + ": " + w.id() + " cannot reach " + redis.owner().getMetadata().getName() + " port " + rp.getContainerPort());
+          }
+        }
+      }
+    }
+    // With Sentinel, Redis pods replicate from each other and Sentinels watch them and each other.
+    List<Workload> redis = redisWorkloads(b);
+    if (redis.stream().anyMatch(r -> r.owner().getMetadata().getName().equals(SENTINEL_WORKLOAD))) {
+      for (Workload from : redis) {
+        for (Workload to : redis) {
+          for (ContainerPort p : to.main().getPorts()) {
+            if (!allowedFrom(b, to, p.getContainerPort(), from)) {
+              out.add(b.name + ": " + from.id() + " cannot reach " + to.owner().getMetadata().getName() + " port " + p.getContainerPort());
+            }
+          }
         }
       }
     }
     return out;
+  }
+
+  /** The in-cluster Redis: the StatefulSet redis and, with the redis-sentinel component, its Sentinels. */
+  static final String REDIS_WORKLOAD = "redis";
+  static final String SENTINEL_WORKLOAD = "redis-sentinel";
+
+  static List<Workload> redisWorkloads(Bundle b) {
+    return b.workloads().stream().filter(w -> w.service() == null
+        && Set.of(REDIS_WORKLOAD, SENTINEL_WORKLOAD).contains(w.owner().getMetadata().getName())).toList();
   }
 
   private static boolean isEmpty(io.fabric8.kubernetes.api.model.LabelSelector s) {

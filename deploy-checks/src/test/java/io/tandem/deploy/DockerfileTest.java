@@ -20,12 +20,17 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each service's image (its Dockerfile; no container engine here, so the file is checked, not
- * built): the shaded jar on a Java 17 JRE, user 10001, java as PID 1 with the JVM flags Hazelcast
- * needs (taken from the root pom, not repeated here), the ports its Deployment declares.
+ * Each service's image (its Dockerfile; no container engine runs here, so the file is checked, not
+ * built): built from the sources in a Maven stage, the shaded jar copied from it onto a Java 17 JRE,
+ * user 10001, java as PID 1 with the JVM flags Hazelcast needs (taken from the root pom, not
+ * repeated here), the ports its Deployment declares; and a .dockerignore that keeps the build
+ * context to what Maven needs.
  */
 class DockerfileTest {
   static final String BASE_IMAGE = "eclipse-temurin:17-jre";
+  /** The build stage's image: Maven on the same Java. */
+  static final String BUILD_IMAGE_PREFIX = "maven:3.9-eclipse-temurin-17";
+  private static final Pattern STAGE = Pattern.compile("(?i)^FROM\\s+(\\S+)\\s+AS\\s+(\\S+)$");
 
   /** Problems of one service's Dockerfile text. */
   static List<String> problems(String module, String dockerfile, Optional<Workload> deployment) {
@@ -42,7 +47,29 @@ class DockerfileTest {
       out.add(where + ": must end as USER " + Checks.RUN_AS_USER + ", got " + users);
     }
     String jar = "target/" + Repo.artifactId(module) + "-all.jar";
-    if (lines.stream().noneMatch(l -> l.toUpperCase().startsWith("COPY ") && l.contains(jar))) out.add(where + ": must COPY " + jar + " (the shaded jar)");
+    // Multi-stage: a Maven stage builds this module (and what it depends on) from the sources.
+    String buildStage = null;
+    for (String l : froms) {
+      Matcher st = STAGE.matcher(l);
+      if (st.matches() && st.group(1).startsWith(BUILD_IMAGE_PREFIX)) buildStage = st.group(2);
+    }
+    if (buildStage == null) {
+      out.add(where + ": needs a build stage FROM " + BUILD_IMAGE_PREFIX + " AS <name> (the image is built from the sources)");
+    } else {
+      String stage = buildStage;
+      boolean builds = false;
+      boolean inStage = false;
+      for (String l : lines) {
+        if (l.toUpperCase().startsWith("FROM ")) inStage = STAGE.matcher(l).matches() && l.endsWith(" " + stage);
+        if (inStage && l.toUpperCase().startsWith("RUN ") && l.matches(".*\\bmvn\\b.*") && l.contains("-pl " + module) && l.contains("-am") && l.contains("package")) builds = true;
+      }
+      if (!builds) out.add(where + ": the build stage must RUN mvn -pl " + module + " -am package");
+      boolean fromStage = lines.stream().anyMatch(l -> l.toUpperCase().startsWith("COPY ") && l.contains("--from=" + stage) && l.contains(module + "/" + jar));
+      if (!fromStage) out.add(where + ": must COPY --from=" + stage + " the shaded jar " + module + "/" + jar);
+    }
+    if (lines.stream().anyMatch(l -> l.toUpperCase().startsWith("COPY ") && !l.contains("--from=") && l.contains("target/"))) {
+      out.add(where + ": copies a jar built outside the image (COPY target/...): build it in the Maven stage");
+    }
     List<String> entry = List.of();
     Optional<String> ep = lines.stream().filter(l -> l.toUpperCase().startsWith("ENTRYPOINT ")).reduce((a, b) -> b);
     if (ep.isEmpty()) {
@@ -124,6 +151,66 @@ class DockerfileTest {
     assertTrue(problems.isEmpty(), "images:" + Checks.lines(problems));
   }
 
+  /** What the build context must hold (Maven needs every module's pom and sources) and must not (build output, git, secrets). */
+  static List<String> contextProblems(String dockerignore) {
+    List<String> out = new ArrayList<>();
+    List<String> kept = new ArrayList<>(List.of("pom.xml"));
+    for (String m : Repo.modules()) {
+      kept.add(m + "/pom.xml");
+      kept.add(m + "/src/main/java/Example.java");
+      kept.add(m + "/src/main/resources/example.txt");
+    }
+    for (String path : kept) if (ignored(dockerignore, path)) out.add(".dockerignore leaves out " + path + ", which the Maven build needs");
+    for (String path : List.of(".git/HEAD", "gateway-service/target/gateway-service-all.jar", "common/target/classes/X.class", "jwt-private.pem")) {
+      if (!ignored(dockerignore, path)) out.add(".dockerignore must leave out " + path);
+    }
+    return out;
+  }
+
+  /** Docker's rules: patterns relative to the context root, ** any depth, the last matching pattern wins, ! re-includes. */
+  static boolean ignored(String dockerignore, String path) {
+    boolean out = false;
+    for (String raw : dockerignore.lines().map(String::trim).toList()) {
+      if (raw.isEmpty() || raw.startsWith("#")) continue;
+      boolean negate = raw.startsWith("!");
+      String p = (negate ? raw.substring(1) : raw).replaceAll("^/+", "").replaceAll("/+$", "");
+      StringBuilder re = new StringBuilder();
+      for (int i = 0; i < p.length(); i++) {
+        char c = p.charAt(i);
+        if (c == '*' && i + 1 < p.length() && p.charAt(i + 1) == '*') {
+          i++;
+          if (i + 1 < p.length() && p.charAt(i + 1) == '/') {
+            re.append("(.*/)?");
+            i++;
+          } else {
+            re.append(".*");
+          }
+        } else if (c == '*') {
+          re.append("[^/]*");
+        } else if (c == '?') {
+          re.append("[^/]");
+        } else {
+          re.append(Pattern.quote(String.valueOf(c)));
+        }
+      }
+      // A pattern matching a folder leaves out everything below it.
+      if (path.matches(re + "(/.*)?")) out = !negate;
+    }
+    return out;
+  }
+
+  @Test
+  void theBuildContextHoldsTheSourcesOnly() {
+    Path file = Repo.root().resolve(".dockerignore");
+    assertTrue(Files.isRegularFile(file), ".dockerignore is missing at the repository root (the build context)");
+    List<String> problems = contextProblems(Repo.read(file));
+    assertTrue(problems.isEmpty(), ".dockerignore:" + Checks.lines(problems));
+    // The check can fail: an ignore file that drops the sources, or keeps the build output.
+    assertTrue(contextProblems("**/src\n").stream().anyMatch(p -> p.contains("leaves out common/src")), "dropping src/ must be reported");
+    assertTrue(contextProblems(".git\n").stream().anyMatch(p -> p.contains("target")), "keeping target/ must be reported");
+    assertTrue(ignored("**/target\n!keep/target\n", "a/target/x") && !ignored("**/target\n!keep/target\n", "keep/target/x"));
+  }
+
   /** The check can fail: a Dockerfile running as root, without the Hazelcast flags, in shell form. */
   @Test
   void aWeakDockerfileIsReported() {
@@ -134,7 +221,8 @@ class DockerfileTest {
         ENTRYPOINT java -jar /app.jar
         """;
     List<String> problems = problems("chat-service", weak, base().service("chat-service"));
-    for (String expected : List.of("FROM eclipse-temurin:17-jre", "USER 10001", "exec (JSON array) form", "MaxRAMPercentage", "EXPOSE [8080]")) {
+    for (String expected : List.of("FROM eclipse-temurin:17-jre", "USER 10001", "exec (JSON array) form", "MaxRAMPercentage", "EXPOSE [8080]",
+        "needs a build stage", "built outside the image")) {
       assertTrue(problems.stream().anyMatch(p -> p.contains(expected)), "expected '" + expected + "' among" + Checks.lines(problems));
     }
     String noFlags = Repo.read(Repo.root().resolve("chat-service/Dockerfile")).replace("\"--add-opens\", \"java.base/sun.nio.ch=ALL-UNNAMED\", ", "");

@@ -96,7 +96,7 @@ class KustomizeStructureTest {
         if (labels == null || !module.equals(labels.get("app"))) problems.add(Repo.rel(file) + " " + UnknownFields.id(o) + ": needs label app: " + module);
       }
     }
-    for (String component : List.of("external-redis", "coturn")) {
+    for (String component : List.of("external-redis", "coturn", "redis-sentinel", "gateway-api", "monitoring")) {
       Path f = Kustomize.kustomizationFile(k8s.resolve("components").resolve(component));
       if (f == null || !Manifests.kustomization(f).isComponent()) problems.add("k8s/components/" + component + " must be a kustomize Component");
     }

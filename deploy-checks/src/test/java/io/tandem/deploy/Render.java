@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Real kustomize builds ({@code kubectl kustomize}, offline) of every overlay, and of each component
- * on top of base and of production. Skipped, with a message, where kubectl is not installed.
+ * on top of base and of production (each component production does not use, one at a time). Skipped, with a message, where kubectl is not installed.
  */
 final class Render {
   /** A build: its name, the folder built, the output. */
@@ -47,7 +47,16 @@ final class Render {
     Assumptions.assumeTrue(available(), "kubectl is not installed: the kustomize builds are not checked here");
   }
 
-  /** The builds, by name: each Kustomization folder, base + each component, production + every component. */
+  /**
+   * Components that take another one's place: adding the key to an overlay that uses the value
+   * removes the value (external-redis replaces the in-cluster Redis with Sentinel).
+   */
+  static final Map<String, String> REPLACES = Map.of("external-redis", "redis-sentinel");
+
+  /**
+   * The builds, by name: each Kustomization folder; base + each component; production + each
+   * component it does not use yet (taking the place of the one it replaces, see {@link #REPLACES}).
+   */
   static synchronized Map<String, Build> builds() {
     if (builds != null) return builds;
     assumeAvailable();
@@ -68,9 +77,17 @@ final class Render {
       String name = "k8s/base+" + c.getFileName();
       out.put(name, build(name, variant(name, base, List.of(c))));
     }
-    if (Files.isDirectory(production) && !components.isEmpty()) {
-      String name = "k8s/overlays/production+all-components";
-      out.put(name, build(name, variant(name, production, components)));
+    if (Files.isDirectory(production)) {
+      Kustomization overlay = Manifests.kustomization(Kustomize.kustomizationFile(production));
+      List<Path> used = overlay.list("components").stream().map(o -> production.resolve(String.valueOf(o)).normalize()).toList();
+      for (Path c : components) {
+        if (used.contains(c.normalize())) continue;
+        String name = "k8s/overlays/production+" + c.getFileName();
+        String replaced = REPLACES.get(c.getFileName().toString());
+        List<Path> keep = used.stream().filter(u -> !u.getFileName().toString().equals(replaced)).toList();
+        // The copy lists the overlay's own files from outside their folder: allowed for this build only.
+        out.put(name, build(name, overlayVariant(name, overlay, keep, c), "--load-restrictor=LoadRestrictionsNone"));
+      }
     }
     builds = out;
     return out;
@@ -81,17 +98,76 @@ final class Render {
     return builds().values().stream().filter(b -> b.name().startsWith(prefix)).toList();
   }
 
+  /** The builds that include a component (by folder name): directly, or through the overlay that uses it. */
+  static List<Build> buildsWith(String component) {
+    List<Build> out = new ArrayList<>();
+    for (Build b : builds().values()) {
+      if (b.name().endsWith("+" + component)) {
+        out.add(b);
+        continue;
+      }
+      Path file = Kustomize.kustomizationFile(b.dir());
+      if (file == null) continue;
+      Kustomization k = Manifests.kustomization(file);
+      if (k.list("components").stream().anyMatch(c -> Path.of(String.valueOf(c)).getFileName().toString().equals(component))) out.add(b);
+    }
+    return out;
+  }
+
   /** A kustomization in target/ that puts the components on top of the resource folder. */
   private static Path variant(String name, Path resource, List<Path> components) {
+    Path dir = variantDir(name);
+    StringBuilder y = new StringBuilder("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
+    y.append("- ").append(rel(dir, resource)).append('\n');
+    y.append("components:\n");
+    for (Path c : components) y.append("- ").append(rel(dir, c)).append('\n');
+    write(dir, y.toString());
+    return dir;
+  }
+
+  /**
+   * A copy of an overlay's kustomization in target/ (its paths rebased) whose components are
+   * {@code keep} plus {@code extra}.
+   */
+  private static Path overlayVariant(String name, Kustomization overlay, List<Path> keep, Path extra) {
+    Path dir = variantDir(name);
+    Map<String, Object> fields = new LinkedHashMap<>(overlay.fields());
+    for (String f : List.of("crds", "configurations", "generators", "transformers", "validators", "configMapGenerator", "helmCharts")) {
+      if (fields.containsKey(f)) throw new IllegalStateException(Repo.rel(overlay.file()) + ": cannot rebase field " + f + " for variant " + name);
+    }
+    fields.put("resources", overlay.list("resources").stream().map(r -> rel(dir, overlay.dir().resolve(String.valueOf(r)))).toList());
+    List<String> components = new ArrayList<>();
+    for (Path c : keep) components.add(rel(dir, c));
+    components.add(rel(dir, extra));
+    fields.put("components", components);
+    List<Map<String, Object>> patches = new ArrayList<>();
+    for (Map<String, Object> p : overlay.patches()) {
+      Map<String, Object> copy = new LinkedHashMap<>(p);
+      if (p.get("path") instanceof String s) copy.put("path", rel(dir, overlay.dir().resolve(s)));
+      patches.add(copy);
+    }
+    if (!patches.isEmpty()) fields.put("patches", patches);
+    try {
+      write(dir, Manifests.YAML.writeValueAsString(fields));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
+
+  private static Path variantDir(String name) {
     Path dir = Path.of("target", "kustomize-variants", name.replaceAll("[^A-Za-z0-9+_-]", "_")).toAbsolutePath();
     try {
       Files.createDirectories(dir);
-      StringBuilder y = new StringBuilder("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
-      y.append("- ").append(rel(dir, resource)).append('\n');
-      y.append("components:\n");
-      for (Path c : components) y.append("- ").append(rel(dir, c)).append('\n');
-      Files.writeString(dir.resolve("kustomization.yaml"), y.toString(), StandardCharsets.UTF_8);
-      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
+
+  private static void write(Path dir, String kustomization) {
+    try {
+      Files.writeString(dir.resolve("kustomization.yaml"), kustomization, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -102,10 +178,12 @@ final class Render {
   }
 
   /** Runs {@code kubectl kustomize dir}; fails the calling test with kustomize's message. */
-  static Build build(String name, Path dir) {
+  static Build build(String name, Path dir, String... flags) {
     try {
       Path err = Files.createTempFile(Path.of("target").toAbsolutePath(), "kustomize", ".err");
-      Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString())
+      List<String> command = new ArrayList<>(List.of("kubectl", "kustomize", dir.toString()));
+      command.addAll(List.of(flags));
+      Process p = new ProcessBuilder(command)
           .redirectError(err.toFile()).start();
       String yaml = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(120, TimeUnit.SECONDS)) {

@@ -29,6 +29,7 @@ final class UnknownFields {
    */
   static List<String> of(Object resource, boolean allowPatchDirectives) {
     List<String> out = new ArrayList<>();
+    if (resource instanceof GenericKubernetesResource g && CustomResources.knows(g)) return CustomResources.problems(g);
     if (resource instanceof GenericKubernetesResource g) {
       out.add("(whole object: apiVersion '" + g.getApiVersion() + "' kind '" + g.getKind()
           + "' is not a type the Kubernetes model knows)");

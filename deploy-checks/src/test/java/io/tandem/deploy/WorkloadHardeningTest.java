@@ -43,6 +43,34 @@ class WorkloadHardeningTest {
     assertTrue(problems.isEmpty(), "built workloads that are not hardened:" + Checks.lines(problems));
   }
 
+  @Test
+  void everyMultiReplicaWorkloadIsSpreadOverNodes() {
+    List<String> problems = new ArrayList<>();
+    for (Render.Build build : Render.builds().values()) problems.addAll(Checks.spread(build.bundle()));
+    assertTrue(problems.isEmpty(), "workloads whose replicas may share a node:" + Checks.lines(problems));
+    Bundle production = Render.builds().get("k8s/overlays/production").bundle();
+    assertTrue(production.workloads().stream().filter(w -> w.replicas() == null || w.replicas() > 1).count() >= 6,
+        "production must run several multi-replica workloads (4 services, redis, sentinels)");
+  }
+
+  /** The spread check can fail: no constraint, a soft one, one that selects other pods. */
+  @Test
+  void aMissingOrSoftSpreadIsReported() {
+    Deployment gateway = sources().find(Deployment.class, "gateway-service").orElseThrow();
+    gateway.getSpec().setReplicas(3);
+    assertTrue(Checks.spread(new Bundle("intact", List.of(gateway))).isEmpty(), "the intact gateway must pass");
+    record Weakening(String what, Consumer<Deployment> change, String expected) {}
+    for (Weakening w : List.of(
+        new Weakening("none", d -> d.getSpec().getTemplate().getSpec().setTopologySpreadConstraints(new ArrayList<>()), "nothing keeps two of them off one node"),
+        new Weakening("soft", d -> d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().get(0).setWhenUnsatisfiable("ScheduleAnyway"), "DoNotSchedule"),
+        new Weakening("other pods", d -> d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().get(0).getLabelSelector().getMatchLabels().put("app", "chat-service"), "own pods"))) {
+      Deployment copy = Manifests.copy(gateway);
+      w.change().accept(copy);
+      List<String> problems = Checks.spread(new Bundle("broken", List.of(copy)));
+      assertTrue(problems.stream().anyMatch(p -> p.contains(w.expected())), w.what() + ": expected '" + w.expected() + "' among" + Checks.lines(problems));
+    }
+  }
+
   /** The check can fail: each weakening of the gateway's Deployment is reported. */
   @Test
   void eachWeakeningIsReported() {

@@ -1,0 +1,130 @@
+package io.tandem.deploy;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.tandem.deploy.Bundle.Workload;
+import io.tandem.deploy.Checks.Setting;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Redis with Sentinel as production needs it: three Redis pods and three Sentinels (a quorum
+ * survives one node), disruption budgets, a password from the Secret as a file, persistence on
+ * volumes, and every service finding the master through the Sentinels.
+ */
+final class SentinelChecks {
+  static final int MIN_REDIS_PODS = 3;
+  static final int SENTINELS = 3;
+  static final String SCRIPTS = "redis-sentinel-scripts";
+  static final String PASSWORD_KEY = "redis-password";
+  static final String URL_KEY = "redis-url";
+
+  private SentinelChecks() {}
+
+  static List<String> problems(Bundle b) {
+    List<String> out = new ArrayList<>();
+    String n = b.name + ": ";
+    Optional<StatefulSet> redis = b.find(StatefulSet.class, Checks.REDIS_WORKLOAD);
+    Optional<StatefulSet> sentinel = b.find(StatefulSet.class, Checks.SENTINEL_WORKLOAD);
+    if (redis.isEmpty() || sentinel.isEmpty()) {
+      out.add(n + "needs the StatefulSets " + Checks.REDIS_WORKLOAD + " and " + Checks.SENTINEL_WORKLOAD);
+      return out;
+    }
+    Integer pods = redis.get().getSpec().getReplicas();
+    if (pods == null || pods < MIN_REDIS_PODS) out.add(n + "redis needs at least " + MIN_REDIS_PODS + " pods (a master and two replicas), got " + pods);
+    Integer sentinels = sentinel.get().getSpec().getReplicas();
+    if (sentinels == null || sentinels != SENTINELS) out.add(n + "redis-sentinel needs " + SENTINELS + " pods, got " + sentinels);
+    for (StatefulSet s : List.of(redis.get(), sentinel.get())) {
+      var labels = s.getSpec().getTemplate().getMetadata().getLabels();
+      boolean budget = b.all(PodDisruptionBudget.class).stream().anyMatch(p -> Bundle.matches(p.getSpec().getSelector(), labels)
+          && p.getSpec().getMaxUnavailable() != null && Integer.valueOf(1).equals(p.getSpec().getMaxUnavailable().getIntVal()));
+      if (!budget) out.add(n + s.getMetadata().getName() + " needs a PodDisruptionBudget with maxUnavailable 1");
+      out.addAll(passwordFromFile(n, s));
+    }
+    // The scripts: the password from the file, the monitor name from the services' setting.
+    ConfigMap scripts = b.find(ConfigMap.class, SCRIPTS).orElse(null);
+    if (scripts == null || scripts.getData() == null) {
+      out.add(n + "no ConfigMap " + SCRIPTS);
+      return out;
+    }
+    String redisConf = scripts.getData().getOrDefault("redis.conf", "");
+    String redisInit = scripts.getData().getOrDefault("redis-init.sh", "");
+    String sentinelInit = scripts.getData().getOrDefault("sentinel-init.sh", "");
+    if (!redisConf.lines().map(String::trim).anyMatch("appendonly yes"::equals)) out.add(n + "redis.conf must set appendonly yes (block lists and reports survive a restart)");
+    if (!redisInit.contains("requirepass") || !redisInit.contains("masterauth")) out.add(n + "redis-init.sh must set requirepass and masterauth");
+    if (!sentinelInit.contains("sentinel auth-pass") || !sentinelInit.contains("requirepass")) out.add(n + "sentinel-init.sh must set sentinel auth-pass and requirepass");
+    if (!sentinelInit.contains("sentinel monitor $MASTER_NAME")) out.add(n + "sentinel-init.sh must monitor $MASTER_NAME");
+    for (StatefulSet s : List.of(redis.get(), sentinel.get())) {
+      for (Container c : s.getSpec().getTemplate().getSpec().getInitContainers()) {
+        EnvVar master = c.getEnv().stream().filter(e -> e.getName().equals("MASTER_NAME")).findFirst().orElse(null);
+        boolean shared = master != null && master.getValueFrom() != null && master.getValueFrom().getConfigMapKeyRef() != null
+            && "tandem-common".equals(master.getValueFrom().getConfigMapKeyRef().getName())
+            && "REDIS_MASTER_NAME".equals(master.getValueFrom().getConfigMapKeyRef().getKey());
+        if (!shared) out.add(n + s.getMetadata().getName() + " init container " + c.getName() + ": MASTER_NAME must come from tandem-common REDIS_MASTER_NAME (what the services ask the Sentinels for)");
+      }
+    }
+    // Persistence: Redis's dir is a volume claimed per pod.
+    String dir = redisConf.lines().map(String::trim).filter(l -> l.startsWith("dir ")).map(l -> l.substring(4).trim()).findFirst().orElse(null);
+    Container r = redis.get().getSpec().getTemplate().getSpec().getContainers().get(0);
+    boolean persisted = dir != null && r.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(dir)
+        && redis.get().getSpec().getVolumeClaimTemplates().stream().map(PersistentVolumeClaim::getMetadata).anyMatch(md -> md.getName().equals(m.getName())));
+    if (!persisted) out.add(n + "redis.conf's dir " + dir + " must be a volume from the StatefulSet's volumeClaimTemplates");
+    // Stable names: headless Services for both.
+    for (String svc : List.of(redis.get().getSpec().getServiceName(), sentinel.get().getSpec().getServiceName())) {
+      Optional<Service> s = b.find(Service.class, svc);
+      if (s.isEmpty() || !"None".equals(s.get().getSpec().getClusterIP())) out.add(n + "Service " + svc + " must be headless (the pods' stable names are the addresses)");
+    }
+    // The services.
+    if (b.configMaps().getOrDefault("tandem-common", Map.of()).containsKey("REDIS_URL")) out.add(n + "REDIS_URL must not be in ConfigMap tandem-common (it holds the password)");
+    for (Workload w : b.services()) {
+      Map<String, Setting> env = Checks.environment(b, w.id(), w.main(), out);
+      String id = n + w.id();
+      if (!"sentinel".equals(value(env, "REDIS_MODE"))) out.add(id + ": REDIS_MODE must be sentinel, got " + value(env, "REDIS_MODE"));
+      if (value(env, "REDIS_MASTER_NAME") == null) out.add(id + ": REDIS_MASTER_NAME must be set");
+      Setting url = env.get("REDIS_URL");
+      if (url == null || !url.origin().equals("env secretKeyRef " + Checks.SECRET + "/" + URL_KEY)) {
+        out.add(id + ": REDIS_URL must come from Secret " + Checks.SECRET + " key " + URL_KEY + ", got " + (url == null ? null : url.origin()));
+      }
+    }
+    return out;
+  }
+
+  /** The password reaches a StatefulSet's pods only as a file of Secret tandem-secrets, never as an argument. */
+  private static List<String> passwordFromFile(String n, StatefulSet s) {
+    List<String> out = new ArrayList<>();
+    PodSpec spec = s.getSpec().getTemplate().getSpec();
+    boolean mounted = false;
+    for (Volume v : spec.getVolumes()) {
+      if (v.getSecret() != null && Checks.SECRET.equals(v.getSecret().getSecretName())
+          && v.getSecret().getItems().stream().anyMatch(i -> i.getKey().equals(PASSWORD_KEY))) {
+        mounted = spec.getInitContainers().stream().anyMatch(c -> c.getVolumeMounts().stream().map(VolumeMount::getName).anyMatch(v.getName()::equals));
+      }
+    }
+    if (!mounted) out.add(n + s.getMetadata().getName() + ": the init container must read the password from Secret " + Checks.SECRET + " key " + PASSWORD_KEY + " as a file");
+    List<Container> all = new ArrayList<>(spec.getInitContainers());
+    all.addAll(spec.getContainers());
+    for (Container c : all) {
+      List<String> args = new ArrayList<>(c.getCommand());
+      args.addAll(c.getArgs());
+      for (String a : args) {
+        if (a.matches("(?s).*(--requirepass|--masterauth|(^|\\s)-a\\s).*")) out.add(n + s.getMetadata().getName() + " container " + c.getName() + " puts the password on its command line");
+      }
+    }
+    return out;
+  }
+
+  private static String value(Map<String, Setting> env, String name) {
+    Setting s = env.get(name);
+    return s == null ? null : s.value();
+  }
+}

@@ -1,0 +1,68 @@
+package io.tandem.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** Production's Redis survives a node: Sentinel, replicas, a password from the Secret, persistence, budgets. */
+class SentinelTest {
+
+  @Test
+  void productionRunsRedisWithSentinel() {
+    List<Render.Build> builds = Render.buildsWith("redis-sentinel");
+    assertTrue(builds.stream().anyMatch(b -> b.name().equals("k8s/overlays/production")), "production must include the redis-sentinel component: " + builds);
+    List<String> problems = new ArrayList<>();
+    for (Render.Build b : builds) problems.addAll(SentinelChecks.problems(b.bundle()));
+    assertTrue(problems.isEmpty(), "Redis with Sentinel:" + Checks.lines(problems));
+  }
+
+  /** The check can fail: each weakening is reported. */
+  @Test
+  void eachWeakeningIsReported() {
+    Bundle production = Render.builds().get("k8s/overlays/production").bundle();
+    assertTrue(SentinelChecks.problems(production).isEmpty(), "production must pass before it is broken");
+    record Weakening(String what, Predicate<HasMetadata> drop, UnaryOperator<HasMetadata> change, String expected) {}
+    List<Weakening> weakenings = List.of(
+        new Weakening("one Redis", o -> false, o -> {
+          if (o instanceof StatefulSet s && s.getMetadata().getName().equals("redis")) s.getSpec().setReplicas(1);
+          return o;
+        }, "at least 3 pods"),
+        new Weakening("no budget", o -> o instanceof PodDisruptionBudget p && p.getMetadata().getName().equals("redis-sentinel"), o -> o, "PodDisruptionBudget"),
+        new Weakening("no AOF", o -> false, o -> {
+          if (o instanceof ConfigMap m && m.getMetadata().getName().equals(SentinelChecks.SCRIPTS)) m.getData().put("redis.conf", m.getData().get("redis.conf").replace("appendonly yes", "appendonly no"));
+          return o;
+        }, "appendonly"),
+        new Weakening("password argument", o -> false, o -> {
+          if (o instanceof StatefulSet s && s.getMetadata().getName().equals("redis")) s.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().add("--requirepass secret");
+          return o;
+        }, "command line"),
+        new Weakening("standalone client", o -> false, o -> {
+          if (o instanceof ConfigMap m && m.getMetadata().getName().equals("tandem-common")) m.getData().put("REDIS_MODE", "standalone");
+          return o;
+        }, "REDIS_MODE must be sentinel"),
+        new Weakening("URL in the clear", o -> false, o -> {
+          if (o instanceof Deployment d && d.getMetadata().getName().equals("chat-service")) {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().removeIf(e -> e.getName().equals("REDIS_URL"));
+          }
+          if (o instanceof ConfigMap m && m.getMetadata().getName().equals("tandem-common")) m.getData().put("REDIS_URL", "redis://:pw@redis-sentinel:26379");
+          return o;
+        }, "REDIS_URL"));
+    for (Weakening w : weakenings) {
+      List<HasMetadata> objects = new ArrayList<>();
+      for (HasMetadata o : production.objects) if (!w.drop().test(o)) objects.add(w.change().apply(Manifests.copy(o)));
+      List<String> problems = SentinelChecks.problems(new Bundle("broken", objects));
+      assertFalse(problems.isEmpty(), w.what() + " was not noticed");
+      assertTrue(problems.stream().anyMatch(p -> p.contains(w.expected())), w.what() + ": expected '" + w.expected() + "' among" + Checks.lines(problems));
+    }
+  }
+}

@@ -92,10 +92,12 @@ public final class ChaosUser implements Ws.Listener {
         }
         case "peer-disconnected", "call-ended" -> {
           if (sessionId != null && sessionId.equals(data.getString("sessionId"))) {
+            boolean undone = MATCH_FAILED.equals(data.getString("reason"));
+            if (undone) log.undone(sessionId);
+            else log.ended();
             sessionId = null;
             peerId = null;
-            log.ended();
-            if (MATCH_FAILED.equals(data.getString("reason"))) {
+            if (undone) {
               // the match was undone before both sides knew it: the user is told to search again
               answer = JoinAnswer.REFUSED;
               refusal = MATCH_FAILED;

@@ -34,7 +34,7 @@ public final class InvariantChecker {
 
   /** What one client did and saw, in order. Not thread-safe: synchronize externally or record on one thread. */
   public static final class ClientLog {
-    enum Kind { JOIN, MATCH, END, REFUSED, LEFT }
+    enum Kind { JOIN, MATCH, END, UNDONE, REFUSED, LEFT }
 
     record Event(Kind kind, Match match) {}
 
@@ -62,6 +62,14 @@ public final class InvariantChecker {
     /** The client's call ended ({@code call-ended} or {@code peer-disconnected}). */
     public synchronized void ended() {
       events.add(new Event(Kind.END, null));
+    }
+
+    /**
+     * The client's match was undone ({@code peer-disconnected}, reason {@code match-failed}): the
+     * other side may never have heard of the session, by design.
+     */
+    public synchronized void undone(String sessionId) {
+      events.add(new Event(Kind.UNDONE, new Match(sessionId, null, null)));
     }
 
     /** The client's join was answered with an {@code error} (e.g. {@code unavailable}): it is not waiting. */
@@ -116,6 +124,7 @@ public final class InvariantChecker {
     for (String k : List.of("matched-twice", "lost", "ghost", "session")) counts.put(k, 0);
     List<String> details = new ArrayList<>();
     Map<String, List<Seen>> bySession = new HashMap<>();
+    java.util.Set<String> undone = new java.util.HashSet<>();
     int waitingAtEnd = 0;
     for (ClientLog c : clients) {
       boolean waiting = false;
@@ -135,6 +144,10 @@ public final class InvariantChecker {
             bySession.computeIfAbsent(e.match().sessionId(), k -> new ArrayList<>()).add(new Seen(c.userId(), e.match()));
           }
           case END -> inCall = false;
+          case UNDONE -> {
+            inCall = false;
+            undone.add(e.match().sessionId());
+          }
           case REFUSED -> {
             if (!inCall) waiting = false;
           }
@@ -153,6 +166,8 @@ public final class InvariantChecker {
       }
     }
     for (Map.Entry<String, List<Seen>> s : bySession.entrySet()) {
+      // a match undone before both sides knew it may have reached one side only; that side was told
+      if (s.getValue().size() == 1 && undone.contains(s.getKey())) continue;
       String problem = sessionProblem(s.getValue());
       if (problem != null) violation(counts, details, "session", s.getKey() + ": " + problem);
     }

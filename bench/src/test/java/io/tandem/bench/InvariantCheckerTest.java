@@ -38,6 +38,24 @@ class InvariantCheckerTest {
   }
 
   @Test
+  void aMatchUndoneBeforeTheOtherSideHeardOfItIsNoViolationButAOneSidedCallIs() {
+    var a = log("a");
+    var b = log("b");
+    a.joined();
+    b.joined();
+    a.matched("s1", "b", "caller");
+    a.undone("s1");
+    b.refused();
+    InvariantChecker.Result ok = InvariantChecker.check(List.of(a, b), Set.of());
+    assertEquals(0, ok.counts().get("session"), ok.details().toString());
+    var c = log("c");
+    c.joined();
+    c.matched("s2", "d", "caller");
+    InvariantChecker.Result bad = InvariantChecker.check(List.of(c), Set.of());
+    assertEquals(1, bad.counts().get("session"), "a session only one side knows, never undone");
+  }
+
+  @Test
   void aClientMatchedWhileInACallIsMatchedTwice() {
     var a = log("a");
     var b = log("b");

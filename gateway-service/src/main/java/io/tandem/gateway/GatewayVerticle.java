@@ -44,6 +44,11 @@ public final class GatewayVerticle extends VerticleBase {
     this.hashing = hashing;
   }
 
+  /** Attempts of the node's first heartbeat before the start fails. */
+  public static final int START_ATTEMPTS = 5;
+  /** Pause between those attempts, ms. */
+  public static final long START_RETRY_MS = 1000;
+
   @Override
   public Future<?> start() {
     presence = new Presence(new io.tandem.common.store.RedisCallStore(redis), new io.tandem.common.PeerNotifier(vertx.eventBus()),
@@ -63,7 +68,9 @@ public final class GatewayVerticle extends VerticleBase {
     router = new DeliveryRouter(vertx.eventBus(), config.nodeId(), registry, queue);
     timers = new NodeTimers(vertx, config, presence, registry);
     return router.ready()
-        .compose(v -> presence.heartbeat(true))
+        // the first beat is retried: several services starting at once on a small machine can keep
+        // the store from answering within REDIS_TIMEOUT_MS for a moment
+        .compose(v -> io.tandem.common.Retry.times(vertx, START_ATTEMPTS, START_RETRY_MS, () -> presence.heartbeat(true)))
         .compose(v -> verifier.reload().recover(err -> {
           LOG.warn("no verification keys yet ({}); they load on the first token", err.toString());
           return Future.succeededFuture();

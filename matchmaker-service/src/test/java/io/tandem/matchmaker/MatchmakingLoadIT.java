@@ -1,4 +1,4 @@
-package io.tandem.it;
+package io.tandem.matchmaker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,10 +13,11 @@ import io.tandem.common.msg.JoinReply;
 import io.tandem.common.msg.JoinRequest;
 import io.tandem.common.msg.MatchInfo;
 import io.tandem.common.msg.UserRef;
-import io.tandem.gateway.Identity;
-import io.tandem.gateway.Presence;
-import io.tandem.launcher.LocalRedis;
-import io.tandem.matchmaker.MatchmakerModule;
+import io.tandem.common.PeerNotifier;
+import io.tandem.common.TestRedis;
+import io.tandem.common.store.CallStore;
+import io.tandem.common.store.EndResult;
+import io.tandem.common.store.RedisCallStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -47,11 +48,12 @@ class MatchmakingLoadIT {
   static final int USERS = 5000;
   static final int MATCHMAKERS = 3;
   static final List<String> TOPICS = List.of("music", "chess", "art", "games", "travel");
-  static LocalRedis redisServer;
+  static TestRedis redisServer;
   static Vertx vertx;
   static Env env;
   static Redis redis;
-  static Presence presence;
+  static CallStore store;
+  static PeerNotifier notifier;
   static final String NODE = "gw_fake_load";
 
   final Map<String, String> current = new ConcurrentHashMap<>();
@@ -64,16 +66,16 @@ class MatchmakingLoadIT {
 
   @BeforeAll
   static void start() throws Exception {
-    redisServer = LocalRedis.start();
+    redisServer = TestRedis.start();
     vertx = Vertx.vertx();
     env = Env.with(Map.of("REDIS_URL", redisServer.url(), "RELAX_MS", "60000", "REMATCH_COOLDOWN_MS", "30000",
         "SWEEP_INTERVAL_MS", "200"));
     for (int i = 0; i < MATCHMAKERS; i++) ServiceRunner.deploy(vertx, env, MatchmakerModule::verticles).await(10, TimeUnit.SECONDS);
     redis = RedisConnector.create(vertx, env);
-    presence = new Presence(new io.tandem.common.store.RedisCallStore(redis), new io.tandem.common.PeerNotifier(vertx.eventBus()),
-        new io.tandem.common.Reports(redis, io.tandem.common.SafetyConfig.from(env)), NODE);
-    presence.heartbeat(true).await(5, TimeUnit.SECONDS);
-    vertx.setPeriodic(500, t -> presence.heartbeat(false));
+    store = new RedisCallStore(redis);
+    notifier = new PeerNotifier(vertx.eventBus());
+    store.heartbeat(NODE, true).await(5, TimeUnit.SECONDS);
+    vertx.setPeriodic(500, t -> store.heartbeat(NODE, false));
   }
 
   @AfterAll
@@ -145,7 +147,7 @@ class MatchmakingLoadIT {
       }
       interests.put(u, mine);
       interestsOf.put(u, mine);
-      connects.add(presence.connect(new Identity(u, "N" + i, "dev" + i, Long.MAX_VALUE / 2), "c_" + u));
+      connects.add(store.connect(new UserRef(u, "c_" + u, NODE), "N" + i, "dev" + i).mapEmpty());
     }
     Future.all(connects).await(60, TimeUnit.SECONDS);
 
@@ -164,8 +166,9 @@ class MatchmakingLoadIT {
     for (String sid : toEnd) {
       List<String> pair = new ArrayList<>(sessions.get(sid));
       endedPairs.put(pairKey(pair.get(0), pair.get(1)), System.currentTimeMillis());
-      ends.add(presence.endCall(pair.get(0), "c_" + pair.get(0), sid).map(status -> {
-        assertEquals("ended", status);
+      ends.add(store.endCall(new UserRef(pair.get(0), "c_" + pair.get(0), NODE), sid).map(r -> {
+        assertEquals(EndResult.Status.ENDED, r.status());
+        notifier.callOver(r.ended().peer(), sid, PeerNotifier.Reason.LEFT);
         ended(pair.get(0), sid);
         return null;
       }));
@@ -179,7 +182,10 @@ class MatchmakingLoadIT {
       String u = users.get(USERS - 1 - i * 7);
       if (rejoin.contains(u)) continue;
       departed.add(u);
-      leaves.add(presence.disconnect(u, "c_" + u));
+      leaves.add(store.disconnect(new UserRef(u, "c_" + u, NODE)).map(ended -> {
+        if (ended != null) notifier.callOver(ended.peer(), ended.sessionId(), PeerNotifier.Reason.DISCONNECTED);
+        return (Void) null;
+      }));
     }
     List<Future<Void>> rejoins = new ArrayList<>();
     for (String u : rejoin) rejoins.add(join(u, interests.get(u)));

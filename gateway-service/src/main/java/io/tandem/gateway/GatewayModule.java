@@ -7,7 +7,6 @@ import io.tandem.common.SafetyConfig;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Redis;
 import java.util.List;
 
 /** Wires gateway-service's verticles from configuration (used by {@link GatewayMain} and the launcher). */
@@ -17,8 +16,7 @@ public final class GatewayModule {
   public static Future<List<Deployable>> verticles(Vertx vertx, Env env) {
     GatewayConfig config = GatewayConfig.from(env);
     SafetyConfig safety = SafetyConfig.from(env);
-    Redis redis = RedisConnector.create(vertx, env);
-    return Hashing.resolve(redis, env.raw("HASH_SECRET"))
-        .map(hashing -> List.of(new GatewayVerticle(config, safety, redis, hashing)));
+    return RedisConnector.connect(vertx, env).compose(redis -> Hashing.resolve(redis, env.raw("HASH_SECRET"))
+        .map(hashing -> List.<Deployable>of(new GatewayVerticle(config, safety, redis, hashing))));
   }
 }

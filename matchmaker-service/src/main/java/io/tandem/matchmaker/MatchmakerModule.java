@@ -13,7 +13,9 @@ public final class MatchmakerModule {
 
   public static Future<List<Deployable>> verticles(Vertx vertx, Env env) {
     MatchmakerConfig config = MatchmakerConfig.from(env);
-    MatchStore store = new MatchStore(RedisConnector.create(vertx, env), config);
-    return Future.succeededFuture(List.of(new JoinVerticle(store, config), new SweepVerticle(store, config)));
+    return RedisConnector.connect(vertx, env).map(redis -> {
+      MatchStore store = new MatchStore(redis, config);
+      return List.<Deployable>of(new JoinVerticle(store, config), new SweepVerticle(store, config));
+    });
   }
 }

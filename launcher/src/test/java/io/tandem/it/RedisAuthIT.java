@@ -113,6 +113,7 @@ class RedisAuthIT {
 
   @Test
   void tlsWithTheCaFile() throws Exception {
+    RedisServers.require(Path.of("/usr/bin/openssl"));
     Path dir = servers.dir.resolve("tls");
     Files.createDirectories(dir);
     Process gen = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",

@@ -35,9 +35,9 @@ final class RedisServers implements AutoCloseable {
     List<String> missing = new ArrayList<>();
     for (Path b : binaries) if (!Files.isExecutable(b)) missing.add(b.toString());
     if (!missing.isEmpty() && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      Assertions.fail("CI=true but " + missing + " missing: apt-get install redis-server redis-sentinel");
+      Assertions.fail("CI=true but " + missing + " missing: apt-get install redis-server redis-sentinel openssl");
     }
-    Assumptions.assumeTrue(missing.isEmpty(), "test skipped: " + missing + " missing (apt-get install redis-server redis-sentinel)");
+    Assumptions.assumeTrue(missing.isEmpty(), "test skipped: " + missing + " missing (apt-get install redis-server redis-sentinel openssl)");
   }
 
   /** Starts redis-server with a config file of these lines (port, bind, dir and no persistence are added). */

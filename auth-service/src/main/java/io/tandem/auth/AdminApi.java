@@ -140,7 +140,9 @@ public final class AdminApi {
   private static String hash(Blocklist.Kind kind, JsonObject b, Hashing hashing) {
     String raw = kind == Blocklist.Kind.DEVICE ? "deviceId" : "ip";
     String hashed = kind == Blocklist.Kind.DEVICE ? "deviceHash" : "ipHash";
-    if (b.getValue(raw) instanceof String r && !r.isBlank()) return hashing.hash(r.trim());
+    if (b.getValue(raw) instanceof String r && !r.isBlank()) {
+      return hashing.hash(kind == Blocklist.Kind.DEVICE ? r.trim() : io.tandem.common.ClientAddress.network(r));
+    }
     if (b.getValue(hashed) instanceof String h && h.matches("[A-Za-z0-9_-]{8,64}")) return h;
     throw bad("give " + raw + " or " + hashed);
   }

@@ -8,7 +8,6 @@ import io.tandem.common.SafetyConfig;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Redis;
 import java.util.List;
 
 /** Wires auth-service's verticles from configuration (used by {@link AuthMain} and the launcher). */
@@ -20,10 +19,9 @@ public final class AuthModule {
     AuthConfig config = AuthConfig.from(env);
     SafetyConfig safety = SafetyConfig.from(env);
     KeyRing keys = new KeyRing(vertx, config);
-    Redis redis = RedisConnector.create(vertx, env);
-    return Hashing.resolve(redis, config.hashSecret()).map(hashing -> List.of(
+    return RedisConnector.connect(vertx, env).compose(redis -> Hashing.resolve(redis, config.hashSecret()).map(hashing -> List.of(
         new HashSecretVerticle(redis, hashing),
         new KeyPublisherVerticle(redis, keys, config),
-        new AuthApiVerticle(config, safety, new AuthService(vertx, config, safety, redis, keys, hashing), redis)));
+        new AuthApiVerticle(config, safety, new AuthService(vertx, config, safety, redis, keys, hashing), redis))));
   }
 }

@@ -40,8 +40,11 @@ public record GatewayConfig(int port, String nodeId, String issuer, String audie
   public static final int PING_INTERVAL_MS = 20_000;
   /** Default idle timeout (three missed pings). */
   public static final int IDLE_TIMEOUT_SECONDS = 60;
-  /** Default handshake rate per network (a page reload is one). */
-  public static final int HANDSHAKES_PER_MINUTE = 60;
+  /**
+   * Default handshake rate per network (a page reload is one): sized for a shared address, about
+   * 2,000 users behind one IPv4 reconnecting every few minutes (docs/production.md, "Limits").
+   */
+  public static final int HANDSHAKES_PER_MINUTE = 3000;
 
   public static GatewayConfig from(Env env) {
     JsonArray ice = jsonArray(env, "ICE_SERVERS", "[]");

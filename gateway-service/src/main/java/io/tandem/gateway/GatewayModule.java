@@ -8,7 +8,6 @@ import io.tandem.common.SafetyConfig;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Redis;
 import java.util.List;
 
 /** Wires gateway-service's verticles from configuration (used by {@link GatewayMain} and the launcher). */
@@ -18,8 +17,8 @@ public final class GatewayModule {
   public static Future<List<Deployable>> verticles(Vertx vertx, Env env) {
     GatewayConfig config = GatewayConfig.from(env);
     SafetyConfig safety = SafetyConfig.from(env);
-    Redis redis = RedisConnector.create(vertx, env);
-    return Hashing.resolve(redis, Hashing.configured(env.raw("HASH_SECRET"), env.raw("TANDEM_ENV")))
-        .map(hashing -> List.of(new HashSecretVerticle(redis, hashing), new GatewayVerticle(config, safety, redis, hashing)));
+    return RedisConnector.connect(vertx, env).compose(redis ->
+        Hashing.resolve(redis, Hashing.configured(env.raw("HASH_SECRET"), env.raw("TANDEM_ENV")))
+            .map(hashing -> List.<Deployable>of(new HashSecretVerticle(redis, hashing), new GatewayVerticle(config, safety, redis, hashing))));
   }
 }

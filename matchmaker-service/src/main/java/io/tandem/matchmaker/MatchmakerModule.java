@@ -13,7 +13,9 @@ public final class MatchmakerModule {
 
   public static Future<List<Deployable>> verticles(Vertx vertx, Env env) {
     MatchmakerConfig config = MatchmakerConfig.from(env);
-    io.tandem.common.store.CallStore store = new io.tandem.common.store.RedisCallStore(RedisConnector.create(vertx, env));
-    return Future.succeededFuture(List.of(new JoinVerticle(store, config), new SweepVerticle(store, config)));
+    return RedisConnector.connect(vertx, env).map(redis -> {
+      io.tandem.common.store.CallStore store = new io.tandem.common.store.RedisCallStore(redis);
+      return List.<Deployable>of(new JoinVerticle(store, config), new SweepVerticle(store, config));
+    });
   }
 }

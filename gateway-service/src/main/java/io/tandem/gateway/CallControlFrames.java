@@ -11,15 +11,14 @@ import io.tandem.common.msg.MatchInfo;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import io.tandem.common.PeerNotifier;
+import io.tandem.common.store.EndResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** end-call, report and refresh-token. */
 final class CallControlFrames {
   private static final Logger LOG = LoggerFactory.getLogger(CallControlFrames.class);
-
-  /** {@link Presence#endCall}'s status when the store ended the session and told the peer. */
-  static final String STORE_ENDED = "ended";
 
   private final Presence presence;
   private final TokenVerifier verifier;
@@ -42,7 +41,7 @@ final class CallControlFrames {
   Future<Void> endCall(ClientLink c, String sessionId) {
     MatchInfo m = c.call().current(sessionId);
     return presence.endCall(c.identity().userId(), c.connId(), sessionId).map(status -> {
-      if (c.call().endedByUser(STORE_ENDED.equals(status))) presence.tellPeer(m, Presence.REASON_LEFT);
+      if (c.call().endedByUser(status == EndResult.Status.ENDED)) presence.tellPeer(m, PeerNotifier.Reason.LEFT);
       c.send(ServerFrames.of(MessageType.CALL_ENDED, new JsonObject().put("sessionId", sessionId)));
       return null;
     });
@@ -51,7 +50,7 @@ final class CallControlFrames {
   /** report: the current or last stranger only; enough reports from distinct devices block it. */
   Future<Void> report(ClientLink c, String sessionId, String reason) {
     String reported = c.call().reportTarget(sessionId);
-    return presence.report(sessionId, c.identity().deviceHash(), reported, reason, safety).map(blockedNow -> {
+    return presence.report(sessionId, c.identity().deviceHash(), reported, reason).map(blockedNow -> {
       LOG.info("report session={} reason={}", sessionId, reason);
       GatewayMetrics.report();
       if (blockedNow) {

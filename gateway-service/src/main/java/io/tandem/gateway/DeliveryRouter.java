@@ -89,7 +89,7 @@ final class DeliveryRouter {
       return;
     }
     String reason = data.getString("reason");
-    for (CallAction a : c.call().peerDisconnected(sid, Presence.REASON_MATCH_FAILED.equals(reason), frame)) {
+    for (CallAction a : c.call().peerDisconnected(sid, io.tandem.common.PeerNotifier.Reason.MATCH_FAILED.wire.equals(reason), frame)) {
       if (a.kind() == CallAction.Kind.SEND) {
         c.send(a.frame());
         LOG.info("peer left user={} session={} reason={}", c.identity().userId(), sid, reason);

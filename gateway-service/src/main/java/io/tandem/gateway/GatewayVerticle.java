@@ -119,11 +119,6 @@ public final class GatewayVerticle extends VerticleBase {
     return config.nodeId();
   }
 
-  /** Number of handshakes admitted but not yet turned into sockets (tests and the pending-handshakes gauge). */
-  int pendingHandshakes() {
-    return admission == null ? 0 : admission.pending().size();
-  }
-
   /** Drain (see {@link Drain}), then close the server, leave the live set and stop listening. */
   @Override
   public Future<?> stop() {

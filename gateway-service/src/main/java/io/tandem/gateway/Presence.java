@@ -2,7 +2,6 @@ package io.tandem.gateway;
 
 import io.tandem.common.PeerNotifier;
 import io.tandem.common.Reports;
-import io.tandem.common.SafetyConfig;
 import io.tandem.common.msg.MatchInfo;
 import io.tandem.common.msg.UserRef;
 import io.tandem.common.store.CallStore;
@@ -17,13 +16,6 @@ import io.vertx.core.json.JsonObject;
  * "this node" and tells peers.
  */
 public final class Presence {
-  /** Reason in peer-disconnected when the peer ended the call. */
-  public static final String REASON_LEFT = PeerNotifier.Reason.LEFT.wire;
-  /** Reason in peer-disconnected when a match was undone before it became a call both sides knew. */
-  public static final String REASON_MATCH_FAILED = PeerNotifier.Reason.MATCH_FAILED.wire;
-  /** Reason in peer-disconnected when the peer's socket or gateway went away. */
-  public static final String REASON_DISCONNECTED = PeerNotifier.Reason.DISCONNECTED.wire;
-
   private final CallStore store;
   private final PeerNotifier notifier;
   private final Reports reports;
@@ -57,15 +49,11 @@ public final class Presence {
     });
   }
 
-  /** end-call: "ended" (peer told), "not-in-session" or "gone". */
-  public Future<String> endCall(String userId, String connId, String sessionId) {
+  /** end-call: ENDED (the peer told), NOT_IN_SESSION or GONE (see {@link CallStore#endCall}). */
+  public Future<EndResult.Status> endCall(String userId, String connId, String sessionId) {
     return store.endCall(me(userId, connId), sessionId).map(r -> {
       if (r.status() == EndResult.Status.ENDED) tell(r.ended(), PeerNotifier.Reason.LEFT);
-      return switch (r.status()) {
-        case ENDED -> "ended";
-        case GONE -> "gone";
-        case NOT_IN_SESSION -> "not-in-session";
-      };
+      return r.status();
     });
   }
 
@@ -97,15 +85,13 @@ public final class Presence {
   }
 
   /** A report against the peer's device; true when it blocked the device automatically (see {@link Reports}). */
-  public Future<Boolean> report(String sessionId, String reporterDevice, String reportedDevice, String reason, SafetyConfig safety) {
+  public Future<Boolean> report(String sessionId, String reporterDevice, String reportedDevice, String reason) {
     return reports.report(sessionId, reporterDevice, reportedDevice, reason);
   }
 
   /** Tells the peer of a call this socket knows that the call is over (when the store could not say it). */
-  public void tellPeer(MatchInfo m, String reason) {
-    PeerNotifier.Reason r = REASON_LEFT.equals(reason) ? PeerNotifier.Reason.LEFT
-        : REASON_MATCH_FAILED.equals(reason) ? PeerNotifier.Reason.MATCH_FAILED : PeerNotifier.Reason.DISCONNECTED;
-    notifier.callOver(new UserRef(m.peerId(), m.peerConn(), m.peerNode()), m.sessionId(), r);
+  public void tellPeer(MatchInfo m, PeerNotifier.Reason reason) {
+    notifier.callOver(new UserRef(m.peerId(), m.peerConn(), m.peerNode()), m.sessionId(), reason);
   }
 
   private void tell(EndedCall ended, PeerNotifier.Reason reason) {

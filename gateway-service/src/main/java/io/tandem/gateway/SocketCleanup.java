@@ -1,9 +1,11 @@
 package io.tandem.gateway;
 
+import io.tandem.common.PeerNotifier;
+import io.tandem.common.Retry;
 import io.tandem.common.msg.MatchInfo;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,16 +32,10 @@ final class SocketCleanup {
 
   /** @param inCall the call the socket was in when it closed, or null */
   Future<Void> disconnect(String userId, String connId, MatchInfo inCall) {
-    return attempt(userId, connId, inCall, DISCONNECT_ATTEMPTS);
-  }
-
-  private Future<Void> attempt(String userId, String connId, MatchInfo inCall, int attemptsLeft) {
-    return presence.disconnect(userId, connId).recover(err -> {
-      if (inCall != null && attemptsLeft == DISCONNECT_ATTEMPTS) presence.tellPeer(inCall, Presence.REASON_DISCONNECTED);
-      if (attemptsLeft <= 1 || stopping.getAsBoolean()) return Future.failedFuture(err);
-      Promise<Void> later = Promise.promise();
-      vertx.setTimer(DISCONNECT_RETRY_MS, t -> attempt(userId, connId, inCall, attemptsLeft - 1).onComplete(later));
-      return later.future();
-    });
+    AtomicBoolean peerTold = new AtomicBoolean(inCall == null);
+    return Retry.times(vertx, DISCONNECT_ATTEMPTS, DISCONNECT_RETRY_MS, () -> !stopping.getAsBoolean(),
+        () -> presence.disconnect(userId, connId).onFailure(err -> {
+          if (peerTold.compareAndSet(false, true)) presence.tellPeer(inCall, PeerNotifier.Reason.DISCONNECTED);
+        }));
   }
 }

@@ -12,7 +12,6 @@ import io.tandem.common.RedisKeys;
 import io.tandem.common.ServiceRunner;
 import io.tandem.common.msg.JoinReply;
 import io.tandem.common.msg.JoinRequest;
-import io.tandem.common.msg.UserRef;
 import io.tandem.launcher.Launcher;
 import io.tandem.launcher.LocalRedis;
 import io.tandem.common.PeerNotifier;

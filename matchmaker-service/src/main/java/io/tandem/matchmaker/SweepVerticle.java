@@ -5,7 +5,6 @@ import io.tandem.common.Ids;
 import io.tandem.common.Limits;
 import io.tandem.common.PeerNotifier;
 import io.tandem.common.store.CallStore;
-import io.tandem.common.store.Pairing;
 import io.tandem.common.store.Undone;
 import java.util.ArrayList;
 import java.util.List;

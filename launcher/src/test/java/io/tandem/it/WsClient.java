@@ -125,6 +125,11 @@ final class WsClient implements AutoCloseable {
     return closeStatus != null;
   }
 
+  /** Closes with this code (a close frame, as a browser sends 1001 when a tab closes). */
+  void closeWith(short code) {
+    ws.close(code, "bye").await();
+  }
+
   @Override
   public void close() {
     try {

@@ -23,6 +23,11 @@ public final class Presence {
   private final Reports reports;
   private final String node;
   private final long graceMs;
+  /** Oldest presence counts handed out without asking the store again, ms. */
+  public static final long STATS_MAX_AGE_MS = 1000;
+  private JsonObject cachedStats;
+  private long cachedAt;
+  private Future<JsonObject> statsInFlight;
 
   /** @param graceMs how long a call waits for a user whose socket was lost ({@code RESUME_GRACE_MS}) */
   public Presence(CallStore store, PeerNotifier notifier, Reports reports, String node, long graceMs) {
@@ -101,9 +106,24 @@ public final class Presence {
     });
   }
 
-  /** Presence counts {online, waiting}. */
+  /**
+   * Presence counts {online, waiting}, shared by every socket of the node: read from the store at
+   * most once per {@link #STATS_MAX_AGE_MS} (concurrent callers share one read), so a burst of joins
+   * costs no store round trip each.
+   */
   public Future<JsonObject> stats() {
-    return store.stats().map(io.tandem.common.store.Stats::toJson);
+    long now = System.currentTimeMillis();
+    if (cachedStats != null && now - cachedAt < STATS_MAX_AGE_MS) return Future.succeededFuture(cachedStats.copy());
+    if (statsInFlight == null) {
+      statsInFlight = store.stats().map(io.tandem.common.store.Stats::toJson).andThen(ar -> {
+        statsInFlight = null;
+        if (ar.succeeded()) {
+          cachedStats = ar.result();
+          cachedAt = now;
+        }
+      });
+    }
+    return statsInFlight.map(JsonObject::copy);
   }
 
   /** This node's heartbeat; false when the node had been reaped as dead meanwhile. */

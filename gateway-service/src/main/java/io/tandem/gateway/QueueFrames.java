@@ -65,6 +65,10 @@ final class QueueFrames {
   private Future<Void> queued(ClientLink c) {
     if (!c.call().joinQueued().contains(CallAction.SEND_QUEUED_STATS)) return Future.succeededFuture();
     return presence.stats().recover(err -> Future.succeededFuture(new JsonObject())).map(stats -> {
+      // the counts may be up to Presence.STATS_MAX_AGE_MS old: they at least count the user who just queued
+      if (stats.containsKey("online")) {
+        stats.put("online", Math.max(1L, stats.getLong("online"))).put("waiting", Math.max(1L, stats.getLong("waiting")));
+      }
       if (c.call().searching()) c.send(ServerFrames.of(MessageType.QUEUED, stats));
       return null;
     });

@@ -57,7 +57,7 @@ class MatchmakerIT {
     server = TestRedis.start();
     vertx = Vertx.vertx();
     Env env = Env.with(Map.of("REDIS_URL", server.url(), "SWEEP_INTERVAL_MS", "100", "BUS_TIMEOUT_MS", "1000",
-        "MATCH_CONFIRM_MS", "500", "NODE_TTL_MS", "1000", "RELAX_MS", "300"));
+        "MATCH_CONFIRM_MS", "500", "NODE_TTL_MS", "1000", "RELAX_MS", "300", "RESUME_GRACE_MS", "500"));
     redis = Redis.createClient(vertx, server.url());
     store = new RedisCallStore(redis);
     vertx.eventBus().<JsonObject>consumer(Addresses.gatewayNode(NODE), msg -> {
@@ -174,7 +174,7 @@ class MatchmakerIT {
   }
 
   @Test
-  void aDeadGatewayNodeIsReapedAndItsCallsSurvivorsTold() throws Exception {
+  void aDeadGatewayNodesCallsWaitForAResumeThenTheirSurvivorsAreTold() throws Exception {
     UserRef a = user("a");
     UserRef ghost = new UserRef("u_ghost" + System.nanoTime(), "c_ghost", "gw_dead");
     store.connect(ghost, "ghost", "dev_g", Limits.RESUME_GRACE_MS).await();
@@ -183,9 +183,12 @@ class MatchmakerIT {
     store.join(ghost, List.of(), rules).await();
     String sid = store.join(a, List.of(), rules).await().sessionId();
     store.confirm(sid).await();
-    // gw_dead beats no more: after NODE_TTL_MS the sweep reaps it
-    waitFor("the survivor is told", () -> deliveries("peer-disconnected", a).stream()
-        .anyMatch(d -> "disconnected".equals(d.getJsonObject("data").getString("reason"))));
+    // gw_dead beats no more: after NODE_TTL_MS the sweep reaps it; its call waits RESUME_GRACE_MS for a resume
+    waitFor("the survivor hears its stranger is reconnecting", () -> deliveries("peer-reconnecting", a).stream()
+        .anyMatch(d -> sid.equals(d.getJsonObject("data").getString("sessionId"))));
+    assertEquals(1, redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.session(sid))).await().toInteger(), "the call is kept meanwhile");
+    waitFor("then, nobody having resumed, that the call is over", () -> deliveries("peer-disconnected", a).stream()
+        .anyMatch(d -> "timeout".equals(d.getJsonObject("data").getString("reason"))));
     assertEquals(0, redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.user(ghost.userId()))).await().toInteger(), "the dead node's user is gone");
     assertEquals(0, redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.session(sid))).await().toInteger(), "its call ended");
   }

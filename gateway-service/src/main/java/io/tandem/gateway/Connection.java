@@ -81,7 +81,12 @@ public final class Connection implements ClientLink {
       close(CloseCodes.TOO_BIG, "message too big");
     });
     ws.frameHandler(assembler::handle);
-    ws.exceptionHandler(err -> LOG.debug("socket error user={} conn={}: {}", identity.userId(), connId, err.toString()));
+    ws.exceptionHandler(err -> {
+      // a frame the codec refused (far over the size limit, malformed): the transport closes the
+      // socket itself, without our close code; that close is the client's doing, not a lost network
+      if (err instanceof io.netty.handler.codec.CodecException && closedByServer == 0) closedByServer = CloseCodes.TOO_BIG;
+      LOG.debug("socket error user={} conn={}: {}", identity.userId(), connId, err.toString());
+    });
     ws.closeHandler(v -> onClose(onClosed));
     scheduleExpiry();
     intake.after(presence.connect(identity, connId)
@@ -129,7 +134,8 @@ public final class Connection implements ClientLink {
    * Whether the socket was lost without the person meaning to end (its call then waits for a
    * resume): no close frame from the client (1006: network loss, idle timeout), or this node closed
    * it while draining (1012) or for an expired token (4001). A close frame the client sent (1000
-   * Next/Stop, 1001 a closed tab) or a close for policy, size or replacement is meant.
+   * Next/Stop, 1001 a closed tab) or a close for policy, size (also a frame the codec refused) or
+   * replacement is meant.
    */
   boolean lostUnintentionally() {
     if (closedByServer != 0) return CloseCodes.resumable(closedByServer);

@@ -147,6 +147,32 @@ class ResumeIT {
   }
 
   @Test
+  void aLostSocketResumesOnTheSameGatewayInOneProcess() throws Exception {
+    Call c = call("Kim", "Leo");
+    try {
+      // Leo (the callee, on gateway B) keeps his socket; Kim's is cut and she comes back to gateway A
+      // — the launcher, where the whole system runs in one process
+      toA.drop(portA);
+      c.bob().await("peer-reconnecting", TOLD_AWAY);
+      try (WsClient kim = WsClient.connect(client, portA, c.aliceToken())) {
+        kim.send("resume", new JsonObject().put("sessionId", c.sid()));
+        assertEquals("Leo", kim.await("resumed").getJsonObject("peer").getString("name"));
+        c.bob().await("peer-resumed");
+        c.bob().send("send-offer", offer(c.sid(), "from-callee"));
+        assertEquals("from-callee", kim.await("offer").getJsonObject("offer").getString("sdp"));
+        kim.send("send-candidate", new JsonObject().put("sessionId", c.sid()).put("candidate", new JsonObject().put("candidate", "k1")));
+        assertEquals("k1", c.bob().await("candidate").getJsonObject("candidate").getString("candidate"));
+        kim.closeWith((short) 1000);
+        assertEquals("disconnected", c.bob().await("peer-disconnected", Duration.ofSeconds(1)).getString("reason"),
+            "a resumed socket's meant close ends the call at once");
+      }
+    } finally {
+      c.bob().close();
+      c.alice().close();
+    }
+  }
+
+  @Test
   void withoutAResumeThePeerHearsTimeoutAfterTheGrace() throws Exception {
     Call c = call("Erin", "Frank");
     try {

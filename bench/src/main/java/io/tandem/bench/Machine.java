@@ -74,7 +74,9 @@ public final class Machine {
         if (ours.contains(pid)) return;
         try {
           String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-          if (cmd.contains("surefire")) out.add(pid + " surefire (test run)");
+          // a test JVM runs the surefire/failsafe booter; a command that merely names surefire
+          // options (e.g. a Maven waiting on a lock) is not a test run
+          if (cmd.contains("surefirebooter") || cmd.contains("surefire/surefire")) out.add(pid + " surefire (test run)");
           else if (cmd.contains("plexus-classworlds")) out.add(pid + " maven");
         } catch (IOException | RuntimeException ignored) {
           // process gone

@@ -39,6 +39,12 @@ public final class Floors implements Scenario {
   static final double GOAL_RSS_KIB_PER_SOCKET = 8;
   static final double GOAL_HEAP_KIB_PER_SOCKET = 6;
   static final double GOAL_FULL_RELAY_P99_MS = 5;
+  /**
+   * The pools connect once and run for several minutes (warm-up and alternating rounds), longer than
+   * the default 5-minute access token: tokens live 30 minutes in this scenario. Nothing measured
+   * depends on it (each socket's token is verified once, at its handshake).
+   */
+  static final Map<String, String> ENV = Map.of("ACCESS_TOKEN_TTL_SECONDS", "1800");
   /** Most sockets per client process (each process has a 20k file limit). */
   static final int SOCKETS_PER_WORKER = 5000;
 
@@ -74,6 +80,8 @@ public final class Floors implements Scenario {
     final List<CallCycles.Stats> stats = new ArrayList<>();
     final List<Double> serverCpuMsPerCycle = new ArrayList<>();
     final List<Double> redisCpuMsPerCycle = new ArrayList<>();
+    /** Per round: CPU ms per cycle of each process. */
+    final List<JsonObject> cpuMsPerCycleByProcess = new ArrayList<>();
   }
 
   @Override
@@ -109,6 +117,7 @@ public final class Floors implements Scenario {
       solos.add(bare);
       Solo.Started launcher = Solo.launcher(bench.root, bench.runDir, base + 2, base + 3, redis.port(), xmx, jvmArgs(o), serviceEnv(o));
       solos.add(launcher);
+      SoloProfile launcherProfile = new SoloProfile(bench, launcher, o);
       System.out.printf(Locale.ROOT, "launcher pid %d on port %d, bare relay pid %d on port %d, redis-server pid %d on port %d%n",
           launcher.pid(), launcher.port(), bare.pid(), bare.port(), redis.pid(), redis.port());
 
@@ -118,18 +127,24 @@ public final class Floors implements Scenario {
       System.out.println("redis EVALSHA: " + rf.evalsha().summary().line() + String.format(Locale.ROOT, "; %.1f µs redis CPU per call", rf.redisCpuMicrosPerEvalsha()));
 
       // 2. call cycles in alternating rounds
-      Topology topo = clustered ? bench.start(Topology.Spec.of(1, 1)) : null;
+      Topology topo = clustered ? bench.start(Topology.Spec.of(1, 1).withEnv(ENV)) : null;
       Map<String, CallCycles.Pool> pool = new LinkedHashMap<>();
       Map<String, long[]> cpuPids = new LinkedHashMap<>();
+      Map<String, List<String>> cpuRoles = new LinkedHashMap<>();
       pool.put("bare", barePool(bench, bare.port(), pairs, "cycle"));
       cpuPids.put("bare", new long[] {bare.pid()});
+      cpuRoles.put("bare", List.of("bare-relay"));
       pool.put("launcher", tandemPool(bench, launcher.port(), pairs));
       cpuPids.put("launcher", new long[] {launcher.pid(), redis.pid()});
+      cpuRoles.put("launcher", List.of("launcher", "redis"));
       if (topo != null) {
         List<Tokens.Token> t = bench.fetchTokens(2 * pairs);
         List<Ws> ws = bench.connectBlocking(t, i -> 0);
         pool.put("clustered", new CallCycles.Pool(ws, true));
         long[] pids = topo.all().stream().filter(c -> !c.role().equals("redis")).mapToLong(Topology.Child::pid).toArray();
+        List<String> roles = new ArrayList<>(topo.all().stream().map(Topology.Child::role).filter(r -> !r.equals("redis")).toList());
+        roles.add("redis");
+        cpuRoles.put("clustered", roles);
         long[] withRedis = java.util.Arrays.copyOf(pids, pids.length + 1);
         withRedis[pids.length] = topo.child("redis").pid();
         cpuPids.put("clustered", withRedis);
@@ -142,6 +157,7 @@ public final class Floors implements Scenario {
       Map<String, Rounds> results = new LinkedHashMap<>();
       pool.keySet().forEach(k -> results.put(k, new Rounds()));
       if (topo != null) bench.startProfiles();
+      launcherProfile.start();
       for (int r = 0; r < rounds; r++) {
         for (Map.Entry<String, CallCycles.Pool> e : pool.entrySet()) {
           long[] pids = cpuPids.get(e.getKey());
@@ -155,6 +171,11 @@ public final class Floors implements Scenario {
           for (int i = 0; i < pids.length - (hasRedis ? 1 : 0); i++) server += after[i] - before[i];
           rs.serverCpuMsPerCycle.add(server / (double) Math.max(1, st.cycles));
           rs.redisCpuMsPerCycle.add(hasRedis ? (after[pids.length - 1] - before[pids.length - 1]) / (double) Math.max(1, st.cycles) : 0.0);
+          JsonObject byProcess = new JsonObject();
+          for (int i = 0; i < pids.length; i++) {
+            byProcess.put(cpuRoles.get(e.getKey()).get(i), Math.round((after[i] - before[i]) * 1000.0 / Math.max(1, st.cycles)) / 1000.0);
+          }
+          rs.cpuMsPerCycleByProcess.add(byProcess);
           System.out.printf(Locale.ROOT, "round %d %-9s %5d cycles %6.0f/s  match p50 %s p99 %s  candidate p50 %s p99 %s  server CPU %.3f ms/cycle  redis CPU %.3f ms/cycle  failed %d%n",
               r + 1, e.getKey(), st.cycles, st.cyclesPerSecond(), Latency.fmt(st.match.summary().p50()), Latency.fmt(st.match.summary().p99()),
               Latency.fmt(st.candidate.summary().p50()), Latency.fmt(st.candidate.summary().p99()),
@@ -162,13 +183,16 @@ public final class Floors implements Scenario {
         }
       }
       if (topo != null) bench.stopProfiles("cycles");
+      launcherProfile.stop("cycles");
       for (CallCycles.Pool p : pools) p.closeAll();
       pools.clear();
       if (topo != null) topo.close(); // the rest runs on the launcher and the bare relay only
 
       // 3. connects/s, memory per idle socket, relay on a full process
-      JsonObject bareSockets = sockets(bench, "bare", bare, benchJar, connectSockets, bigSockets, concurrency, probePairs, probeRate, probeSeconds);
-      JsonObject launcherSockets = sockets(bench, "launcher", launcher, benchJar, connectSockets, bigSockets, concurrency, probePairs, probeRate, probeSeconds);
+      JsonObject bareSockets = sockets(bench, "bare", bare, benchJar, connectSockets, bigSockets, concurrency, probePairs, probeRate,
+          probeSeconds, null);
+      JsonObject launcherSockets = sockets(bench, "launcher", launcher, benchJar, connectSockets, bigSockets, concurrency, probePairs, probeRate,
+          probeSeconds, launcherProfile);
 
       report(out, rf, results, bareSockets, launcherSockets, connectSockets, bigSockets);
       out.details.put("redisFloor", new JsonObject().put("ping", rf.ping().summary().toJson()).put("evalsha", rf.evalsha().summary().toJson())
@@ -177,7 +201,8 @@ public final class Floors implements Scenario {
       results.forEach((k, v) -> {
         JsonArray a = new JsonArray();
         for (int i = 0; i < v.stats.size(); i++) {
-          a.add(v.stats.get(i).toJson().put("serverCpuMsPerCycle", v.serverCpuMsPerCycle.get(i)).put("redisCpuMsPerCycle", v.redisCpuMsPerCycle.get(i)));
+          a.add(v.stats.get(i).toJson().put("serverCpuMsPerCycle", v.serverCpuMsPerCycle.get(i)).put("redisCpuMsPerCycle", v.redisCpuMsPerCycle.get(i))
+              .put("cpuMsPerCycleByProcess", v.cpuMsPerCycleByProcess.get(i)));
         }
         cyclesJson.put(k, a);
       });
@@ -208,12 +233,61 @@ public final class Floors implements Scenario {
     return out;
   }
 
+  /** A JFR window on a solo process (the launcher or the bare relay), when {@code --profile} names it. */
+  private static final class SoloProfile {
+    final Bench bench;
+    final Solo.Started child;
+    final boolean on;
+    long startNanos;
+    java.time.LocalTime startTime;
+
+    SoloProfile(Bench bench, Solo.Started child, Options o) {
+      this.bench = bench;
+      this.child = child;
+      boolean wanted = List.of(o.str("profile").split(",")).stream().map(String::trim).anyMatch(child.role()::equals);
+      boolean started = false;
+      if (wanted) {
+        try {
+          Jfr.start(child.pid(), "bench");
+          started = true;
+        } catch (Exception e) {
+          System.out.println("could not start JFR on " + child.role() + ": " + e.getMessage());
+        }
+      }
+      this.on = started;
+    }
+
+    void start() {
+      startNanos = System.nanoTime();
+      startTime = java.time.LocalTime.now();
+    }
+
+    void stop(String label) {
+      if (!on || startTime == null) return;
+      long seconds = Math.max(1, (System.nanoTime() - startNanos + 999_999_999L) / 1_000_000_000L);
+      String prefix = bench.prefix() + "-" + label;
+      try {
+        Path jfr = Jfr.dump(child.pid(), "bench", bench.runDir.resolve(prefix + "-" + child.role() + ".jfr"), seconds);
+        Path summary = bench.resultsDir().resolve(prefix + "-profile-" + child.role() + ".txt");
+        java.nio.file.Files.writeString(summary, Jfr.summarize(jfr, prefix + " " + child.role() + " (the " + seconds + " s window from "
+            + startTime.withNano(0) + ")", startTime));
+        bench.profileSummaries.add(summary);
+        System.out.println("JFR " + child.role() + " -> " + summary);
+      } catch (Exception e) {
+        System.out.println("could not dump/summarize JFR on " + child.role() + ": " + e);
+      }
+      startTime = null;
+    }
+  }
+
   private static List<String> jvmArgs(Options o) {
     return o.str("service-jvm").isBlank() ? List.of() : List.of(o.str("service-jvm").trim().split("\\s+"));
   }
 
   private static Map<String, String> serviceEnv(Options o) {
-    return BenchMain.serviceEnv(o.str("service-env"));
+    Map<String, String> env = new LinkedHashMap<>(ENV);
+    env.putAll(BenchMain.serviceEnv(o.str("service-env")));
+    return env;
   }
 
   private static CallCycles.Stats cycles(Bench bench, String system, CallCycles.Pool pool, int n, String sdp) throws Exception {
@@ -233,9 +307,13 @@ public final class Floors implements Scenario {
   }
 
   private static CallCycles.Pool barePool(Bench bench, int port, int pairs, String tag) throws Exception {
-    List<Ws> ws = Parallel.map(2 * pairs, 64, i -> Ws.connectBare(bench.ws, port, "/relay?pair=" + tag + "-" + (i / 2), tag + "-" + i))
+    return new CallCycles.Pool(bareSockets(bench, port, pairs, tag), false);
+  }
+
+  /** Sockets on the bare relay, two per pair id (in inbox mode: no listener). */
+  private static List<Ws> bareSockets(Bench bench, int port, int pairs, String tag) throws Exception {
+    return Parallel.map(2 * pairs, 64, i -> Ws.connectBare(bench.ws, port, "/relay?pair=" + tag + "-" + (i / 2), tag + "-" + i))
         .await(120, TimeUnit.SECONDS);
-    return new CallCycles.Pool(ws, false);
   }
 
   private static CallCycles.Pool tandemPool(Bench bench, int port, int pairs) throws Exception {
@@ -258,9 +336,9 @@ public final class Floors implements Scenario {
    * probe pairs while it holds {@code big}.
    */
   private static JsonObject sockets(Bench bench, String system, Solo.Started server, Path benchJar, int first, int big, int concurrency,
-                                    int probePairs, double probeRate, double probeSeconds) throws Exception {
+                                    int probePairs, double probeRate, double probeSeconds, SoloProfile profile) throws Exception {
     boolean bare = system.equals("bare");
-    List<Ws[]> probe = bare ? pairsOf(barePool(bench, server.port(), probePairs, "probe").users) : matchedPairs(bench, server.port(), probePairs);
+    List<Ws[]> probe = bare ? pairsOf(bareSockets(bench, server.port(), probePairs, "probe")) : matchedPairs(bench, server.port(), probePairs);
     JsonObject out = new JsonObject().put("pid", server.pid()).put("openFilesLimit", Proc.maxOpenFiles(server.pid()));
     Thread.sleep(1000);
     long heap0 = Proc.liveHeapKib(server.pid());
@@ -274,10 +352,12 @@ public final class Floors implements Scenario {
       workers.add(w0);
       w0.expect("TOKENS", Duration.ofSeconds(300));
       Proc.CpuWindow cpu = new Proc.CpuWindow().add(system, server.pid()).add("client-1", w0.process.pid()).start();
+      if (profile != null) profile.start();
       long go = System.nanoTime();
       w0.send("GO");
       String[] f = w0.expect("CONNECTED", Duration.ofSeconds(600)).split(" ");
       double seconds = (System.nanoTime() - go) / 1e9;
+      if (profile != null) profile.stop("connects");
       long connected = Long.parseLong(f[1]);
       out.put("connect", new JsonObject().put("sockets", connected).put("failed", Long.parseLong(f[2])).put("seconds", seconds)
           .put("connectsPerSecond", connected / seconds).put("cpuPercentOfOneCore", cpu.stop()));
@@ -298,10 +378,18 @@ public final class Floors implements Scenario {
         }
         for (Capacity.Worker w : more) w.expect("TOKENS", Duration.ofSeconds(300));
         for (Capacity.Worker w : more) w.send("GO");
-        for (Capacity.Worker w : more) total += Long.parseLong(w.expect("CONNECTED", Duration.ofSeconds(600)).split(" ")[1]);
+        long failedBig = 0;
+        for (Capacity.Worker w : more) {
+          String[] c = w.expect("CONNECTED", Duration.ofSeconds(600)).split(" ");
+          total += Long.parseLong(c[1]);
+          failedBig += Long.parseLong(c[2]);
+        }
         Thread.sleep(2000);
-        out.put("atBig", memory(server.pid(), total, heap0, rss0, system));
+        out.put("atBig", memory(server.pid(), total, heap0, rss0, system).put("failedHandshakes", failedBig));
+        if (failedBig > 0) System.out.printf(Locale.ROOT, "%s: %,d handshakes failed on the way to %,d sockets%n", system, failedBig, big);
+        if (profile != null) profile.start();
         Latency full = probe(probe, bare, probeRate, probeSeconds);
+        if (profile != null) profile.stop("full-probe");
         out.put("fullProbe", full.summary().toJson().put("pairs", probePairs).put("rate", probeRate).put("seconds", probeSeconds));
         System.out.println(system + " relay probe while holding " + total + " sockets: " + full.summary().line());
       }

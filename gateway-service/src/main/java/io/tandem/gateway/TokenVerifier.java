@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * on {@link Addresses#AUTH_FAMILY_REVOKED} and with each reload, never with a Redis call per token.
  * <p>
  * Cost: a P-256 signature check takes ~1.2 ms of CPU on Java 17 (see docs/scaling.md), so it runs
- * on a worker pool of one thread per core, never on the event loop, each thread with its own
+ * on a worker pool ({@link #VERIFY_THREADS}), never on the event loop, each thread with its own
  * verifier per key (Vert.x's verifier serializes callers on one {@code Signature}). A token verified
  * once is remembered until it expires ({@link VerifiedTokens}), so a reconnect with the same token
  * skips the signature check; key id and revoked families are still checked on every use.
@@ -52,8 +52,12 @@ public final class TokenVerifier {
   /** Longest token accepted, characters. */
   public static final int TOKEN_MAX_CHARS = 4096;
 
-  /** Threads verifying signatures (one per core). */
-  public static final int VERIFY_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+  /**
+   * Threads verifying signatures: one per core but one, so a burst of handshakes never takes the
+   * event loop's core (with one per core, a 14,000-socket burst on 2 cores starved the loop until
+   * store calls timed out: bench run 20261129-105353-floors).
+   */
+  public static final int VERIFY_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
   /** Longest wait for one signature check on a worker thread, s (it never does I/O). */
   static final long VERIFY_WAIT_SECONDS = 5;
   /** Name of that worker pool. */

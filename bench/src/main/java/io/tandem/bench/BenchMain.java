@@ -20,7 +20,7 @@ import java.util.Locale;
 public final class BenchMain {
   static final List<Scenario> SCENARIOS = List.of(new TimeToMatch(), new SustainedJoins(), new Relay(), new Capacity(), new Churn());
   /** Scenarios run only by name, not by {@code all} (faults, not performance). */
-  static final List<Scenario> ON_DEMAND = List.of(new Reliability());
+  static final List<Scenario> ON_DEMAND = List.of(new Reliability(), new Floors());
   static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private BenchMain() {}

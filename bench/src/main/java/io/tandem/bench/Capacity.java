@@ -233,10 +233,17 @@ public final class Capacity implements Scenario {
 
     static Worker start(Path jar, Path runDir, int index, String local, int gatewayPort, int authPort, int count, int concurrency)
         throws IOException {
-      List<String> cmd = List.of(Proc.javaTool("java"), "-Xmx512m", "-cp", jar.toString(), CapacityWorker.class.getName(),
+      return start(jar, runDir, "client-worker-" + (index + 1), index, local, gatewayPort, authPort, count, concurrency, "");
+    }
+
+    /** A client process; {@code bareUri} non-empty connects without tokens to a bare server. */
+    static Worker start(Path jar, Path runDir, String logName, int index, String local, int gatewayPort, int authPort, int count,
+                        int concurrency, String bareUri) throws IOException {
+      List<String> cmd = new ArrayList<>(List.of(Proc.javaTool("java"), "-Xmx512m", "-cp", jar.toString(), CapacityWorker.class.getName(),
           "--gateway-port", Integer.toString(gatewayPort), "--auth-port", Integer.toString(authPort), "--count", Integer.toString(count),
-          "--local", local, "--concurrency", Integer.toString(concurrency));
-      Process p = new ProcessBuilder(cmd).redirectError(runDir.resolve("client-worker-" + (index + 1) + ".log").toFile()).start();
+          "--local", local, "--concurrency", Integer.toString(concurrency)));
+      if (!bareUri.isEmpty()) cmd.addAll(List.of("--bare-uri", bareUri));
+      Process p = new ProcessBuilder(cmd).redirectError(runDir.resolve(logName + ".log").toFile()).start();
       Children.register(p);
       return new Worker(index, local, p);
     }

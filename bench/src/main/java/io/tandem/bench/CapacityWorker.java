@@ -33,6 +33,7 @@ public final class CapacityWorker {
         .declare("local", "127.0.0.2", "loopback source address")
         .declare("concurrency", "256", "handshakes in flight")
         .declare("token-concurrency", "16", "token requests in flight")
+        .declare("bare-uri", "", "connect without tokens to this URI of a bare server (the floors scenario's relay) instead of /signaling")
         .parse(List.of(args));
     int port = o.integer("gateway-port", 1, 65535);
     int count = o.integer("count", 1, 19_500);
@@ -40,10 +41,15 @@ public final class CapacityWorker {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setBlockedThreadCheckInterval(60_000));
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     long t0 = System.nanoTime();
-    Tokens tokens = new Tokens(vertx, "127.0.0.1", local, o.integer("auth-port", 1, 65535), o.integer("token-concurrency", 1, 1024));
-    List<Tokens.Token> list = tokens.fetch(count).await(240, TimeUnit.SECONDS);
-    tokens.close();
-    say("TOKENS " + list.size() + " " + (System.nanoTime() - t0) / 1_000_000);
+    String bareUri = o.str("bare-uri");
+    List<Tokens.Token> list = List.of();
+    if (bareUri.isEmpty()) {
+      Tokens tokens = new Tokens(vertx, "127.0.0.1", local, o.integer("auth-port", 1, 65535), o.integer("token-concurrency", 1, 1024));
+      list = tokens.fetch(count).await(240, TimeUnit.SECONDS);
+      tokens.close();
+    }
+    List<Tokens.Token> tokenList = list;
+    say("TOKENS " + (bareUri.isEmpty() ? list.size() : count) + " " + (System.nanoTime() - t0) / 1_000_000);
     String line = in.readLine();
     if (!"GO".equals(line)) {
       vertx.close();
@@ -58,7 +64,8 @@ public final class CapacityWorker {
     long start = System.nanoTime();
     List<Ws> result = Parallel.map(count, o.integer("concurrency", 1, 10_000), i -> {
       long s = System.nanoTime();
-      return Ws.connect(client, port, 0, list.get(i)).map(ws -> {
+      Future<Ws> connecting = bareUri.isEmpty() ? Ws.connect(client, port, 0, tokenList.get(i)) : Ws.connectBare(client, port, bareUri, "idle-" + i);
+      return connecting.map(ws -> {
         handshake.recordNanos(System.nanoTime() - s);
         ws.listener(new Ws.Listener() {
           @Override

@@ -69,6 +69,13 @@ public final class Ws {
     return client.connect(o).map(ws -> new Ws(token, gateway, ws, Vertx.currentContext()));
   }
 
+  /** Connects to a bare server (the {@code floors} scenario's relay) at {@code uri}: no token; {@code label} stands for the user id. */
+  public static Future<Ws> connectBare(WebSocketClient client, int port, String uri, String label) {
+    WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri).setTimeout(30_000)
+        .setAllowOriginHeader(false);
+    return client.connect(o).map(ws -> new Ws(new Tokens.Token("", label), 0, ws, Vertx.currentContext()));
+  }
+
   public String userId() {
     return token.userId();
   }

@@ -8,6 +8,7 @@ import io.tandem.common.Hashing;
 import io.tandem.common.RateLimiter;
 import io.tandem.common.SafetyConfig;
 import io.tandem.common.TandemException;
+import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.net.HostAndPort;
@@ -87,9 +88,18 @@ final class Admission {
       return;
     }
     String ipHash = hashing.hash(ClientAddress.of(hs.remoteAddress(), hs.headers(), safety.trustedProxyHops()));
-    handshakeLimiter.check(ipHash)
-        .compose(v -> verifier.verify(Handshake.token(hs)))
-        .compose(id -> blocks.check(id.deviceHash(), ipHash).map(id))
+    String token = Handshake.token(hs);
+    // One round trip: the rate limit and both block keys are asked at once, the device key for the
+    // device the token claims (read before its signature is checked). The checks still decide in
+    // the old order (rate limit, then the token, then the blocks); the signature is only checked
+    // when the rate limit allowed it, and a device that differs from the claimed one is asked again.
+    String claimedDevice = TokenVerifier.claimedDevice(token);
+    Future<Void> limit = handshakeLimiter.check(ipHash);
+    Future<Void> blocked = blocks.check(claimedDevice, ipHash);
+    Future.join(limit, blocked)
+        .transform(x -> limit)
+        .compose(v -> verifier.verify(token))
+        .compose(id -> (id.deviceHash().equals(claimedDevice) ? blocked : blocks.check(id.deviceHash(), ipHash)).map(id))
         .onComplete(ar -> {
           if (ar.failed()) {
             TandemException te = Failures.map(ar.cause());

@@ -2,11 +2,14 @@ package io.tandem.gateway;
 
 import io.tandem.common.MessageType;
 import io.vertx.core.Vertx;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The node's periodic work: its heartbeat in the store, presence counts to searching sockets, and WebSocket pings. */
+/**
+ * The node's periodic work: its heartbeat in the store, presence counts to searching sockets, and
+ * WebSocket pings. Pings and presence pushes visit the sockets in slices ({@link SocketSweep}), never
+ * all of them in one event-loop task.
+ */
 final class NodeTimers {
   private static final Logger LOG = LoggerFactory.getLogger(NodeTimers.class);
 
@@ -17,6 +20,8 @@ final class NodeTimers {
   private long heartbeatTimer = -1;
   private long statsTimer = -1;
   private long pingTimer = -1;
+  private SocketSweep<Connection> pings;
+  private SocketSweep<Connection> pushes;
 
   NodeTimers(Vertx vertx, GatewayConfig config, Presence presence, Registry registry) {
     this.vertx = vertx;
@@ -26,15 +31,22 @@ final class NodeTimers {
   }
 
   void start() {
+    // a round may take half its period: pings stay well inside the read-idle timeout, counts stay fresh
+    pings = new SocketSweep<>(vertx, registry::iterator, registry::size, config.pingIntervalMs() / 2);
+    pushes = new SocketSweep<>(vertx, registry::iterator, registry::size, config.statsIntervalMs() / 2);
     heartbeatTimer = vertx.setPeriodic(config.heartbeatMs(), t -> beat());
     statsTimer = vertx.setPeriodic(config.statsIntervalMs(), t -> pushStats());
-    pingTimer = vertx.setPeriodic(config.pingIntervalMs(), t -> registry.all().forEach(Connection::ping));
+    pingTimer = vertx.setPeriodic(config.pingIntervalMs(), t -> {
+      if (!pings.start(Connection::ping)) LOG.debug("ping round still running; skipped one");
+    });
   }
 
   void stop() {
     vertx.cancelTimer(heartbeatTimer);
     vertx.cancelTimer(statsTimer);
     vertx.cancelTimer(pingTimer);
+    if (pings != null) pings.stop();
+    if (pushes != null) pushes.stop();
   }
 
   /** A node declared dead meanwhile (missed heartbeats) closes its sockets so clients reconnect. */
@@ -49,12 +61,14 @@ final class NodeTimers {
     });
   }
 
+  /** One STATS read per period, written to the sockets searching at the time their slice comes. */
   private void pushStats() {
-    List<Connection> searching = registry.all().stream().filter(c -> c.call().searching()).toList();
-    if (searching.isEmpty()) return;
+    if (pushes.running() || registry.size() == 0) return;
     presence.stats().onSuccess(stats -> {
       String frame = ServerFrames.of(MessageType.STATS, stats);
-      searching.stream().filter(c -> c.call().searching()).forEach(c -> c.send(frame));
+      pushes.start(c -> {
+        if (c.call().searching()) c.send(frame);
+      });
     });
   }
 }

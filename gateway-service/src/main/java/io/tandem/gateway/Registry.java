@@ -38,6 +38,11 @@ public final class Registry {
     return byUser.size();
   }
 
+  /** A weakly consistent iterator over the open connections (may be held across event-loop ticks). */
+  java.util.Iterator<Connection> iterator() {
+    return byUser.values().iterator();
+  }
+
   public List<Connection> all() {
     return List.copyOf(byUser.values());
   }

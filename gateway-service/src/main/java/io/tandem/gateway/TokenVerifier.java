@@ -8,8 +8,10 @@ import io.tandem.common.RedisKeys;
 import io.tandem.common.TandemException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -21,6 +23,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Verifies access tokens with the public keys auth-service publishes (never a private key).
@@ -32,6 +36,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * longer lists it (Redis restarted empty), so a store that lost its data never locks valid tokens
  * out. Tokens of a revoked refresh-token family (claim {@code fam}) are refused: revocations arrive
  * on {@link Addresses#AUTH_FAMILY_REVOKED} and with each reload, never with a Redis call per token.
+ * <p>
+ * Cost: a P-256 signature check takes ~1.2 ms of CPU on Java 17 (see docs/scaling.md), so it runs
+ * on a worker pool ({@link #VERIFY_THREADS}), never on the event loop, each thread with its own
+ * verifier per key (Vert.x's verifier serializes callers on one {@code Signature}). A token verified
+ * once is remembered until it expires ({@link VerifiedTokens}), so a reconnect with the same token
+ * skips the signature check; key id and revoked families are still checked on every use.
  */
 public final class TokenVerifier {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenVerifier.class);
@@ -42,8 +52,26 @@ public final class TokenVerifier {
   /** Longest token accepted, characters. */
   public static final int TOKEN_MAX_CHARS = 4096;
 
-  /** A known key, its verifier and the expiry of its published entry. */
-  private record Known(JWTAuth auth, long expiresAtMs) {}
+  /**
+   * Threads verifying signatures: one per core but one, so a burst of handshakes never takes the
+   * event loop's core (with one per core, a 14,000-socket burst on 2 cores starved the loop until
+   * store calls timed out: bench run 20261129-105353-floors).
+   */
+  public static final int VERIFY_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+  /** Longest wait for one signature check on a worker thread, s (it never does I/O). */
+  static final long VERIFY_WAIT_SECONDS = 5;
+  /** Name of that worker pool. */
+  public static final String VERIFY_POOL = "tandem-token-verify";
+
+  /** A known key (its public JWK) and the expiry of its published entry. */
+  private record Known(JsonObject jwk, long expiresAtMs) {}
+
+  /** A token whose signature or standard claims were refused (not an error of the verifier). */
+  private static final class Refused extends Exception {
+    Refused(String why) {
+      super(why, null, false, false);
+    }
+  }
 
   private final Vertx vertx;
   private final Redis redis;
@@ -53,11 +81,16 @@ public final class TokenVerifier {
   private final Map<String, Long> revokedFamilies = new ConcurrentHashMap<>();
   private volatile long lastReload;
   private Future<Void> reloading;
+  private final VerifiedTokens verified = new VerifiedTokens();
+  private final WorkerExecutor verifyPool;
+  /** Per verifying thread: a verifier per key id. */
+  private final ThreadLocal<Map<String, JWTAuth>> perThread = ThreadLocal.withInitial(java.util.HashMap::new);
 
   public TokenVerifier(Vertx vertx, Redis redis, String issuer, String audience) {
     this.vertx = vertx;
     this.redis = redis;
     this.checks = new JWTOptions().setIssuer(issuer).setAudience(List.of(audience)).setLeeway(Limits.TOKEN_LEEWAY_SECONDS);
+    this.verifyPool = vertx.createSharedWorkerExecutor(VERIFY_POOL, VERIFY_THREADS);
     vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_FAMILY_REVOKED, msg -> {
       if (msg.body() != null && msg.body().getValue("family") instanceof String f && msg.body().getValue("until") instanceof Number u) {
         revoke(f, u.longValue());
@@ -86,8 +119,7 @@ public final class TokenVerifier {
         String kid = jwk.getString("kid");
         if (kid == null || !ALGORITHM.equals(jwk.getString("alg"))) continue;
         Known known = byKid.get(kid);
-        JWTAuth auth = known != null ? known.auth() : JWTAuth.create(vertx, new JWTAuthOptions().addJwk(jwk).setJWTOptions(checks));
-        byKid.put(kid, new Known(auth, Math.max(e.expiresAtMs(), known == null ? 0 : known.expiresAtMs())));
+        byKid.put(kid, new Known(known != null ? known.jwk() : jwk.copy(), Math.max(e.expiresAtMs(), known == null ? 0 : known.expiresAtMs())));
       }
       int before = byKid.size();
       byKid.values().removeIf(k -> k.expiresAtMs() <= now);
@@ -109,6 +141,24 @@ public final class TokenVerifier {
     return until != null && until > System.currentTimeMillis();
   }
 
+  /**
+   * The {@code dev} claim as the token states it, NOT verified ("" when absent or unreadable): lets
+   * a handshake ask for the device's block key while the token is still being checked. Only a
+   * verified identity's device decides anything.
+   */
+  public static String claimedDevice(String token) {
+    if (token == null || token.length() > TOKEN_MAX_CHARS) return "";
+    int first = token.indexOf('.');
+    int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+    if (second < 0) return "";
+    try {
+      JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(first + 1, second)), StandardCharsets.UTF_8));
+      return claims.getValue("dev") instanceof String d ? d : "";
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
   /** The identity in a valid token; fails with UNAUTHORIZED otherwise. */
   public Future<Identity> verify(String token) {
     if (token == null || token.isEmpty() || token.length() > TOKEN_MAX_CHARS) return unauthorized("missing token");
@@ -123,10 +173,10 @@ public final class TokenVerifier {
     if (!ALGORITHM.equals(header.getValue("alg"))) return unauthorized("algorithm not accepted");
     if (!(header.getValue("kid") instanceof String kid)) return unauthorized("token has no key id");
     Known known = byKid.get(kid);
-    if (known != null) return check(known.auth(), token);
+    if (known != null) return check(kid, known, token);
     return reloadThrottled().compose(v -> {
       Known again = byKid.get(kid);
-      return again == null ? unauthorized("unknown key id") : check(again.auth(), token);
+      return again == null ? unauthorized("unknown key id") : check(kid, again, token);
     });
   }
 
@@ -146,22 +196,47 @@ public final class TokenVerifier {
     return reloading;
   }
 
-  private Future<Identity> check(JWTAuth auth, String token) {
-    return auth.authenticate(new TokenCredentials(token))
+  /** A remembered token, or the signature and claims checked on the worker pool (then remembered). */
+  private Future<Identity> check(String kid, Known known, String token) {
+    long now = System.currentTimeMillis() / 1000;
+    VerifiedTokens.Entry hit = verified.get(token, now);
+    if (hit != null && hit.kid().equals(kid)) return admit(hit);
+    return verifyPool.executeBlocking(() -> verifySignature(kid, known, token), false)
         .recover(err -> {
           LOG.debug("token refused: {}", err.getMessage());
-          return unauthorized("invalid or expired token");
+          return err instanceof Refused r ? unauthorized(r.getMessage()) : unauthorized("invalid or expired token");
         })
-        .compose(user -> {
-          JsonObject p = user.attributes().getJsonObject("accessToken", user.principal());
+        .compose(p -> {
           if (!(p.getValue("sub") instanceof String sub) || sub.isEmpty()
               || !(p.getValue("name") instanceof String name) || !(p.getValue("exp") instanceof Number exp)) {
             return unauthorized("token lacks required claims");
           }
-          if (p.getValue("fam") instanceof String fam && revoked(fam)) return unauthorized("sign-in revoked");
           String dev = p.getValue("dev") instanceof String d ? d : "";
-          return Future.succeededFuture(new Identity(sub, name, dev, exp.longValue()));
+          String fam = p.getValue("fam") instanceof String f ? f : null;
+          VerifiedTokens.Entry entry = new VerifiedTokens.Entry(new Identity(sub, name, dev, exp.longValue()), kid, fam, exp.longValue());
+          verified.put(token, entry, System.currentTimeMillis() / 1000);
+          return admit(entry);
         });
+  }
+
+  /** On a worker thread: the token's claims when its signature, issuer, audience and times check out. */
+  private JsonObject verifySignature(String kid, Known known, String token) throws Exception {
+    Map<String, JWTAuth> mine = perThread.get();
+    if (mine.size() > byKid.size() + 4) mine.keySet().retainAll(byKid.keySet());
+    JWTAuth auth = mine.computeIfAbsent(kid, k -> JWTAuth.create(vertx, new JWTAuthOptions().addJwk(known.jwk()).setJWTOptions(checks)));
+    // Vert.x's JWT check completes before returning (no I/O); the bounded wait is only a guard
+    User user;
+    try {
+      user = auth.authenticate(new TokenCredentials(token)).toCompletionStage().toCompletableFuture().get(VERIFY_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new Refused("invalid or expired token");
+    }
+    return user.attributes().getJsonObject("accessToken", user.principal());
+  }
+
+  private Future<Identity> admit(VerifiedTokens.Entry e) {
+    if (e.family() != null && revoked(e.family())) return unauthorized("sign-in revoked");
+    return Future.succeededFuture(e.identity());
   }
 
   private static <T> Future<T> unauthorized(String why) {

@@ -10,7 +10,7 @@ import io.tandem.common.Limits;
  * @param port HTTP port of the auth API ({@code AUTH_PORT}, 0 = do not listen, bus only)
  * @param issuer {@code iss} of access tokens ({@code JWT_ISSUER})
  * @param audience {@code aud} of access tokens ({@code JWT_AUDIENCE})
- * @param privateKeyPath PKCS#8 PEM of the EC P-256 signing key ({@code JWT_PRIVATE_KEY_PATH}); unset = generate one
+ * @param privateKeyPath PKCS#8 PEM of the RSA (≥ 2048 bits) signing key ({@code JWT_PRIVATE_KEY_PATH}); unset = generate one
  * @param publicKeyPath X.509 PEM of its public key ({@code JWT_PUBLIC_KEY_PATH}), required with the private key
  * @param keyId {@code kid} of the configured key ({@code JWT_KEY_ID}); default its RFC 7638 thumbprint
  * @param refreshTtlSeconds refresh-token lifetime ({@code REFRESH_TOKEN_TTL_SECONDS})

@@ -46,8 +46,10 @@ class TokenRequestTest {
   void generatedKeysHaveStableThumbprintIds() {
     SigningKey k = SigningKey.generate();
     assertEquals(16, k.kid().length());
-    assertEquals("ES256", k.publicJwk().getString("alg"));
+    assertEquals("RS256", k.publicJwk().getString("alg"));
     assertTrue(!k.publicJwk().containsKey("d"), "the public JWK carries no private part");
-    assertEquals(43, k.privateJwk().getString("d").length());
+    assertEquals(342, k.privateJwk().getString("d").length(), "a 2048-bit private exponent, base64url without padding");
+    assertEquals(342, k.publicJwk().getString("n").length(), "a 2048-bit modulus");
+    assertEquals("AQAB", k.publicJwk().getString("e"));
   }
 }

@@ -132,7 +132,7 @@ public final class RedisRestart implements Fault {
   /** The same claims and signature under a header naming a key nobody has. */
   static String forged(String jwt) {
     String[] parts = jwt.split("\\.");
-    String header = new JsonObject().put("alg", "ES256").put("typ", "JWT").put("kid", UNKNOWN_KID).encode();
+    String header = new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", UNKNOWN_KID).encode();
     return Base64.getUrlEncoder().withoutPadding().encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + "." + parts[2];
   }
 

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
  *       This isolates matchmaking from connection set-up.</li>
  *   <li>{@code fresh}: every arrival is a new user — token fetched before the phase, socket
  *       connected {@code --lead-ms} ahead of its arrival, closed once its session is complete — so
- *       the gateways also pay a WebSocket handshake (ES256 token check, Redis registration) per join.</li>
+ *       the gateways also pay a WebSocket handshake (RS256 token check, Redis registration) per join.</li>
  * </ul>
  */
 public final class SustainedJoins implements Scenario {

@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Verifies access tokens with the public keys auth-service publishes (never a private key).
- * Pinned to ES256; the header's {@code kid} must name a published key (an unknown kid triggers one
+ * Pinned to RS256 (auth-service's algorithm) and, for tokens of an older release still valid during
+ * a rolling upgrade, ES256: the header's {@code alg} must be one of {@link #ALGORITHMS} and equal to
+ * the algorithm of the published key its {@code kid} names (no "none", no HMAC, no confusion
+ * between keys); the header's {@code kid} must name a published key (an unknown kid triggers one
  * throttled reload, which is how rotated keys arrive without a restart); issuer, audience and expiry
  * are checked with {@link Limits#TOKEN_LEEWAY_SECONDS} of leeway.
  * <p>
@@ -37,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * out. Tokens of a revoked refresh-token family (claim {@code fam}) are refused: revocations arrive
  * on {@link Addresses#AUTH_FAMILY_REVOKED} and with each reload, never with a Redis call per token.
  * <p>
- * Cost: a P-256 signature check takes ~1.2 ms of CPU on Java 17 (see docs/scaling.md), so it runs
+ * Cost: an RS256 check takes ~60 µs of CPU on Java 17, a P-256 one ~1.2–2 ms (docs/scaling.md); either runs
  * on a worker pool ({@link #VERIFY_THREADS}), never on the event loop, each thread with its own
  * verifier per key (Vert.x's verifier serializes callers on one {@code Signature}). A token verified
  * once is remembered until it expires ({@link VerifiedTokens}), so a reconnect with the same token
@@ -45,8 +48,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TokenVerifier {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenVerifier.class);
-  /** The only accepted algorithm. */
-  public static final String ALGORITHM = "ES256";
+  /** The algorithm auth-service signs with. */
+  public static final String ALGORITHM = "RS256";
+  /** The accepted algorithms: RS256, and ES256 (tokens of releases before RS256, during a rolling upgrade). */
+  public static final java.util.Set<String> ALGORITHMS = java.util.Set.of(ALGORITHM, "ES256");
   /** Least time between two key reloads triggered by unknown kids, ms. */
   public static final long RELOAD_MIN_INTERVAL_MS = 1000;
   /** Longest token accepted, characters. */
@@ -117,7 +122,7 @@ public final class TokenVerifier {
       for (JwksStore.Entry e : entries) {
         JsonObject jwk = e.jwk();
         String kid = jwk.getString("kid");
-        if (kid == null || !ALGORITHM.equals(jwk.getString("alg"))) continue;
+        if (kid == null || !ALGORITHMS.contains(jwk.getString("alg"))) continue;
         Known known = byKid.get(kid);
         byKid.put(kid, new Known(known != null ? known.jwk() : jwk.copy(), Math.max(e.expiresAtMs(), known == null ? 0 : known.expiresAtMs())));
       }
@@ -170,13 +175,13 @@ public final class TokenVerifier {
     } catch (RuntimeException e) {
       return unauthorized("malformed token");
     }
-    if (!ALGORITHM.equals(header.getValue("alg"))) return unauthorized("algorithm not accepted");
+    if (!(header.getValue("alg") instanceof String alg) || !ALGORITHMS.contains(alg)) return unauthorized("algorithm not accepted");
     if (!(header.getValue("kid") instanceof String kid)) return unauthorized("token has no key id");
     Known known = byKid.get(kid);
-    if (known != null) return check(kid, known, token);
+    if (known != null) return check(kid, alg, known, token);
     return reloadThrottled().compose(v -> {
       Known again = byKid.get(kid);
-      return again == null ? unauthorized("unknown key id") : check(kid, again, token);
+      return again == null ? unauthorized("unknown key id") : check(kid, alg, again, token);
     });
   }
 
@@ -197,7 +202,8 @@ public final class TokenVerifier {
   }
 
   /** A remembered token, or the signature and claims checked on the worker pool (then remembered). */
-  private Future<Identity> check(String kid, Known known, String token) {
+  private Future<Identity> check(String kid, String alg, Known known, String token) {
+    if (!alg.equals(known.jwk().getString("alg"))) return unauthorized("algorithm does not match the key");
     long now = System.currentTimeMillis() / 1000;
     VerifiedTokens.Entry hit = verified.get(token, now);
     if (hit != null && hit.kid().equals(kid)) return admit(hit);

@@ -11,11 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.List;
 
-/** An EC P-256 key pair written as PEM files (for JWT_*_KEY_PATH), and a signer for forged tokens. */
+/** An RSA key pair (RS256, as auth-service's) written as PEM files (for JWT_*_KEY_PATH), and a signer for forged tokens. */
 final class TestKeys {
   final Path privatePem;
   final Path publicPem;
@@ -23,8 +22,8 @@ final class TestKeys {
   final String kid;
 
   TestKeys(Path dir, String kid) throws Exception {
-    KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-    gen.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+    gen.initialize(2048);
     KeyPair pair = gen.generateKeyPair();
     Files.createDirectories(dir);
     this.kid = kid;
@@ -38,10 +37,10 @@ final class TestKeys {
         + "\n-----END " + label + "-----\n";
   }
 
-  /** Signs claims with this key (ES256, header kid = headerKid). */
+  /** Signs claims with this key (RS256, header kid = headerKid). */
   String sign(Vertx vertx, JsonObject claims, String headerKid, String issuer, String audience, int expiresInSeconds) {
-    JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(privatePemText)));
-    JWTOptions options = new JWTOptions().setAlgorithm("ES256").setHeader(new JsonObject().put("kid", headerKid))
+    JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(privatePemText)));
+    JWTOptions options = new JWTOptions().setAlgorithm("RS256").setHeader(new JsonObject().put("kid", headerKid))
         .setIssuer(issuer).setAudience(List.of(audience)).setExpiresInSeconds(expiresInSeconds);
     return auth.generateToken(claims, options);
   }

@@ -254,10 +254,10 @@ class TokenHardeningIT {
     return t.status() == 403 && "blocked".equals(t.body().getJsonObject("error").getString("code"));
   }
 
-  /** A well-formed ES256 token header naming an unknown key (its signature is never reached). */
+  /** A well-formed RS256 token header naming an unknown key (its signature is never reached). */
   static String forgedToken(String kid) {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String header = b64.encodeToString(new JsonObject().put("alg", "ES256").put("typ", "JWT").put("kid", kid).encode().getBytes(StandardCharsets.UTF_8));
+    String header = b64.encodeToString(new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", kid).encode().getBytes(StandardCharsets.UTF_8));
     String body = b64.encodeToString("{\"sub\":\"u_x\"}".getBytes(StandardCharsets.UTF_8));
     return header + "." + body + "." + b64.encodeToString(new byte[64]);
   }

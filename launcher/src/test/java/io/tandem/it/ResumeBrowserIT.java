@@ -1,0 +1,208 @@
+package io.tandem.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tandem.launcher.Launcher;
+import io.tandem.launcher.LocalRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * Issue 12 in real Chromium: two pages in a call behind a round-robin TCP load balancer over two gateway
+ * processes; the gateway holding one page's socket is killed (SIGKILL). Both pages keep the stranger's video
+ * playing, and both come back to "Connected" in the same call with chat working both ways, without anyone
+ * pressing anything. Prints how long the page showed "Reconnecting…" and how long it was without signaling.
+ */
+class ResumeBrowserIT {
+  /** The server's grace window for an unintended drop (RESUME_GRACE_MS; the default). */
+  static final int GRACE_MS = 10_000;
+  /** How often each page samples its remote video's currentTime and its state. */
+  static final int SAMPLE_MS = 250;
+  /** The longest the stranger's video may stand still (currentTime not advancing) around the kill. */
+  static final long MAX_STALL_MS = 1000;
+  /** The resumed call is watched this long after both are back. */
+  static final Duration WATCH_AFTER = Duration.ofSeconds(2);
+  /** The page must have resumed within the grace window plus a margin. */
+  static final Duration RESUME_BOUND = Duration.ofMillis(GRACE_MS + 5000);
+
+  static Launcher core;
+  static GatewayProcess g1;
+  static GatewayProcess g2;
+  static TcpProxy proxy;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Browser.requireChromium();
+    int base = 20000 + ThreadLocalRandom.current().nextInt(2000) * 10;
+    Map<String, String> cluster = Settings.manyClients(Map.of(
+        "CLUSTER_NAME", "resume-" + UUID.randomUUID(), "CLUSTER_PORT", Integer.toString(base),
+        "RESUME_GRACE_MS", Integer.toString(GRACE_MS)));
+    // auth, matchmaker and chat on the launcher's node (with its local Redis), no gateway there: the pages
+    // reach the system only through the proxy, i.e. through the two gateway processes.
+    Map<String, String> coreSettings = new HashMap<>(cluster);
+    coreSettings.put("CLUSTERED", "true");
+    coreSettings.put("LAUNCHER_SERVICES", "auth,matchmaker,chat");
+    core = Launcher.start(coreSettings);
+    Map<String, String> gw = new HashMap<>(cluster);
+    gw.put("REDIS_URL", core.env().raw("REDIS_URL"));
+    g1 = GatewayProcess.start("resume-gateway-1", LocalRedis.freePort(), gw);
+    g2 = GatewayProcess.start("resume-gateway-2", LocalRedis.freePort(), gw);
+    g1.awaitReady();
+    g2.awaitReady();
+    proxy = new TcpProxy(List.of(g1.port, g2.port));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (proxy != null) proxy.close();
+    if (g1 != null) g1.close();
+    if (g2 != null) g2.close();
+    if (core != null) core.close();
+  }
+
+  /** The page's origin is the proxy's: the gateways see the proxy's Host and Origin (a TCP balancer rewrites nothing). */
+  static Browser page(String name) throws Exception {
+    Browser b = new Browser(name, true);
+    b.driver.get("http://127.0.0.1:" + proxy.port() + "/");
+    b.waitForState("landing");
+    return b;
+  }
+
+  /** The /signaling connections through the proxy right now. */
+  static List<TcpProxy.Link> sockets() {
+    return proxy.openLinks().stream().filter(l -> l.isWebSocket("/signaling")).toList();
+  }
+
+  static final String SAMPLER_JS = """
+      const v = document.getElementById('remote-video');
+      window.__samples = [];
+      window.__sampler = setInterval(() => window.__samples.push([Date.now(), v.currentTime,
+        document.getElementById('status').dataset.state, window.tandem.sessionId || '',
+        !document.getElementById('peer-away').hidden]), arguments[0]);
+      return true;""";
+
+  record Sample(long at, double videoTime, String state, String sessionId, boolean peerAway) {}
+
+  @SuppressWarnings("unchecked")
+  static List<Sample> samples(Browser b) {
+    List<List<Object>> raw = (List<List<Object>>) b.js("clearInterval(window.__sampler); return window.__samples;");
+    List<Sample> out = new ArrayList<>();
+    for (List<Object> r : raw) {
+      out.add(new Sample(((Number) r.get(0)).longValue(), ((Number) r.get(1)).doubleValue(), (String) r.get(2),
+          (String) r.get(3), (Boolean) r.get(4)));
+    }
+    return out;
+  }
+
+  /** The longest time the video's currentTime did not advance, in ms. */
+  static long longestStall(List<Sample> s) {
+    long worst = 0;
+    long lastAdvance = s.get(0).at();
+    for (int i = 1; i < s.size(); i++) {
+      if (s.get(i).videoTime() > s.get(i - 1).videoTime()) lastAdvance = s.get(i).at();
+      worst = Math.max(worst, s.get(i).at() - lastAdvance);
+    }
+    return worst;
+  }
+
+  /** Total ms of samples in `state` (each sample stands for one period). */
+  static long timeIn(List<Sample> s, String state) {
+    return s.stream().filter(x -> state.equals(x.state())).count() * SAMPLE_MS;
+  }
+
+  static void chat(Browser from, Browser to, String text) {
+    WebElement input = from.driver.findElement(By.cssSelector("#chat-input"));
+    input.sendKeys(text);
+    input.sendKeys(Keys.ENTER);
+    to.waitFor("chat message '" + text + "' arrives", d -> d.findElements(By.cssSelector("#chat-log .msg.theirs .text")).stream()
+        .anyMatch(e -> text.equals(e.getText())) ? true : null);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aCallSurvivesTheLossOfItsGatewayWithoutAnyonePressingAnything() throws Exception {
+    try (Browser alice = page("resume-alice"); Browser bob = page("resume-bob")) {
+      // Alice's socket on gateway 1, Bob's on gateway 2 (the backend list steers new connections).
+      proxy.setBackends(List.of(g1.port));
+      alice.start("Alice", 27, null);
+      alice.waitForState("searching");
+      alice.waitFor("Alice's socket through the proxy", d -> sockets().size() == 1 ? true : null);
+      assertEquals(g1.port, sockets().get(0).backendPort, "Alice's socket is on gateway 1");
+      proxy.setBackends(List.of(g2.port));
+      bob.start("Bob", 29, null);
+      bob.waitFor("Bob's socket through the proxy", d -> sockets().size() == 2 ? true : null);
+      proxy.setBackends(List.of(g1.port, g2.port));
+      for (Browser b : new Browser[] {alice, bob}) {
+        b.waitForState("connected");
+        b.waitForRemoteVideoPlaying();
+      }
+      String sid = (String) alice.js("return window.tandem.sessionId");
+      assertEquals(sid, bob.js("return window.tandem.sessionId"), "one call");
+      assertEquals(List.of(g1.port, g2.port), sockets().stream().map(l -> l.backendPort).sorted().toList(),
+          "one socket on each gateway: " + proxy.acceptedPerBackend());
+      for (Browser b : new Browser[] {alice, bob}) b.js(SAMPLER_JS, SAMPLE_MS);
+      Thread.sleep(1000); // a stretch of normal call before the kill
+
+      long killedAt = System.currentTimeMillis();
+      g1.kill();
+
+      alice.waitFor("Alice resumed her call", d -> {
+        List<Map<String, Object>> r = (List<Map<String, Object>>) alice.js("return window.tandem.resumes");
+        return !r.isEmpty() && r.get(r.size() - 1).get("outcome") != null ? true : null;
+      }, RESUME_BOUND);
+      List<Map<String, Object>> resumes = (List<Map<String, Object>>) alice.js("return window.tandem.resumes");
+      assertEquals(1, resumes.size(), "one drop: " + resumes);
+      Map<String, Object> r = resumes.get(0);
+      assertEquals("resumed", r.get("outcome"), "Alice's call was resumed, not ended: " + r);
+      assertEquals(sid, r.get("sessionId"));
+      for (Browser b : new Browser[] {alice, bob}) b.waitForState("connected");
+      Thread.sleep(WATCH_AFTER.toMillis());
+      List<Sample> sa = samples(alice);
+      List<Sample> sb = samples(bob);
+
+      long dropped = ((Number) r.get("droppedAt")).longValue();
+      long opened = ((Number) r.get("openedAt")).longValue();
+      long resumedAt = ((Number) r.get("resumedAt")).longValue();
+      long stallA = longestStall(sa);
+      long stallB = longestStall(sb);
+      System.out.printf("resume (browser): Alice saw the drop %d ms after the kill; new socket open after %d ms; "
+              + "\"Reconnecting…\" shown for %d ms (sampled: ~%d ms); without signaling %d ms (kill → resumed); "
+              + "longest video stall: Alice %d ms, Bob %d ms; Bob saw \"Alice's connection dropped\": %s; sockets now on %s%n",
+          dropped - killedAt, opened - dropped, resumedAt - dropped, timeIn(sa, "reconnecting"), resumedAt - killedAt,
+          stallA, stallB, sb.stream().anyMatch(Sample::peerAway), proxy.acceptedPerBackend());
+
+      assertTrue(sa.stream().anyMatch(s -> "reconnecting".equals(s.state())) || resumedAt - dropped < SAMPLE_MS,
+          "Alice showed Reconnecting… while her socket was away");
+      for (List<Sample> s : List.of(sa, sb)) {
+        assertTrue(s.stream().allMatch(x -> sid.equals(x.sessionId())), "the same call throughout, never a new match");
+        assertTrue(s.stream().noneMatch(x -> "searching".equals(x.state()) || "peer-left".equals(x.state())),
+            "nobody went back to searching");
+      }
+      assertTrue(stallA <= MAX_STALL_MS, "Alice's view of Bob kept playing; longest stall " + stallA + " ms");
+      assertTrue(stallB <= MAX_STALL_MS, "Bob's view of Alice kept playing; longest stall " + stallB + " ms");
+      assertEquals(List.of(g2.port, g2.port), sockets().stream().map(l -> l.backendPort).toList(),
+          "both sockets now on the surviving gateway");
+
+      chat(alice, bob, "Still there, Bob?");
+      chat(bob, alice, "Yes, never left!");
+      assertEquals("connected", alice.state());
+      assertEquals("connected", bob.state());
+      assertTrue(alice.driver.findElement(By.cssSelector("#reconnect-banner")).getDomProperty("hidden").equals("true"),
+          "the reconnect banner is gone");
+      assertNotNull(alice.js("return window.tandem.sessionId"));
+    }
+  }
+}

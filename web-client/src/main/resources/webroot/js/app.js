@@ -77,6 +77,8 @@ const S = {
   graceMs: RESUME_GRACE_MS, // the server's grace window (the last graceMs heard in peer-reconnecting)
   peerAwayUntil: null,  // performance.now() when the stranger's grace window ends (peer-reconnecting)
   retryAt: null,        // performance.now() of the next planned reconnect; null while an attempt runs
+  retryDelay: 0,        // the wait planned before that reconnect (ms)
+  attemptAt: 0,         // performance.now() when the current attempt started
   reconnectCode: 0,     // close code of the socket being replaced
   outbox: [],           // [type, data] signaling held while resuming, sent after `resumed`
   resumes: [],          // {droppedAt, openedAt, resumedAt, outcome} (epoch ms) of recent drops, for the tests
@@ -341,7 +343,7 @@ function openSocket() {
     onFrame,
     onReconnecting,
     onStopped,
-    onAttempt: () => { S.retryAt = null; renderBanners(); },
+    onAttempt: () => { S.retryAt = null; S.attemptAt = performance.now(); renderBanners(); },
     urgent: () => shouldResume({ sessionId: S.sessionId }),
     log,
   });
@@ -381,6 +383,7 @@ function onReconnecting({ delayMs, code }) {
   for (const t of ['queuedAck', 'requeue', 'endAck']) timers.clear(t);
   S.waitingEnd = null;
   S.retryAt = performance.now() + delayMs;
+  S.retryDelay = delayMs;
   S.reconnectCode = code;
   if (S.resume) S.resume.sent = false;
   else if (shouldResume({ sessionId: S.sessionId })) beginResume(code);
@@ -489,8 +492,8 @@ function renderBanners() {
   ui.show('reconnect-banner', reconnecting);
   if (reconnecting) {
     const b = reconnectBanner({
-      resuming: !!S.resume, open: !!(S.sig && S.sig.isOpen), retryInMs: S.retryAt == null ? null : S.retryAt - now,
-      code: S.reconnectCode,
+      resuming: !!S.resume, open: !!(S.sig && S.sig.isOpen), delayMs: S.retryDelay,
+      retryInMs: S.retryAt == null ? null : S.retryAt - now, attemptMs: now - S.attemptAt, code: S.reconnectCode,
     });
     ui.setText('reconnect-text', b.text);
     ui.setText('reconnect-count', b.count);

@@ -169,21 +169,27 @@ export function secondsLeft(msLeft) {
   return Math.max(0, Math.ceil(msLeft / 1000));
 }
 
+/** An attempt under way this long (a socket stuck connecting) may be cut short with "Retry now". */
+export const SLOW_ATTEMPT_MS = 2000;
+
 /**
- * The reconnect banner over the call. ctx: {resuming, open, retryInMs, code}
+ * The reconnect banner over the call. ctx: {resuming, open, delayMs, retryInMs, attemptMs, code}
  * - open: a socket is open again (the `resume` is on its way, or the re-join)
- * - retryInMs: time to the next attempt, or null while an attempt runs
+ * - delayMs: the wait planned before the current or next attempt (under a second: a quick try, no countdown)
+ * - retryInMs: time left to the next attempt, or null while an attempt runs (for attemptMs so far)
  * → {text, count, retry}: `count` is the live countdown ("trying again in 3 s"), `retry` shows "Retry now".
  */
-export function reconnectBanner({ resuming = false, open = false, retryInMs = null, code = 0 } = {}) {
-  const text = resuming ? 'Reconnecting… your call goes on.' : 'Reconnecting…';
+export function reconnectBanner({
+  resuming = false, open = false, delayMs = 0, retryInMs = null, attemptMs = 0, code = 0,
+} = {}) {
   if (open) return { text: resuming ? 'Reconnected: resuming your call…' : 'Reconnected.', count: '', retry: false };
-  if (code === 1012 && retryInMs != null && retryInMs < 1000) {
-    return { text: 'Tandem is restarting a server; moving you to another one…', count: '', retry: false };
+  const quick = delayMs < 1000;
+  if (code === 1012 && quick) return { text: 'Tandem is restarting a server; moving you to another one…', count: '', retry: false };
+  const text = resuming ? 'Reconnecting… your call goes on.' : 'Reconnecting…';
+  if (retryInMs != null && retryInMs > 0 && !quick) {
+    return { text, count: `trying again in ${Math.max(1, secondsLeft(retryInMs))} s`, retry: true };
   }
-  if (retryInMs == null) return { text, count: 'trying now', retry: true };
-  const s = secondsLeft(retryInMs);
-  return { text, count: s >= 1 && retryInMs >= 1000 ? `trying again in ${s} s` : 'trying now', retry: retryInMs >= 1000 };
+  return { text, count: 'trying now', retry: retryInMs == null && (!quick || attemptMs >= SLOW_ATTEMPT_MS) };
 }
 
 /** The notice while the stranger's socket is down: "Bob's connection dropped, waiting… 7 s". */

@@ -15,7 +15,10 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -26,6 +29,7 @@ import org.openqa.selenium.WebElement;
  * playing, and both come back to "Connected" in the same call with chat working both ways, without anyone
  * pressing anything. Prints how long the page showed "Reconnecting…" and how long it was without signaling.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResumeBrowserIT {
   /** The server's grace window for an unintended drop (RESUME_GRACE_MS; the default). */
   static final int GRACE_MS = 10_000;
@@ -88,13 +92,14 @@ class ResumeBrowserIT {
 
   static final String SAMPLER_JS = """
       const v = document.getElementById('remote-video');
+      const el = (id) => document.getElementById(id);
       window.__samples = [];
       window.__sampler = setInterval(() => window.__samples.push([Date.now(), v.currentTime,
-        document.getElementById('status').dataset.state, window.tandem.sessionId || '',
-        !document.getElementById('peer-away').hidden]), arguments[0]);
+        el('status').dataset.state, window.tandem.sessionId || '', !el('peer-away').hidden,
+        el('reconnect-banner').hidden ? '' : el('reconnect-count').textContent]), arguments[0]);
       return true;""";
 
-  record Sample(long at, double videoTime, String state, String sessionId, boolean peerAway) {}
+  record Sample(long at, double videoTime, String state, String sessionId, boolean peerAway, String countdown) {}
 
   @SuppressWarnings("unchecked")
   static List<Sample> samples(Browser b) {
@@ -102,7 +107,7 @@ class ResumeBrowserIT {
     List<Sample> out = new ArrayList<>();
     for (List<Object> r : raw) {
       out.add(new Sample(((Number) r.get(0)).longValue(), ((Number) r.get(1)).doubleValue(), (String) r.get(2),
-          (String) r.get(3), (Boolean) r.get(4)));
+          (String) r.get(3), (Boolean) r.get(4), (String) r.get(5)));
     }
     return out;
   }
@@ -131,26 +136,47 @@ class ResumeBrowserIT {
         .anyMatch(e -> text.equals(e.getText())) ? true : null);
   }
 
+  /** The gateways still running, as proxy backends. */
+  static List<Integer> liveGateways() {
+    return java.util.stream.Stream.of(g1, g2).filter(g -> g.process.isAlive()).map(g -> g.port).toList();
+  }
+
+  /**
+   * Puts two fresh pages in a call, the first one's socket on gateway port {@code portA}, the second's on
+   * {@code portB} (the backend list steers new connections), then opens the proxy to every live gateway.
+   * → the call's session id.
+   */
+  static String call(Browser a, int portA, Browser b, int portB) {
+    proxy.setBackends(List.of(portA));
+    a.start(a.label, 27, null);
+    a.waitForState("searching");
+    a.waitFor("first socket through the proxy", d -> sockets().size() == 1 ? true : null);
+    assertEquals(portA, sockets().get(0).backendPort);
+    proxy.setBackends(List.of(portB));
+    b.start(b.label, 29, null);
+    b.waitFor("second socket through the proxy", d -> sockets().size() == 2 ? true : null);
+    proxy.setBackends(liveGateways());
+    for (Browser x : new Browser[] {a, b}) {
+      x.waitForState("connected");
+      x.waitForRemoteVideoPlaying();
+    }
+    String sid = (String) a.js("return window.tandem.sessionId");
+    assertEquals(sid, b.js("return window.tandem.sessionId"), "one call");
+    return sid;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> lastResume(Browser b) {
+    List<Map<String, Object>> r = (List<Map<String, Object>>) b.js("return window.tandem.resumes");
+    return r.isEmpty() ? null : r.get(r.size() - 1);
+  }
+
   @Test
+  @Order(1)
   @SuppressWarnings("unchecked")
   void aCallSurvivesTheLossOfItsGatewayWithoutAnyonePressingAnything() throws Exception {
-    try (Browser alice = page("resume-alice"); Browser bob = page("resume-bob")) {
-      // Alice's socket on gateway 1, Bob's on gateway 2 (the backend list steers new connections).
-      proxy.setBackends(List.of(g1.port));
-      alice.start("Alice", 27, null);
-      alice.waitForState("searching");
-      alice.waitFor("Alice's socket through the proxy", d -> sockets().size() == 1 ? true : null);
-      assertEquals(g1.port, sockets().get(0).backendPort, "Alice's socket is on gateway 1");
-      proxy.setBackends(List.of(g2.port));
-      bob.start("Bob", 29, null);
-      bob.waitFor("Bob's socket through the proxy", d -> sockets().size() == 2 ? true : null);
-      proxy.setBackends(List.of(g1.port, g2.port));
-      for (Browser b : new Browser[] {alice, bob}) {
-        b.waitForState("connected");
-        b.waitForRemoteVideoPlaying();
-      }
-      String sid = (String) alice.js("return window.tandem.sessionId");
-      assertEquals(sid, bob.js("return window.tandem.sessionId"), "one call");
+    try (Browser alice = page("Alice"); Browser bob = page("Bob")) {
+      String sid = call(alice, g1.port, bob, g2.port);
       assertEquals(List.of(g1.port, g2.port), sockets().stream().map(l -> l.backendPort).sorted().toList(),
           "one socket on each gateway: " + proxy.acceptedPerBackend());
       for (Browser b : new Browser[] {alice, bob}) b.js(SAMPLER_JS, SAMPLE_MS);
@@ -203,6 +229,70 @@ class ResumeBrowserIT {
       assertTrue(alice.driver.findElement(By.cssSelector("#reconnect-banner")).getDomProperty("hidden").equals("true"),
           "the reconnect banner is gone");
       assertNotNull(alice.js("return window.tandem.sessionId"));
+    }
+  }
+
+  /**
+   * The network goes away under both pages at once (every connection cut, nothing accepts new ones): both
+   * show "Reconnecting…" with a live countdown and Retry now (axe-clean); Retry now tries at once; once the
+   * network is back, one page is brought back by Retry now and the other by its own countdown, into the same
+   * call, within the grace window.
+   */
+  @Test
+  @Order(2)
+  void whileNoGatewayIsReachableThePageCountsDownAndRetryNowTriesAtOnce() throws Exception {
+    List<Integer> alive = liveGateways();
+    try (Browser carol = page("Carol"); Browser dave = page("Dave")) {
+      String sid = call(carol, alive.get(0), dave, alive.get(alive.size() - 1));
+      for (Browser b : new Browser[] {carol, dave}) b.js(SAMPLER_JS, SAMPLE_MS);
+      Thread.sleep(500);
+
+      proxy.setBackends(List.of(LocalRedis.freePort())); // nothing listens there: every new connection is refused
+      long cutAt = System.currentTimeMillis();
+      assertTrue(proxy.cutAll() >= 2, "both sockets cut");
+      carol.waitFor("a countdown with Retry now", d -> {
+        String count = carol.driver.findElement(By.cssSelector("#reconnect-count")).getText();
+        return count.startsWith("trying again in") && carol.driver.findElement(By.cssSelector("#retry-now")).isDisplayed()
+            ? true : null;
+      }, Duration.ofSeconds(5));
+      assertEquals("reconnecting", carol.state());
+      assertTrue(carol.driver.findElement(By.cssSelector("#reconnect-text")).getText().startsWith("Reconnecting"));
+      assertEquals(List.of(), Axe.violations(carol), "axe-core violations with the reconnect banner shown");
+
+      int refused = proxy.refusedClients();
+      long pressed = System.currentTimeMillis();
+      carol.driver.findElement(By.cssSelector("#retry-now")).click();
+      carol.waitFor("Retry now tries at once", d -> proxy.refusedClients() > refused ? true : null, Duration.ofSeconds(2));
+      long triedAfter = System.currentTimeMillis() - pressed;
+
+      proxy.setBackends(alive);
+      carol.waitFor("the countdown is back after the refused try", d ->
+          carol.driver.findElement(By.cssSelector("#retry-now")).isDisplayed() ? true : null, Duration.ofSeconds(5));
+      carol.driver.findElement(By.cssSelector("#retry-now")).click();
+      for (Browser b : new Browser[] {carol, dave}) {
+        b.waitFor(b.label + " resumed", d -> {
+          Map<String, Object> r = lastResume(b);
+          return r != null && r.get("outcome") != null ? true : null;
+        }, RESUME_BOUND);
+        assertEquals("resumed", lastResume(b).get("outcome"), b.label + ": " + lastResume(b));
+        b.waitForState("connected");
+      }
+      List<Sample> sc = samples(carol);
+      List<Sample> sd = samples(dave);
+      long carolBack = ((Number) lastResume(carol).get("resumedAt")).longValue() - cutAt;
+      long daveBack = ((Number) lastResume(dave).get("resumedAt")).longValue() - cutAt;
+      List<String> daveCounts = sd.stream().map(Sample::countdown).filter(c -> c.startsWith("trying again in")).distinct().toList();
+      System.out.printf("resume (network cut, nothing reachable): Retry now tried after %d ms; Carol (Retry now) back after %d ms,"
+              + " Dave (countdown) back after %d ms; Dave's countdown showed %s; longest video stall: Carol %d ms, Dave %d ms%n",
+          triedAfter, carolBack, daveBack, daveCounts, longestStall(sc), longestStall(sd));
+      assertTrue(daveCounts.size() >= 2, "Dave's countdown changed while he waited: " + daveCounts);
+      for (List<Sample> s : List.of(sc, sd)) {
+        assertTrue(s.stream().allMatch(x -> sid.equals(x.sessionId())), "the same call throughout");
+      }
+      assertTrue(longestStall(sc) <= MAX_STALL_MS, "Carol's view kept playing: " + longestStall(sc) + " ms");
+      assertTrue(longestStall(sd) <= MAX_STALL_MS, "Dave's view kept playing: " + longestStall(sd) + " ms");
+      chat(carol, dave, "Back again");
+      chat(dave, carol, "Me too");
     }
   }
 }

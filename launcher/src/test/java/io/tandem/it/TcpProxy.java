@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * gateways: one listen port, a mutable list of backend ports; each new connection goes to the next live
  * backend in turn (a backend that refuses is skipped); bytes are copied both ways; when one side closes,
  * both are closed. It keeps the request line each connection opened with, so a test can tell which
- * backend holds a WebSocket ({@code GET /signaling ...}).
+ * backend holds a WebSocket ({@code GET /signaling ...}). {@link #drop} and {@link #cutAll} cut connections
+ * without a WebSocket close frame, as a network loss does.
  */
 final class TcpProxy implements AutoCloseable {
   /** How long a backend may take to accept before it counts as refusing. */
@@ -105,6 +106,24 @@ final class TcpProxy implements AutoCloseable {
     return m;
   }
 
+  /** Open connections per backend port. */
+  Map<Integer, Integer> connectionsPerBackend() {
+    Map<Integer, Integer> m = new java.util.TreeMap<>();
+    for (Link l : openLinks()) m.merge(l.backendPort, 1, Integer::sum);
+    return m;
+  }
+
+  /** Cuts every open connection to this backend port (both sides, no close frame), as a network loss does; → how many. */
+  int drop(int backendPort) {
+    int n = 0;
+    for (Link l : openLinks()) {
+      if (l.backendPort != backendPort) continue;
+      l.close();
+      n++;
+    }
+    return n;
+  }
+
   /** Clients closed at once because no backend accepted. */
   int refusedClients() {
     return refusedClients.get();
@@ -116,6 +135,20 @@ final class TcpProxy implements AutoCloseable {
     for (Link l : links) if (l.isOpen()) out.add(l);
     out.sort(java.util.Comparator.comparingLong(l -> l.openedAtMs));
     return out;
+  }
+
+  /**
+   * Cuts every open connection at once (both sides closed, no bytes added), as a network change or a
+   * dead balancer would: the browser sees its WebSocket lost without a close frame (1006), and so does
+   * the gateway. → how many were cut.
+   */
+  int cutAll() {
+    int n = 0;
+    for (Link l : links) {
+      if (l.isOpen()) n++;
+      l.close();
+    }
+    return n;
   }
 
   private void acceptLoop() {

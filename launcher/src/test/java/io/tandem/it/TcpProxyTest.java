@@ -25,6 +25,7 @@ class TcpProxyTest {
   static final class Backend implements AutoCloseable {
     final ServerSocket server;
     final String name;
+    final Thread acceptor;
     final List<Socket> accepted = new CopyOnWriteArrayList<>();
     /** Connections whose client side ended (end of stream or reset). */
     final java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
@@ -33,9 +34,9 @@ class TcpProxyTest {
       this.name = name;
       server = new ServerSocket();
       server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      Thread t = new Thread(this::serve, "backend-" + name);
-      t.setDaemon(true);
-      t.start();
+      acceptor = new Thread(this::serve, "backend-" + name);
+      acceptor.setDaemon(true);
+      acceptor.start();
     }
 
     int port() {
@@ -74,8 +75,9 @@ class TcpProxyTest {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() throws IOException, InterruptedException {
       server.close();
+      acceptor.join(3000); // the listening socket is really closed once its accept() returned
       for (Socket s : accepted) s.close();
     }
   }
@@ -167,6 +169,31 @@ class TcpProxyTest {
     s2.close();
     waitUntil(() -> a.ended.get() == 2, "the backend side of the second connection ended");
     waitUntil(() -> proxy.openLinks().isEmpty(), "the second link is gone");
+
+    // cutAll: every open connection ends on both sides
+    Socket s3 = keep(dial(proxy));
+    Socket s4 = keep(dial(proxy));
+    assertEquals("A", greeting(s3));
+    assertEquals("A", greeting(s4));
+    assertEquals(Map.of(a.port(), 2), proxy.connectionsPerBackend());
+    assertEquals(0, proxy.drop(a.port() + 1), "nothing on another port");
+    assertEquals(2, proxy.cutAll());
+    assertEquals(-1, s3.getInputStream().read());
+    assertEquals(-1, s4.getInputStream().read());
+    waitUntil(() -> a.ended.get() == 4, "the backend sides of the cut connections ended");
+
+    // drop(port): only that backend's connections
+    Backend b = keep(new Backend("B"));
+    proxy.setBackends(List.of(a.port(), b.port()));
+    Socket toA = keep(dial(proxy));
+    Socket toB = keep(dial(proxy));
+    assertEquals("A", greeting(toA));
+    assertEquals("B", greeting(toB));
+    assertEquals(1, proxy.drop(b.port()));
+    assertEquals(-1, toB.getInputStream().read());
+    assertEquals(Map.of(a.port(), 1), proxy.connectionsPerBackend());
+    toA.getOutputStream().write("still here\n".getBytes(StandardCharsets.UTF_8));
+    assertEquals("still here", new BufferedReader(new InputStreamReader(toA.getInputStream(), StandardCharsets.UTF_8)).readLine());
   }
 
   private static void waitUntil(java.util.function.BooleanSupplier cond, String what) throws InterruptedException {

@@ -1,35 +1,37 @@
 package io.tandem.it;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.File;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One gateway-service node in its own JVM (GatewayMain), joined to a test cluster; killed with SIGKILL at will. */
+/** A gateway in its own JVM (GatewayMain), clustered with the test's nodes: stopped with SIGTERM or killed with SIGKILL. */
 final class GatewayProcess implements AutoCloseable {
-  /** A gateway JVM joins the cluster and serves /health/ready within this. */
-  static final Duration START_BOUND = Duration.ofSeconds(60);
+  /** Longest wait for the gateway to answer /health/ready. */
+  static final long READY_WAIT_MS = 60_000;
+  /** Longest wait for a stopped gateway to exit. */
+  static final long EXIT_WAIT_SECONDS = 30;
 
-  final int port;
-  final Process process;
-  final File log;
+  private final int port;
+  private final Process process;
+  private final String name;
 
-  private GatewayProcess(int port, Process process, File log) {
+  private GatewayProcess(String name, int port, Process process) {
+    this.name = name;
     this.port = port;
     this.process = process;
-    this.log = log;
   }
 
-  /** Starts a gateway on {@code port} with {@code env} (cluster settings, REDIS_URL, ...); its output goes to target/{name}.log. */
-  static GatewayProcess start(String name, int port, Map<String, String> env) throws IOException {
+  /** Starts a gateway on {@code port} with these settings (cluster, Redis) and waits until it is ready. */
+  static GatewayProcess start(String name, int port, Map<String, String> env) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
@@ -37,40 +39,57 @@ final class GatewayProcess implements AutoCloseable {
         "--add-opens", "java.management/sun.management=ALL-UNNAMED",
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED", "-Xmx256m"));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tandem.gateway.GatewayMain"));
-    File log = new File("target", name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target", name + ".log")));
     pb.environment().putAll(env);
     pb.environment().put("GATEWAY_PORT", Integer.toString(port));
-    pb.environment().put("MONITOR_PORT", "0"); // several gateways on one machine: no shared monitor port
-    return new GatewayProcess(port, pb.start(), log);
+    pb.environment().put("MONITOR_PORT", "0");
+    GatewayProcess g = new GatewayProcess(name, port, pb.start());
+    g.awaitReady();
+    return g;
   }
 
-  /** Waits until /health/ready answers 200; fails if the process dies first. */
-  GatewayProcess awaitReady() throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    long deadline = System.nanoTime() + START_BOUND.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) throw new AssertionError("gateway process died; see " + log);
+  int port() {
+    return port;
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** SIGTERM (as Kubernetes stops a pod), then waits for the process to exit; returns the time it took, ms. */
+  long stop() throws Exception {
+    long start = System.nanoTime();
+    process.destroy();
+    assertTrue(process.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS), name + " did not exit after SIGTERM");
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  /** SIGKILL: the process dies at once, its sockets with it. */
+  void kill() throws Exception {
+    process.destroyForcibly();
+    process.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private void awaitReady() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.currentTimeMillis() + READY_WAIT_MS;
+    while (System.currentTimeMillis() < deadline) {
+      assertTrue(process.isAlive(), name + " died; see target/" + name + ".log");
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) return this;
-      } catch (IOException notYet) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) return;
+      } catch (java.io.IOException notYet) {
         // starting
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("gateway process not ready within " + START_BOUND.toSeconds() + " s; see " + log);
-  }
-
-  /** SIGKILL: no close frames, no draining, sockets reset by the kernel. */
-  void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
+    throw new AssertionError(name + " not ready within " + READY_WAIT_MS + " ms");
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws Exception {
     if (process.isAlive()) kill();
   }
 }

@@ -64,9 +64,7 @@ class ResumeBrowserIT {
     gw.put("REDIS_URL", core.env().raw("REDIS_URL"));
     g1 = GatewayProcess.start("resume-gateway-1", LocalRedis.freePort(), gw);
     g2 = GatewayProcess.start("resume-gateway-2", LocalRedis.freePort(), gw);
-    g1.awaitReady();
-    g2.awaitReady();
-    proxy = new TcpProxy(List.of(g1.port, g2.port));
+    proxy = new TcpProxy(List.of(g1.port(), g2.port()));
   }
 
   @AfterAll
@@ -138,7 +136,7 @@ class ResumeBrowserIT {
 
   /** The gateways still running, as proxy backends. */
   static List<Integer> liveGateways() {
-    return java.util.stream.Stream.of(g1, g2).filter(g -> g.process.isAlive()).map(g -> g.port).toList();
+    return java.util.stream.Stream.of(g1, g2).filter(GatewayProcess::alive).map(GatewayProcess::port).toList();
   }
 
   /**
@@ -176,8 +174,8 @@ class ResumeBrowserIT {
   @SuppressWarnings("unchecked")
   void aCallSurvivesTheLossOfItsGatewayWithoutAnyonePressingAnything() throws Exception {
     try (Browser alice = page("Alice"); Browser bob = page("Bob")) {
-      String sid = call(alice, g1.port, bob, g2.port);
-      assertEquals(List.of(g1.port, g2.port), sockets().stream().map(l -> l.backendPort).sorted().toList(),
+      String sid = call(alice, g1.port(), bob, g2.port());
+      assertEquals(java.util.stream.Stream.of(g1.port(), g2.port()).sorted().toList(), sockets().stream().map(l -> l.backendPort).sorted().toList(),
           "one socket on each gateway: " + proxy.acceptedPerBackend());
       for (Browser b : new Browser[] {alice, bob}) b.js(SAMPLER_JS, SAMPLE_MS);
       Thread.sleep(1000); // a stretch of normal call before the kill
@@ -219,7 +217,7 @@ class ResumeBrowserIT {
       }
       assertTrue(stallA <= MAX_STALL_MS, "Alice's view of Bob kept playing; longest stall " + stallA + " ms");
       assertTrue(stallB <= MAX_STALL_MS, "Bob's view of Alice kept playing; longest stall " + stallB + " ms");
-      assertEquals(List.of(g2.port, g2.port), sockets().stream().map(l -> l.backendPort).toList(),
+      assertEquals(List.of(g2.port(), g2.port()), sockets().stream().map(l -> l.backendPort).toList(),
           "both sockets now on the surviving gateway");
 
       chat(alice, bob, "Still there, Bob?");

@@ -25,6 +25,8 @@ public final class ChaosUser implements Ws.Listener {
   private Ws ws;
   private final List<Seen> seen = new ArrayList<>();
   private String sessionId;
+  /** The call the socket was in when it closed: the user may resume it. */
+  private String kept;
   private String peerId;
   private String role;
   private JoinAnswer answer = JoinAnswer.NONE;
@@ -45,6 +47,24 @@ public final class ChaosUser implements Ws.Listener {
     this.ws = socket;
     this.left = false;
     socket.listener(this);
+  }
+
+  /** Sends {@code resume} for the call its last socket was in when it closed (as the web client does); false when there was none. */
+  public boolean resume() {
+    String sid;
+    Ws w;
+    synchronized (this) {
+      sid = kept;
+      w = ws;
+    }
+    if (sid == null) return false;
+    w.send(Frames.resume(sid));
+    return true;
+  }
+
+  /** The call kept from the last lost socket (to resume), or null. */
+  public synchronized String kept() {
+    return kept;
   }
 
   public String userId() {
@@ -90,6 +110,14 @@ public final class ChaosUser implements Ws.Listener {
           answer = JoinAnswer.MATCHED;
           log.matched(sessionId, peerId, role);
         }
+        case "resumed" -> {
+          sessionId = data.getString("sessionId");
+          peerId = data.getString("peerId");
+          role = data.getString("role");
+          kept = null;
+          answer = JoinAnswer.MATCHED;
+          log.resumed(sessionId);
+        }
         case "peer-disconnected", "call-ended" -> {
           if (sessionId != null && sessionId.equals(data.getString("sessionId"))) {
             boolean undone = MATCH_FAILED.equals(data.getString("reason"));
@@ -106,6 +134,7 @@ public final class ChaosUser implements Ws.Listener {
           // a match-failed for a session this user never heard of: its gateway keeps it searching
         }
         case "error" -> {
+          if ("resume".equals(data.getString("ref"))) kept = null;
           if ("join-queue".equals(data.getString("ref")) && answer != JoinAnswer.MATCHED) {
             answer = JoinAnswer.REFUSED;
             refusal = data.getString("code", "?");
@@ -123,6 +152,7 @@ public final class ChaosUser implements Ws.Listener {
     synchronized (this) {
       if (socket != ws) return;
       left = true;
+      kept = sessionId;
       sessionId = null;
       peerId = null;
       log.left();

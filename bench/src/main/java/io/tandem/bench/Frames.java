@@ -10,6 +10,11 @@ public final class Frames {
     return new JsonObject().put("type", type).put("data", data).encode();
   }
 
+  /** {@code resume} of a call whose socket was lost. */
+  public static String resume(String sessionId) {
+    return of("resume", new JsonObject().put("sessionId", sessionId));
+  }
+
   public static String join() {
     return "{\"type\":\"join-queue\",\"data\":{}}";
   }

@@ -34,7 +34,7 @@ public final class InvariantChecker {
 
   /** What one client did and saw, in order. Not thread-safe: synchronize externally or record on one thread. */
   public static final class ClientLog {
-    enum Kind { JOIN, MATCH, END, UNDONE, REFUSED, LEFT }
+    enum Kind { JOIN, MATCH, END, UNDONE, REFUSED, LEFT, RESUME }
 
     record Event(Kind kind, Match match) {}
 
@@ -82,6 +82,11 @@ public final class InvariantChecker {
       events.add(new Event(Kind.LEFT, null));
     }
 
+    /** The client's new socket took its call back ({@code resumed}): in that call again, not waiting. */
+    public synchronized void resumed(String sessionId) {
+      events.add(new Event(Kind.RESUME, new Match(sessionId, null, null)));
+    }
+
     synchronized List<Event> snapshot() {
       return List.copyOf(events);
     }
@@ -90,7 +95,7 @@ public final class InvariantChecker {
     public synchronized boolean waiting() {
       for (int i = events.size() - 1; i >= 0; i--) {
         Kind k = events.get(i).kind();
-        if (k == Kind.MATCH || k == Kind.END || k == Kind.REFUSED || k == Kind.LEFT) return false;
+        if (k == Kind.MATCH || k == Kind.END || k == Kind.REFUSED || k == Kind.LEFT || k == Kind.RESUME) return false;
         if (k == Kind.JOIN) return true;
       }
       return false;
@@ -154,6 +159,10 @@ public final class InvariantChecker {
           case LEFT -> {
             waiting = false;
             inCall = false;
+          }
+          case RESUME -> {
+            waiting = false;
+            inCall = true;
           }
         }
       }

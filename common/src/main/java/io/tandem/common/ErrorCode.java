@@ -40,7 +40,11 @@ public enum ErrorCode {
   /** The user's socket is gone (internal: reported between services). */
   GONE("gone", 410, "Connection gone"),
   /** Anything unexpected. */
-  INTERNAL("internal", 500, "Internal error");
+  INTERNAL("internal", 500, "Internal error"),
+  /** WS: resume of a call that ended, or that the sender is not in (search again). */
+  SESSION_GONE("session-gone", 410, "That call is over"),
+  /** WS: chat while the stranger's connection is being restored (try again when they are back). */
+  PEER_AWAY("peer-away", 409, "Your stranger is reconnecting; try again in a moment");
 
   /** Code on the wire. */
   public final String code;

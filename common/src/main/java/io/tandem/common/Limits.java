@@ -54,6 +54,12 @@ public final class Limits {
   public static final int NODE_HEARTBEAT_MS = 1000;
   /** A gateway whose heartbeat is older than this is dead, ms ({@code NODE_TTL_MS}). */
   public static final int NODE_TTL_MS = 5000;
+  /** How long a call waits for a user whose socket was lost to resume it, ms ({@code RESUME_GRACE_MS}). */
+  public static final int RESUME_GRACE_MS = 10_000;
+  /** Largest grace window a deployment may configure, ms (a call should not hang on a ghost longer). */
+  public static final int RESUME_GRACE_MAX_MS = 120_000;
+  /** Most grace windows ended per sweep step. */
+  public static final int GRACE_BATCH = 200;
   /** How often the matchmaker sweeps (dead nodes, missed pairs), ms ({@code SWEEP_INTERVAL_MS}). */
   public static final int SWEEP_INTERVAL_MS = 1000;
   /** Most queue entries one pairing attempt inspects (bounded scan). */

@@ -24,6 +24,8 @@ public enum MessageType {
   REPORT("report", true),
   /** Replace the socket's access token before it expires. */
   REFRESH_TOKEN("refresh-token", true),
+  /** First frame of a new socket whose call survived the old one: take the call back. */
+  RESUME("resume", true),
 
   // server -> client
   /** Acknowledgement of JOIN_QUEUE, with presence counts. */
@@ -49,6 +51,12 @@ public enum MessageType {
   /** Acknowledgement of REFRESH_TOKEN. */
   TOKEN_REFRESHED("token-refreshed", false),
   /** A frame was refused; the socket stays usable. */
+  /** The call continues on this socket after a resume. */
+  RESUMED("resumed", false),
+  /** The stranger's socket dropped; the call waits for them (grace window). */
+  PEER_RECONNECTING("peer-reconnecting", false),
+  /** The stranger is back on the call. */
+  PEER_RESUMED("peer-resumed", false),
   ERROR("error", false);
 
   /** The name on the wire. */

@@ -21,7 +21,9 @@ public final class PeerNotifier {
     /** The peer's socket or gateway went away. */
     DISCONNECTED("disconnected"),
     /** The match was undone before it became a call both sides knew (a socket still searching searches on). */
-    MATCH_FAILED("match-failed");
+    MATCH_FAILED("match-failed"),
+    /** The peer's socket was lost and it did not resume within the grace window. */
+    TIMEOUT("timeout");
 
     /** The wire value. */
     public final String wire;
@@ -49,6 +51,21 @@ public final class PeerNotifier {
     if (user == null || user.node().isEmpty() || user.connId().isEmpty()) return;
     bus.send(Addresses.gatewayNode(user.node()), new Delivery(user.userId(), user.connId(), MessageType.PEER_DISCONNECTED.wire,
         new JsonObject().put("sessionId", sessionId).put("reason", reason.wire)).toJson());
+  }
+
+  /** Tells a user that its stranger's socket was lost and the call waits {@code graceMs} for it ({@code epoch} orders the notices). */
+  public void peerReconnecting(UserRef user, String sessionId, long graceMs, long epoch) {
+    if (user == null || user.node().isEmpty() || user.connId().isEmpty()) return;
+    bus.send(Addresses.gatewayNode(user.node()), new Delivery(user.userId(), user.connId(), MessageType.PEER_RECONNECTING.wire,
+        new JsonObject().put("sessionId", sessionId).put("graceMs", graceMs).put("epoch", epoch)).toJson());
+  }
+
+  /** Tells a user that its stranger resumed the call on socket {@code resumed} (where its relays go from now on). */
+  public void peerResumed(UserRef user, String sessionId, UserRef resumed, long epoch) {
+    if (user == null || user.node().isEmpty() || user.connId().isEmpty()) return;
+    bus.send(Addresses.gatewayNode(user.node()), new Delivery(user.userId(), user.connId(), MessageType.PEER_RESUMED.wire,
+        new JsonObject().put("sessionId", sessionId).put("epoch", epoch)
+            .put("peerNode", resumed.node()).put("peerConn", resumed.connId())).toJson());
   }
 
   /** Tells a node to close a socket that a newer one of the same user replaced. */

@@ -33,6 +33,9 @@ public final class RedisKeys {
   /** STRING Redis time (ms) when the last store stall was noticed; TTL 2 × NODE_TTL_MS (no node is reaped meanwhile). */
   public static final String STORE_STALL = TAG + "store-stall";
 
+  /** ZSET userId → deadline (Redis clock, ms): users whose socket was lost mid-call, in the resume grace window. */
+  public static final String GRACE = TAG + "grace";
+
   /** Prefix of {@link #user}. */
   public static final String USER_PREFIX = TAG + "user:";
   /** Prefix of {@link #session}. */
@@ -40,12 +43,12 @@ public final class RedisKeys {
   /** Prefix of {@link #nodeUsers}. */
   public static final String NODE_USERS_PREFIX = TAG + "node-users:";
 
-  /** HASH of a connected user: node, conn, name, dev, session (current), last (previous session), and while waiting: queuedAt, seq, interests. */
+  /** HASH of a connected user: node, conn (absent while in the grace window without a socket), name, dev, session (current), last (previous session), graceUntil (ms, while the call waits for a resume), and while waiting: queuedAt, seq, interests. */
   public static String user(String userId) {
     return USER_PREFIX + userId;
   }
 
-  /** HASH of a call: users ("caller,callee"), caller, callee, createdAt, region; TTL 1 h. */
+  /** HASH of a call: users ("caller,callee"), caller, callee, createdAt, region, epoch (counts grace/resume changes, so stale notices are ignored); TTL 1 h. */
   public static String session(String sessionId) {
     return SESSION_PREFIX + sessionId;
   }
@@ -114,7 +117,7 @@ public final class RedisKeys {
       java.util.Map.entry("QUEUE_PLAIN", QUEUE_PLAIN), java.util.Map.entry("INTEREST_QUEUE_PREFIX", INTEREST_QUEUE_PREFIX),
       java.util.Map.entry("PAIR_ENDED_PREFIX", PAIR_ENDED_PREFIX), java.util.Map.entry("ONLINE", ONLINE),
       java.util.Map.entry("NODES", NODES), java.util.Map.entry("PENDING", PENDING),
-      java.util.Map.entry("STORE_CLOCK", STORE_CLOCK), java.util.Map.entry("STORE_STALL", STORE_STALL),
+      java.util.Map.entry("STORE_CLOCK", STORE_CLOCK), java.util.Map.entry("STORE_STALL", STORE_STALL), java.util.Map.entry("GRACE", GRACE),
       java.util.Map.entry("USER_PREFIX", USER_PREFIX), java.util.Map.entry("SESSION_PREFIX", SESSION_PREFIX),
       java.util.Map.entry("NODE_USERS_PREFIX", NODE_USERS_PREFIX));
 

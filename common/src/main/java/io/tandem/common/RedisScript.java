@@ -22,6 +22,12 @@ public enum RedisScript {
   CONNECT("connect"),
   /** A socket closed. */
   DISCONNECT("disconnect"),
+  /** A socket lost without meaning to: its live call waits in the grace window. */
+  SUSPEND("suspend"),
+  /** resume: a new socket takes its call back. */
+  RESUME("resume"),
+  /** Ends calls whose grace window passed without a resume. */
+  EXPIRE_GRACE("expire_grace"),
   /** end-call. */
   END_CALL("end_call"),
   /** join-queue plus the pairing attempt. */

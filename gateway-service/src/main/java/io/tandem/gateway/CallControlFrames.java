@@ -13,6 +13,8 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.tandem.common.PeerNotifier;
 import io.tandem.common.store.EndResult;
+import io.tandem.common.store.Resumed;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +27,11 @@ final class CallControlFrames {
   private final SafetyConfig safety;
   private final Blocklist blocks;
   private final EventBus bus;
+  private final MatchedFrame frames;
 
-  CallControlFrames(Presence presence, TokenVerifier verifier, SafetyConfig safety, Blocklist blocks, EventBus bus) {
+  CallControlFrames(Presence presence, TokenVerifier verifier, SafetyConfig safety, Blocklist blocks, EventBus bus,
+                    MatchedFrame frames) {
+    this.frames = frames;
     this.presence = presence;
     this.verifier = verifier;
     this.safety = safety;
@@ -44,6 +49,32 @@ final class CallControlFrames {
       if (c.call().endedByUser(status == EndResult.Status.ENDED)) presence.tellPeer(m, PeerNotifier.Reason.LEFT);
       c.send(ServerFrames.of(MessageType.CALL_ENDED, new JsonObject().put("sessionId", sessionId)));
       return null;
+    });
+  }
+
+  /**
+   * resume: the call kept from the user's lost socket continues on this one. The peer hears
+   * {@code peer-resumed} (and where to send from now on); the client gets {@code resumed}, or
+   * {@code session-gone} when the call is over (then it searches again). A socket that closed
+   * before the store answered leaves the call in grace again (its cleanup suspends it).
+   */
+  Future<Void> resume(ClientLink c, String sessionId) {
+    c.call().checkResume();
+    String user = c.identity().userId();
+    return presence.resume(user, c.connId(), sessionId).transform(ar -> {
+      if (ar.failed()) {
+        c.call().resumeRefused();
+        return Future.failedFuture(ar.cause());
+      }
+      Resumed r = ar.result();
+      MatchInfo m = new MatchInfo(r.sessionId(), r.peer().userId(), r.role(), r.peerName(), r.peer().node(),
+          r.peer().connId(), List.of(), r.peerDevice());
+      if (c.call().resumed(m, r.peerReconnecting(), r.epoch())) {
+        c.send(frames.encodeResumed(user, m, r.peerReconnecting(), System.currentTimeMillis()));
+        LOG.info("resumed user={} session={} role={}", user, r.sessionId(), r.role());
+        GatewayMetrics.resumed();
+      }
+      return Future.succeededFuture();
     });
   }
 

@@ -6,15 +6,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where a socket's call is. The allowed changes are listed in one table, so a new phase (resume's
- * "reconnecting") is one row here plus the {@link CallState} events that enter and leave it.
+ * Where a socket's call is. The allowed changes are listed in one table. A socket whose call
+ * survived its previous socket (resume) goes from IDLE straight to IN_CALL; the other side of such
+ * a call stays IN_CALL with its stranger marked away ({@link CallState#peerAway()}) meanwhile.
  */
 public enum CallPhase {
-  /** Not searching, no call yet (or a join was given up). */
+  /** Not searching, no call yet (or a join was given up); a call kept from a lost socket may be resumed. */
   IDLE,
   /** Searching: a join was sent (maybe not answered yet) and no match taken. */
   QUEUED,
-  /** Matched: {@code matched} was sent, relays flow. */
+  /** Matched ({@code matched} was sent) or resumed ({@code resumed} was sent): relays flow. */
   IN_CALL,
   /** The last call ended (by either side); like idle, and its stranger can still be reported. */
   ENDED,
@@ -24,10 +25,10 @@ public enum CallPhase {
   private static final Map<CallPhase, Set<CallPhase>> NEXT = new EnumMap<>(CallPhase.class);
 
   static {
-    NEXT.put(IDLE, EnumSet.of(QUEUED, CLOSED));
+    NEXT.put(IDLE, EnumSet.of(QUEUED, IN_CALL, CLOSED));
     NEXT.put(QUEUED, EnumSet.of(QUEUED, IDLE, IN_CALL, CLOSED));
     NEXT.put(IN_CALL, EnumSet.of(ENDED, CLOSED));
-    NEXT.put(ENDED, EnumSet.of(QUEUED, CLOSED));
+    NEXT.put(ENDED, EnumSet.of(QUEUED, IN_CALL, CLOSED));
     NEXT.put(CLOSED, EnumSet.noneOf(CallPhase.class));
   }
 

@@ -32,6 +32,12 @@ public final class CallState {
   private boolean joining;
   /** Interests of the last join (a failed match searches again with them). */
   private List<String> interests = List.of();
+  /** A call kept in grace from the user's lost socket, which this socket may resume (or must end before searching). */
+  private String resumable;
+  /** The stranger's socket was lost; the call waits for them to resume. */
+  private boolean peerAway;
+  /** Newest grace/resume notice seen for the current call (older ones arrive late and are ignored). */
+  private long peerEpoch;
 
   public CallState() {
     this(new EarlyRelays());
@@ -137,6 +143,71 @@ public final class CallState {
     return rejoin ? List.of(CallAction.REJOIN) : List.of();
   }
 
+  // ---- resume ----
+
+  /** The store kept a call from the user's lost socket: this socket may resume it (or must end it before searching). */
+  public void resumable(String sessionId) {
+    if (phase == IDLE) resumable = sessionId;
+  }
+
+  /** Takes the kept call to end before a join (null when none). */
+  public String takeResumable() {
+    String r = resumable;
+    resumable = null;
+    return r;
+  }
+
+  /** resume: only a socket with no call and not searching may take a call back. */
+  public void checkResume() {
+    if (phase == IN_CALL || phase == QUEUED) throw new TandemException(ErrorCode.IN_SESSION);
+    if (phase == CLOSED) throw new TandemException(ErrorCode.GONE);
+  }
+
+  /**
+   * The store gave the call back to this socket. False when the socket can no longer take it (it
+   * closed, or began something else meanwhile); then nothing changed here.
+   */
+  public boolean resumed(MatchInfo m, boolean strangerAway, long epoch) {
+    if (phase != IDLE && phase != ENDED) return false;
+    moveTo(IN_CALL);
+    match = m;
+    lastSessionId = m.sessionId();
+    lastPeerId = m.peerId();
+    lastPeerDevice = m.peerDevice();
+    resumable = null;
+    peerAway = strangerAway;
+    peerEpoch = epoch;
+    return true;
+  }
+
+  /** The store could not give the call back (it is over): nothing to resume any more. */
+  public void resumeRefused() {
+    resumable = null;
+  }
+
+  /** peer-reconnecting for the current call: the stranger is away (the frame is written); older notices are ignored. */
+  public List<CallAction> peerReconnecting(String sessionId, long epoch, String frame) {
+    if (!isCurrent(sessionId) || (epoch > 0 && epoch <= peerEpoch) || (epoch == 0 && peerAway)) return List.of();
+    peerAway = true;
+    peerEpoch = Math.max(peerEpoch, epoch);
+    return List.of(CallAction.send(frame));
+  }
+
+  /** peer-resumed for the current call: relays go to the stranger's new socket from now on. */
+  public List<CallAction> peerResumed(String sessionId, long epoch, String peerNode, String peerConn, String frame) {
+    if (!isCurrent(sessionId) || epoch <= peerEpoch) return List.of();
+    peerEpoch = epoch;
+    peerAway = false;
+    match = new MatchInfo(match.sessionId(), match.peerId(), match.role(), match.peerName(), peerNode, peerConn,
+        match.commonInterests(), match.peerDevice());
+    return List.of(CallAction.send(frame));
+  }
+
+  /** The stranger of the current call is reconnecting (relays to them are dropped, chat refused). */
+  public boolean peerAway() {
+    return phase == IN_CALL && peerAway;
+  }
+
   // ---- call control ----
 
   /** The current call, or NOT_IN_SESSION when {@code sessionId} is not it. */
@@ -228,6 +299,8 @@ public final class CallState {
   private void endLocally() {
     if (phase == IN_CALL) moveTo(ENDED);
     match = null;
+    peerAway = false;
+    peerEpoch = 0;
   }
 
   private void moveTo(CallPhase next) {

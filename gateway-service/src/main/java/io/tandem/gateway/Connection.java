@@ -34,6 +34,8 @@ public final class Connection implements ClientLink {
   private Identity identity;
   private long expiryTimer = -1;
   private boolean closed;
+  /** The code this node closed the socket with, or 0 when the client closed it or the connection was lost. */
+  private short closedByServer;
   private Future<Void> cleanup = Future.succeededFuture();
 
   Connection(Vertx vertx, ServerWebSocket ws, Identity identity, String ipHash, String connId, Presence presence,
@@ -83,7 +85,11 @@ public final class Connection implements ClientLink {
     ws.closeHandler(v -> onClose(onClosed));
     scheduleExpiry();
     intake.after(presence.connect(identity, connId)
-        .onSuccess(v -> LOG.info("connected user={} conn={}", identity.userId(), connId))
+        .map(resumable -> {
+          LOG.info("connected user={} conn={} resumable={}", identity.userId(), connId, resumable != null);
+          if (resumable != null) call.resumable(resumable);
+          return (Void) null;
+        })
         .recover(err -> {
           LOG.warn("could not register user={} conn={}: {}", identity.userId(), connId, err.toString());
           close(CloseCodes.RESTART, "temporarily unavailable");
@@ -113,7 +119,22 @@ public final class Connection implements ClientLink {
   }
 
   void close(short code, String reason) {
-    if (!ws.isClosed()) ws.close(code, reason);
+    if (!ws.isClosed()) {
+      if (closedByServer == 0) closedByServer = code;
+      ws.close(code, reason);
+    }
+  }
+
+  /**
+   * Whether the socket was lost without the person meaning to end (its call then waits for a
+   * resume): no close frame from the client (1006: network loss, idle timeout), or this node closed
+   * it while draining (1012) or for an expired token (4001). A close frame the client sent (1000
+   * Next/Stop, 1001 a closed tab) or a close for policy, size or replacement is meant.
+   */
+  boolean lostUnintentionally() {
+    if (closedByServer != 0) return CloseCodes.resumable(closedByServer);
+    Short code = ws.closeStatusCode();
+    return code == null || code == CloseCodes.ABNORMAL;
   }
 
   private void scheduleExpiry() {
@@ -143,8 +164,9 @@ public final class Connection implements ClientLink {
     vertx.cancelTimer(expiryTimer);
     onClosed.run();
     MatchInfo inCall = call.close();
-    cleanup = intake.settled().transform(ar -> cleanupSteps.disconnect(identity.userId(), connId, inCall))
-        .onSuccess(v -> LOG.info("disconnected user={} conn={}", identity.userId(), connId))
+    boolean lost = lostUnintentionally();
+    cleanup = intake.settled().transform(ar -> cleanupSteps.disconnect(identity.userId(), connId, inCall, lost))
+        .onSuccess(v -> LOG.info("disconnected user={} conn={} lost={}", identity.userId(), connId, lost))
         .onFailure(err -> LOG.warn("cleanup failed user={} conn={}: {}", identity.userId(), connId, err.toString()));
   }
 }

@@ -24,7 +24,8 @@ final class DeliveryRouter {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryRouter.class);
   /** Delivery types written to a socket (only within its call, or kept until its match). */
   private static final Set<String> RELAYED = Set.of(MessageType.OFFER.wire, MessageType.ANSWER.wire,
-      MessageType.CANDIDATE.wire, MessageType.MESSAGE.wire, MessageType.PEER_DISCONNECTED.wire);
+      MessageType.CANDIDATE.wire, MessageType.MESSAGE.wire, MessageType.PEER_DISCONNECTED.wire,
+      MessageType.PEER_RECONNECTING.wire, MessageType.PEER_RESUMED.wire);
 
   private final Registry registry;
   private final QueueFrames queue;
@@ -83,6 +84,25 @@ final class DeliveryRouter {
   /** A relayed frame or a peer-gone notice for one socket. */
   private void relay(Connection c, String type, JsonObject data) {
     String sid = data.getString("sessionId");
+    if (MessageType.PEER_RECONNECTING.wire.equals(type)) {
+      long grace = data.getValue("graceMs") instanceof Number n ? n.longValue() : 0;
+      String frame = ServerFrames.of(type, new JsonObject().put("sessionId", sid).put("graceMs", grace));
+      if (!c.call().peerReconnecting(sid, epoch(data), frame).isEmpty()) {
+        c.send(frame);
+        LOG.info("peer reconnecting user={} session={}", c.identity().userId(), sid);
+      }
+      return;
+    }
+    if (MessageType.PEER_RESUMED.wire.equals(type)) {
+      String frame = ServerFrames.of(type, new JsonObject().put("sessionId", sid));
+      String node = data.getString("peerNode", "");
+      String conn = data.getString("peerConn", "");
+      if (!node.isEmpty() && !conn.isEmpty() && !c.call().peerResumed(sid, epoch(data), node, conn, frame).isEmpty()) {
+        c.send(frame);
+        LOG.info("peer resumed user={} session={}", c.identity().userId(), sid);
+      }
+      return;
+    }
     String frame = ServerFrames.of(type, data);
     if (!MessageType.PEER_DISCONNECTED.wire.equals(type)) {
       send(c, c.call().relayDelivered(sid, frame, System.currentTimeMillis()));
@@ -100,6 +120,11 @@ final class DeliveryRouter {
         c.inOrder(() -> queue.rejoin(c));
       }
     }
+  }
+
+  /** The grace/resume order of a notice (0: a direct notice from a gateway that could not reach the store). */
+  private static long epoch(JsonObject data) {
+    return data.getValue("epoch") instanceof Number n ? n.longValue() : 0;
   }
 
   private static void send(Connection c, Iterable<CallAction> actions) {

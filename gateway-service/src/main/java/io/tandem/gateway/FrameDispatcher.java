@@ -39,6 +39,7 @@ final class FrameDispatcher {
       case END_CALL -> control.endCall(c, Payloads.sessionId(d));
       case REPORT -> control.report(c, Payloads.sessionId(d), Payloads.reportReason(d));
       case REFRESH_TOKEN -> control.refreshToken(c, Payloads.accessToken(d));
+      case RESUME -> control.resume(c, Payloads.sessionId(d));
       default -> Future.failedFuture(new TandemException(ErrorCode.UNKNOWN_TYPE));
     };
   }

@@ -16,6 +16,7 @@ public final class GatewayMetrics {
       .publishPercentiles(0.5, 0.99).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
       .maximumExpectedValue(Duration.ofSeconds(5)).register(R);
   private static final Counter REPORTS = Counter.builder("tandem_reports_total").description("reports received").register(R);
+  private static final Counter RESUMES = Counter.builder("tandem_resumes_total").description("calls taken back by a new socket after the old one was lost").register(R);
 
   /** Open-socket registries of the gateway nodes in this process (one in production, several in tests). */
   private static final java.util.Set<Registry> REGISTRIES = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -59,5 +60,9 @@ public final class GatewayMetrics {
 
   static void report() {
     REPORTS.increment();
+  }
+
+  static void resumed() {
+    RESUMES.increment();
   }
 }

@@ -52,14 +52,14 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     presence = new Presence(new io.tandem.common.store.RedisCallStore(redis), new io.tandem.common.PeerNotifier(vertx.eventBus()),
-        new io.tandem.common.Reports(redis, safety), config.nodeId());
+        new io.tandem.common.Reports(redis, safety), config.nodeId(), config.resumeGraceMs());
     TokenVerifier verifier = new TokenVerifier(vertx, redis, config.issuer(), config.audience());
     Blocklist blocks = new Blocklist(redis);
     DeliveryOptions requests = new DeliveryOptions().setSendTimeout(config.busTimeoutMs());
-    QueueFrames queue = new QueueFrames(vertx.eventBus(), requests, config.nodeId(), presence,
-        new MatchedFrame(config.iceServers(), config.turn()));
+    MatchedFrame frames = new MatchedFrame(config.iceServers(), config.turn());
+    QueueFrames queue = new QueueFrames(vertx.eventBus(), requests, config.nodeId(), presence, frames);
     FrameDispatcher dispatcher = new FrameDispatcher(queue, new RelayFrames(vertx.eventBus(), requests),
-        new CallControlFrames(presence, verifier, safety, blocks, vertx.eventBus()));
+        new CallControlFrames(presence, verifier, safety, blocks, vertx.eventBus(), frames));
     SocketOpener opener = new SocketOpener(vertx, registry, presence, new SocketCleanup(vertx, presence, registry::draining),
         dispatcher, config.maxFrameBytes());
     RateLimiter handshakeLimiter = new RateLimiter(redis, "ws:ip", config.handshakesPerMinute(), 60_000,

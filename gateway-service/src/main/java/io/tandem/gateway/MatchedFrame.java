@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** Builds the {@code matched} frame: the peer as the client may see it, and ICE servers with this user's TURN credentials. */
+/** Builds the {@code matched} and {@code resumed} frames: the peer as the client may see it, and ICE servers with this user's TURN credentials. */
 final class MatchedFrame {
   private final JsonArray iceServers;
   private final TurnCredentials turn;
@@ -18,11 +18,19 @@ final class MatchedFrame {
   }
 
   String encode(String userId, MatchInfo m, long nowMillis) {
+    return ServerFrames.of(MessageType.MATCHED, body(userId, m, nowMillis)
+        .put("commonInterests", new JsonArray(List.copyOf(m.commonInterests()))));
+  }
+
+  /** The {@code resumed} frame: the same call, its stranger, fresh ICE servers, and whether the stranger is itself reconnecting. */
+  String encodeResumed(String userId, MatchInfo m, boolean peerReconnecting, long nowMillis) {
+    return ServerFrames.of(MessageType.RESUMED, body(userId, m, nowMillis).put("peerReconnecting", peerReconnecting));
+  }
+
+  private JsonObject body(String userId, MatchInfo m, long nowMillis) {
     JsonArray ice = iceServers.copy();
     if (turn != null) ice.add(turn.forUser(userId, nowMillis / 1000));
-    JsonObject data = new JsonObject().put("sessionId", m.sessionId()).put("peerId", m.peerId()).put("role", m.role())
-        .put("peer", new JsonObject().put("name", m.peerName())).put("iceServers", ice)
-        .put("commonInterests", new JsonArray(List.copyOf(m.commonInterests())));
-    return ServerFrames.of(MessageType.MATCHED, data);
+    return new JsonObject().put("sessionId", m.sessionId()).put("peerId", m.peerId()).put("role", m.role())
+        .put("peer", new JsonObject().put("name", m.peerName())).put("iceServers", ice);
   }
 }

@@ -7,6 +7,8 @@ import io.tandem.common.msg.UserRef;
 import io.tandem.common.store.CallStore;
 import io.tandem.common.store.EndResult;
 import io.tandem.common.store.EndedCall;
+import io.tandem.common.store.Graced;
+import io.tandem.common.store.Resumed;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -20,28 +22,58 @@ public final class Presence {
   private final PeerNotifier notifier;
   private final Reports reports;
   private final String node;
+  private final long graceMs;
 
-  public Presence(CallStore store, PeerNotifier notifier, Reports reports, String node) {
+  /** @param graceMs how long a call waits for a user whose socket was lost ({@code RESUME_GRACE_MS}) */
+  public Presence(CallStore store, PeerNotifier notifier, Reports reports, String node, long graceMs) {
     this.store = store;
     this.notifier = notifier;
     this.reports = reports;
     this.node = node;
+    this.graceMs = graceMs;
   }
 
   private UserRef me(String userId, String connId) {
     return new UserRef(userId, connId, node);
   }
 
-  /** Registers a new socket; a replaced older socket is kicked and its call's peer told. */
-  public Future<Void> connect(Identity id, String connId) {
-    return store.connect(me(id.userId(), connId), id.name(), id.deviceHash()).map(c -> {
+  /**
+   * Registers a new socket; a replaced older socket is kicked and its call's peer told (the call
+   * ended, or waits for this socket's resume). The result is the call this socket may resume, or null.
+   */
+  public Future<String> connect(Identity id, String connId) {
+    return store.connect(me(id.userId(), connId), id.name(), id.deviceHash(), graceMs).map(c -> {
       if (c.replaced() != null) notifier.kick(c.replaced());
       tell(c.ended(), PeerNotifier.Reason.DISCONNECTED);
+      tellAway(c.graced());
+      return c.resumable();
+    });
+  }
+
+  /** Forgets a socket lost without meaning to: its live call waits for a resume (the peer hears peer-reconnecting), or ends. */
+  public Future<Void> suspend(String userId, String connId) {
+    return store.suspend(me(userId, connId), graceMs).map(lost -> {
+      tellAway(lost.graced());
+      tell(lost.ended(), PeerNotifier.Reason.DISCONNECTED);
       return null;
     });
   }
 
-  /** Forgets a closed socket; its call's peer is told. */
+  /** resume: the call comes back to this socket (the peer hears peer-resumed); fails SESSION_GONE when it is over. */
+  public Future<Resumed> resume(String userId, String connId, String sessionId) {
+    UserRef me = me(userId, connId);
+    return store.resume(me, sessionId).map(r -> {
+      notifier.peerResumed(r.peer(), r.sessionId(), me, r.epoch());
+      return r;
+    });
+  }
+
+  /** Tells the peer of a call this socket knows that its stranger is reconnecting (when the store could not say it). */
+  public void tellPeerAway(MatchInfo m) {
+    notifier.peerReconnecting(new UserRef(m.peerId(), m.peerConn(), m.peerNode()), m.sessionId(), graceMs, 0);
+  }
+
+  /** Forgets a socket closed on purpose; its call's peer is told. */
   public Future<Void> disconnect(String userId, String connId) {
     return store.disconnect(me(userId, connId)).map(ended -> {
       tell(ended, PeerNotifier.Reason.DISCONNECTED);
@@ -92,6 +124,10 @@ public final class Presence {
   /** Tells the peer of a call this socket knows that the call is over (when the store could not say it). */
   public void tellPeer(MatchInfo m, PeerNotifier.Reason reason) {
     notifier.callOver(new UserRef(m.peerId(), m.peerConn(), m.peerNode()), m.sessionId(), reason);
+  }
+
+  private void tellAway(Graced g) {
+    if (g != null) notifier.peerReconnecting(g.peer(), g.sessionId(), g.graceMs(), g.epoch());
   }
 
   private void tell(EndedCall ended, PeerNotifier.Reason reason) {

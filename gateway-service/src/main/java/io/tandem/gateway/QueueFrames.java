@@ -34,8 +34,16 @@ final class QueueFrames {
     this.matched = matched;
   }
 
+  /**
+   * join-queue. A call kept from the user's lost socket that this socket did not resume is ended
+   * first (its peer hears {@code left}): the person chose to search again.
+   */
   Future<Void> join(ClientLink c, List<String> wanted) {
-    return join(c, wanted, true);
+    String kept = c.call().takeResumable();
+    if (kept == null) return join(c, wanted, true);
+    LOG.info("ending a call kept for resume before a join user={} session={}", c.identity().userId(), kept);
+    return presence.endCall(c.identity().userId(), c.connId(), kept)
+        .transform(ar -> join(c, wanted, true));
   }
 
   /**

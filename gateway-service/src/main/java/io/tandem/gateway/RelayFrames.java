@@ -1,7 +1,9 @@
 package io.tandem.gateway;
 
 import io.tandem.common.Addresses;
+import io.tandem.common.ErrorCode;
 import io.tandem.common.MessageType;
+import io.tandem.common.TandemException;
 import io.tandem.common.msg.ChatRequest;
 import io.tandem.common.msg.Delivery;
 import io.tandem.common.msg.MatchInfo;
@@ -14,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * Signaling (offer, answer, candidate) forwarded straight to the peer's gateway, and chat through
  * chat-service. Both only within the socket's current call; payloads are rebuilt from known fields.
+ * While the stranger reconnects, signaling is dropped and chat refused ({@code peer-away}).
  */
 final class RelayFrames {
   private final EventBus bus;
@@ -27,6 +30,8 @@ final class RelayFrames {
   /** Forwards at once (no store involved, so it never waits behind another step). */
   Future<Void> relay(ClientLink c, JsonObject d, MessageType out, String field, JsonObject payload) {
     MatchInfo m = c.call().current(Payloads.sessionId(d));
+    // the stranger is reconnecting: signaling to its lost socket is dropped (an ICE restart follows its resume)
+    if (c.call().peerAway()) return Future.succeededFuture();
     JsonObject data = new JsonObject().put("sessionId", m.sessionId()).put("from", c.identity().userId()).put(field, payload);
     bus.send(Addresses.gatewayNode(m.peerNode()), Delivery.relay(m.peerId(), m.peerConn(), out.wire, data).toJson());
     return Future.succeededFuture();
@@ -35,6 +40,7 @@ final class RelayFrames {
   /** A chat message: chat-service cleans it, delivers it to the peer and answers with the sender's copy. */
   Future<Void> chat(ClientLink c, JsonObject d) {
     MatchInfo m = c.call().current(Payloads.sessionId(d));
+    if (c.call().peerAway()) throw new TandemException(ErrorCode.PEER_AWAY);
     Identity id = c.identity();
     ChatRequest req = new ChatRequest(m.sessionId(), id.userId(), id.name(), Payloads.chatText(d),
         new UserRef(m.peerId(), m.peerConn(), m.peerNode()));

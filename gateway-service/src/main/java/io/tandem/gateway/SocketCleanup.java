@@ -9,9 +9,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
- * Forgets a closed socket in the store, retrying while the store does not answer (the step is
- * idempotent). At the first failure the peer of a live call is told directly, so it never waits on
- * a store that may run the step late or not at all.
+ * Forgets a closed socket in the store, retrying while the store does not answer (the steps are
+ * idempotent). A socket closed on purpose ends its call; a socket lost without meaning to leaves its
+ * call waiting in the grace window for a resume. At the first failure the peer of a live call is
+ * told directly (call over, or stranger reconnecting), so it never waits on a store that may run the
+ * step late or not at all.
  */
 final class SocketCleanup {
   /** Attempts to forget a closed socket in the store. */
@@ -30,12 +32,17 @@ final class SocketCleanup {
     this.stopping = stopping;
   }
 
-  /** @param inCall the call the socket was in when it closed, or null */
-  Future<Void> disconnect(String userId, String connId, MatchInfo inCall) {
+  /**
+   * @param inCall the call the socket was in when it closed, or null
+   * @param lost true when the socket was lost without meaning to (its call may be resumed)
+   */
+  Future<Void> disconnect(String userId, String connId, MatchInfo inCall, boolean lost) {
     AtomicBoolean peerTold = new AtomicBoolean(inCall == null);
     return Retry.times(vertx, DISCONNECT_ATTEMPTS, DISCONNECT_RETRY_MS, () -> !stopping.getAsBoolean(),
-        () -> presence.disconnect(userId, connId).onFailure(err -> {
-          if (peerTold.compareAndSet(false, true)) presence.tellPeer(inCall, PeerNotifier.Reason.DISCONNECTED);
+        () -> (lost ? presence.suspend(userId, connId) : presence.disconnect(userId, connId)).onFailure(err -> {
+          if (!peerTold.compareAndSet(false, true)) return;
+          if (lost) presence.tellPeerAway(inCall);
+          else presence.tellPeer(inCall, PeerNotifier.Reason.DISCONNECTED);
         }));
   }
 }

@@ -277,7 +277,8 @@ class CallStateTest {
   @Test
   void phaseChangesFollowTheTable() {
     assertTrue(CallPhase.IDLE.canGo(CallPhase.QUEUED));
-    assertFalse(CallPhase.IDLE.canGo(CallPhase.IN_CALL), "no call without searching");
+    assertTrue(CallPhase.IDLE.canGo(CallPhase.IN_CALL), "a call without searching only by resume (CallState.resumed)");
+    assertFalse(CallPhase.QUEUED.canGo(CallPhase.ENDED), "a search does not end a call");
     assertTrue(CallPhase.QUEUED.canGo(CallPhase.IN_CALL));
     assertFalse(CallPhase.IN_CALL.canGo(CallPhase.QUEUED), "a call ends before a new search");
     assertTrue(CallPhase.ENDED.canGo(CallPhase.QUEUED));
@@ -285,5 +286,66 @@ class CallStateTest {
       assertFalse(CallPhase.CLOSED.canGo(p), "closed is final");
       assertTrue(p == CallPhase.CLOSED || p.canGo(CallPhase.CLOSED), p + " can close");
     }
+  }
+
+  // ---- resume ----
+
+  @Test
+  void aResumedCallFlowsAgainAndItsStrangerCanBeReported() {
+    call.resumable("s1");
+    call.checkResume();
+    MatchInfo m = match("s1");
+    assertTrue(call.resumed(m, false, 2));
+    assertEquals(CallPhase.IN_CALL, call.phase());
+    assertSame(m, call.current("s1"));
+    assertFalse(call.peerAway());
+    assertNull(call.takeResumable(), "nothing kept any more");
+    assertEquals("dev-bob", call.reportTarget("s1"));
+    assertEquals(ErrorCode.IN_SESSION, assertThrows(TandemException.class, call::checkResume).code(), "one call at a time");
+    assertEquals(List.of(CallAction.send(frame("answer", "s1"))), call.relayDelivered("s1", frame("answer", "s1"), T0));
+  }
+
+  @Test
+  void aResumeAnsweredAfterTheSocketClosedIsNotTaken() {
+    call.resumable("s1");
+    call.close();
+    assertFalse(call.resumed(match("s1"), false, 2));
+    assertEquals(CallPhase.CLOSED, call.phase());
+    assertEquals(ErrorCode.GONE, assertThrows(TandemException.class, call::checkResume).code());
+  }
+
+  @Test
+  void aSearchingSocketCannotResumeAndAKeptCallIsTakenOnceForEnding() {
+    call.resumable("s1");
+    assertEquals("s1", call.takeResumable());
+    assertNull(call.takeResumable());
+    queued();
+    assertEquals(ErrorCode.IN_SESSION, assertThrows(TandemException.class, call::checkResume).code());
+    call.resumable("s9");
+    assertNull(call.takeResumable(), "only an idle socket keeps a call to resume");
+  }
+
+  @Test
+  void theStrangerAwayAndBackInEpochOrder() {
+    queued();
+    call.matchDelivered(match("s1"), T0);
+    String away = frame("peer-reconnecting", "s1");
+    String back = frame("peer-resumed", "s1");
+    assertEquals(List.of(CallAction.send(away)), call.peerReconnecting("s1", 1, away));
+    assertTrue(call.peerAway());
+    assertEquals(List.of(), call.peerReconnecting("s1", 1, away), "the same notice twice is written once");
+    assertEquals(List.of(), call.peerReconnecting("s2", 5, away), "another session's notice is ignored");
+    assertEquals(List.of(CallAction.send(back)), call.peerResumed("s1", 2, "node-9", "conn-9", back));
+    assertFalse(call.peerAway());
+    assertEquals("node-9", call.current("s1").peerNode(), "relays go to the stranger's new socket");
+    assertEquals("conn-9", call.current("s1").peerConn());
+    assertEquals(List.of(), call.peerReconnecting("s1", 1, away), "a late older notice does not mark the stranger away again");
+    assertEquals(List.of(), call.peerResumed("s1", 2, "node-x", "conn-x", back), "nor moves the stranger back");
+    assertEquals("conn-9", call.current("s1").peerConn());
+    assertEquals(List.of(CallAction.send(away)), call.peerReconnecting("s1", 0, away), "a direct notice (store down) marks it away");
+    assertEquals(List.of(), call.peerReconnecting("s1", 0, away));
+    String gone = frame("peer-disconnected", "s1");
+    call.peerDisconnected("s1", false, gone);
+    assertFalse(call.peerAway(), "an ended call has no stranger away");
   }
 }

@@ -1,7 +1,6 @@
 package io.tandem.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.common.ClusterSetup;
 import io.tandem.common.Env;
@@ -11,16 +10,8 @@ import io.tandem.launcher.Launcher;
 import io.tandem.launcher.LocalRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,6 +27,8 @@ import org.junit.jupiter.api.Test;
 class ClusterIT {
   /** Documented bound for telling a survivor after its peer's gateway died: NODE_TTL_MS + SWEEP_INTERVAL_MS + slack. */
   static final Duration DEAD_GATEWAY_BOUND = Duration.ofSeconds(9);
+  /** The resume grace window in this test (short: nobody resumes here). */
+  static final long GRACE_MS = 2000;
   static Launcher node1;
   static Vertx node2;
   static Vertx client;
@@ -48,7 +41,8 @@ class ClusterIT {
     portA = LocalRedis.freePort();
     portB = LocalRedis.freePort();
     int base = 20000 + ThreadLocalRandom.current().nextInt(2000) * 10;
-    cluster = Settings.manyClients(Map.of("CLUSTER_NAME", "it-" + UUID.randomUUID(), "CLUSTER_PORT", Integer.toString(base)));
+    cluster = Settings.manyClients(Map.of("CLUSTER_NAME", "it-" + UUID.randomUUID(), "CLUSTER_PORT", Integer.toString(base),
+        "RESUME_GRACE_MS", Long.toString(GRACE_MS)));
     Map<String, String> s1 = new HashMap<>(cluster);
     s1.put("CLUSTERED", "true");
     s1.put("GATEWAY_PORT", Integer.toString(portA));
@@ -97,11 +91,12 @@ class ClusterIT {
   }
 
   @Test
-  void aKilledGatewayEndsItsCallsAndLeavesTheQueue() throws Exception {
+  void aKilledGatewayKeepsItsCallsForAResumeThenEndsThemAndLeavesTheQueue() throws Exception {
     int portC = LocalRedis.freePort();
-    Process gatewayC = startGatewayProcess(portC);
+    Map<String, String> env = new HashMap<>(cluster);
+    env.put("REDIS_URL", node1.env().raw("REDIS_URL"));
+    GatewayProcess gatewayC = GatewayProcess.start("gateway-c", portC, env);
     try {
-      awaitHealthy(portC, gatewayC);
       WsClient carol = WsClient.connect(client, portC, Http.token(portA, "Carol").getString("accessToken"));
       WsClient eve = WsClient.connect(client, portC, Http.token(portA, "Eve").getString("accessToken"));
       try (WsClient dave = WsClient.connect(client, portA, Http.token(portA, "Dave").getString("accessToken"))) {
@@ -113,13 +108,16 @@ class ClusterIT {
         eve.send("join-queue", new JsonObject());
         eve.await("queued");
 
-        gatewayC.destroyForcibly();
+        gatewayC.kill();
         long killed = System.nanoTime();
-        JsonObject gone = dave.await("peer-disconnected", DEAD_GATEWAY_BOUND);
+        JsonObject away = dave.await("peer-reconnecting", DEAD_GATEWAY_BOUND);
         Duration took = Duration.ofNanos(System.nanoTime() - killed);
-        System.out.printf("dead gateway detected: survivor told after %d ms (bound %d ms)%n", took.toMillis(), DEAD_GATEWAY_BOUND.toMillis());
+        System.out.printf("dead gateway detected: survivor told its stranger is reconnecting after %d ms (bound %d ms)%n",
+            took.toMillis(), DEAD_GATEWAY_BOUND.toMillis());
+        assertEquals(sid, away.getString("sessionId"));
+        JsonObject gone = dave.await("peer-disconnected", Duration.ofMillis(GRACE_MS + 2000));
         assertEquals(sid, gone.getString("sessionId"));
-        assertEquals("disconnected", gone.getString("reason"));
+        assertEquals("timeout", gone.getString("reason"), "Carol never resumed within the grace window");
 
         // Eve (queued on the dead gateway) is gone from the queue: Frank waits instead of matching a ghost.
         try (WsClient frank = WsClient.connect(client, portB, Http.token(portA, "Frank").getString("accessToken"))) {
@@ -133,41 +131,7 @@ class ClusterIT {
         eve.close();
       }
     } finally {
-      gatewayC.destroyForcibly();
-      gatewayC.waitFor(10, TimeUnit.SECONDS);
+      gatewayC.close();
     }
-  }
-
-  private static Process startGatewayProcess(int port) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED", "-Xmx256m"));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tandem.gateway.GatewayMain"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(new File("target", "gateway-c.log"));
-    pb.environment().putAll(cluster);
-    pb.environment().put("GATEWAY_PORT", Integer.toString(port));
-    pb.environment().put("REDIS_URL", node1.env().raw("REDIS_URL"));
-    return pb.start();
-  }
-
-  private static void awaitHealthy(int port, Process p) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline) {
-      assertTrue(p.isAlive(), "gateway process died; see target/gateway-c.log");
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) return;
-      } catch (java.io.IOException notYet) {
-        // starting
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("gateway process not ready within 60 s");
   }
 }

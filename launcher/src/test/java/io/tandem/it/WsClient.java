@@ -21,6 +21,7 @@ final class WsClient implements AutoCloseable {
   private final List<Boolean> taken = new ArrayList<>();
   private volatile Short closeStatus;
   private volatile java.util.function.Consumer<JsonObject> onFrame = f -> { };
+  private volatile Runnable onClose = () -> { };
 
   private WsClient(WebSocketClient client, WebSocket ws) {
     this.client = client;
@@ -38,6 +39,7 @@ final class WsClient implements AutoCloseable {
       synchronized (frames) {
         frames.notifyAll();
       }
+      onClose.run();
     });
   }
 
@@ -62,6 +64,13 @@ final class WsClient implements AutoCloseable {
   /** Runs on the socket's own thread for every frame, before it is recorded (to answer without delay). */
   WsClient onFrame(java.util.function.Consumer<JsonObject> handler) {
     this.onFrame = handler;
+    return this;
+  }
+
+  /** Runs once when the socket closes (either side, or lost). */
+  WsClient onClose(Runnable handler) {
+    this.onClose = handler;
+    if (closeStatus != null) handler.run();
     return this;
   }
 
@@ -123,6 +132,11 @@ final class WsClient implements AutoCloseable {
 
   boolean isClosed() {
     return closeStatus != null;
+  }
+
+  /** Closes with this code (a close frame, as a browser sends 1001 when a tab closes). */
+  void closeWith(short code) {
+    ws.close(code, "bye").await();
   }
 
   @Override

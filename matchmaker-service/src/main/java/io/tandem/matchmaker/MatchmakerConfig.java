@@ -15,9 +15,11 @@ import io.tandem.common.Limits;
  * @param cooldownMs two people who just ended a call are not paired again for this long ({@code REMATCH_COOLDOWN_MS})
  * @param confirmMs a match not confirmed as delivered to both sides this long after pairing is undone by the sweep
  *     ({@code MATCH_CONFIRM_MS}, default 2 × {@code BUS_TIMEOUT_MS})
+ * @param resumeGraceMs a call whose user's gateway died waits this long for the user to resume elsewhere
+ *     ({@code RESUME_GRACE_MS}; the gateways use the same setting)
  */
 public record MatchmakerConfig(String region, int scanMax, int nodeTtlMs, int sweepIntervalMs, int busTimeoutMs,
-                               int relaxMs, int cooldownMs, int confirmMs) {
+                               int relaxMs, int cooldownMs, int confirmMs, int resumeGraceMs) {
   /** Attempts of one join when the partner's socket turns out gone at delivery. */
   public static final int JOIN_ATTEMPTS = 3;
 
@@ -44,6 +46,7 @@ public record MatchmakerConfig(String region, int scanMax, int nodeTtlMs, int sw
         busTimeout,
         env.integer("RELAX_MS", Limits.RELAX_MS, 0, 600_000),
         env.integer("REMATCH_COOLDOWN_MS", Limits.REMATCH_COOLDOWN_MS, 0, Limits.PAIR_MEMORY_MS),
-        env.integer("MATCH_CONFIRM_MS", 2 * busTimeout, 200, 600_000));
+        env.integer("MATCH_CONFIRM_MS", 2 * busTimeout, 200, 600_000),
+        env.integer("RESUME_GRACE_MS", Limits.RESUME_GRACE_MS, 0, Limits.RESUME_GRACE_MAX_MS));
   }
 }

@@ -5,6 +5,7 @@ import io.tandem.common.Ids;
 import io.tandem.common.Limits;
 import io.tandem.common.PeerNotifier;
 import io.tandem.common.store.CallStore;
+import io.tandem.common.store.EndedCall;
 import io.tandem.common.store.Undone;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The periodic backup of event-driven matching: cleans up after dead gateway nodes (their users
- * leave the queue, their calls end and the surviving peers are told) and pairs waiting users a
- * race may have left unpaired. Safe to run on every replica: each step is one atomic script.
+ * leave the queue; their calls wait in the resume grace window and the peers hear
+ * {@code peer-reconnecting}), ends calls whose grace passed without a resume (peers told, reason
+ * {@code timeout}), and pairs waiting users a race may have left unpaired. Safe to run on every replica: each step is one atomic script.
  */
 public final class SweepVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SweepVerticle.class);
@@ -47,6 +49,7 @@ public final class SweepVerticle extends VerticleBase {
     if (running) return Future.succeededFuture();
     running = true;
     inFlightSweep = reap(REAP_BATCHES_PER_TICK)
+        .compose(v -> expireGrace())
         .compose(v -> expire())
         .compose(v -> pair())
         .onFailure(err -> LOG.warn("sweep failed: {}", Failures.map(err).getMessage()))
@@ -57,12 +60,24 @@ public final class SweepVerticle extends VerticleBase {
 
   private Future<Void> reap(int batchesLeft) {
     if (batchesLeft == 0) return Future.succeededFuture();
-    return store.reapDeadNode(config.nodeTtlMs(), Limits.REAP_BATCH).compose(r -> {
+    return store.reapDeadNode(config.nodeTtlMs(), Limits.REAP_BATCH, config.resumeGraceMs()).compose(r -> {
       if (r == null) return Future.succeededFuture();
-      LOG.info("reaped dead gateway node={} endedCalls={}", r.node(), r.endedCalls().size());
+      LOG.info("reaped dead gateway node={} endedCalls={} callsInGrace={}", r.node(), r.endedCalls().size(), r.gracedCalls().size());
       MatchMetrics.removed(r.removedUsers());
       r.endedCalls().forEach(e -> notifier.callOver(e.peer(), e.sessionId(), PeerNotifier.Reason.DISCONNECTED));
+      r.gracedCalls().forEach(g -> notifier.peerReconnecting(g.peer(), g.sessionId(), g.graceMs(), g.epoch()));
       return reap(batchesLeft - 1);
+    });
+  }
+
+  /** Ends calls whose user did not resume within the grace window; the peers hear reason {@code timeout}. */
+  private Future<Void> expireGrace() {
+    return store.expireGrace(config.nodeTtlMs(), Limits.GRACE_BATCH).map(expired -> {
+      for (EndedCall e : expired) {
+        LOG.info("grace window passed without a resume session={}", e.sessionId());
+        notifier.callOver(e.peer(), e.sessionId(), PeerNotifier.Reason.TIMEOUT);
+      }
+      return null;
     });
   }
 

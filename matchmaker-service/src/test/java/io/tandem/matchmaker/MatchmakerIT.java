@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tandem.common.Limits;
 import io.tandem.common.Addresses;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.Env;
@@ -90,7 +91,7 @@ class MatchmakerIT {
 
   static UserRef user(String name) {
     UserRef u = new UserRef("u_" + name + System.nanoTime(), "c_" + System.nanoTime(), NODE);
-    store.connect(u, name, "dev_" + name).await();
+    store.connect(u, name, "dev_" + name, Limits.RESUME_GRACE_MS).await();
     return u;
   }
 
@@ -176,7 +177,7 @@ class MatchmakerIT {
   void aDeadGatewayNodeIsReapedAndItsCallsSurvivorsTold() throws Exception {
     UserRef a = user("a");
     UserRef ghost = new UserRef("u_ghost" + System.nanoTime(), "c_ghost", "gw_dead");
-    store.connect(ghost, "ghost", "dev_g").await();
+    store.connect(ghost, "ghost", "dev_g", Limits.RESUME_GRACE_MS).await();
     store.heartbeat("gw_dead", true).await();
     io.tandem.common.store.MatchRules rules = new io.tandem.common.store.MatchRules("t", 64, 5000, 5000, 0);
     store.join(ghost, List.of(), rules).await();

@@ -3,6 +3,7 @@ package io.tandem.matchmaker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tandem.common.Limits;
 import io.tandem.common.Addresses;
 import io.tandem.common.Env;
 import io.tandem.common.RedisConnector;
@@ -149,7 +150,7 @@ class MatchmakingLoadIT {
       }
       interests.put(u, mine);
       interestsOf.put(u, mine);
-      connects.add(store.connect(new UserRef(u, "c_" + u, NODE), "N" + i, "dev" + i).mapEmpty());
+      connects.add(store.connect(new UserRef(u, "c_" + u, NODE), "N" + i, "dev" + i, Limits.RESUME_GRACE_MS).mapEmpty());
     }
     Future.all(connects).await(60, TimeUnit.SECONDS);
 

@@ -16,16 +16,41 @@ public interface CallStore {
 
   /**
    * Registers a socket. A previous socket of the same user (on any node) is replaced: its queue
-   * entry is removed and its call ended. Succeeds whether or not there was one; the result says
-   * which socket to close and which peer to tell.
+   * entry is removed, and its live call waits {@code graceMs} in the grace window (the old socket
+   * may simply not have noticed its loss yet) — or ends when it was not live. Succeeds whether or
+   * not there was one; the result says which socket to close, which peer to tell, and which call
+   * (in grace) this socket may take back with {@link #resume}.
    */
-  Future<Connected> connect(UserRef user, String name, String deviceHash);
+  Future<Connected> connect(UserRef user, String name, String deviceHash, long graceMs);
 
   /**
-   * Forgets a closed socket: leaves the queue, ends its call. Succeeds and does nothing when a newer
-   * socket replaced it or it was never registered; the result is the call that ended, or null.
+   * Forgets a socket closed on purpose: leaves the queue, ends its call (also one waiting in grace
+   * for this socket's resume). Succeeds and does nothing when a newer socket replaced it or it was
+   * never registered; the result is the call that ended, or null.
    */
   Future<EndedCall> disconnect(UserRef user);
+
+  /**
+   * Forgets a socket lost without meaning to. In a live call, the call waits {@code graceMs} for the
+   * user to resume it (a user already in grace keeps its earlier deadline); the user is neither
+   * matched nor reaped meanwhile. Otherwise the same as {@link #disconnect}. Does nothing for a
+   * socket that is not the registered one.
+   */
+  Future<Lost> suspend(UserRef user, long graceMs);
+
+  /**
+   * resume: the user's (new, registered) socket takes back its call {@code sessionId}. Fails with
+   * SESSION_GONE when the user is not in that live session (it ended, expired, or is someone else's),
+   * GONE when the socket is not registered. Resuming a call that is not in grace succeeds too.
+   */
+  Future<Resumed> resume(UserRef user, String sessionId);
+
+  /**
+   * Ends at most {@code batch} calls whose grace window passed without a resume; each with the peer
+   * to tell (reason timeout). Nothing expires while the store recovers from a stall longer than
+   * {@code nodeTtlMs} (nobody could resume then).
+   */
+  Future<List<EndedCall>> expireGrace(long nodeTtlMs, int batch);
 
   /**
    * Queues the user, or pairs them at once with the oldest compatible waiting user (who becomes the
@@ -70,10 +95,11 @@ public interface CallStore {
 
   /**
    * Cleans one batch of one dead gateway node (heartbeat older than {@code nodeTtlMs}); null when
-   * no node is dead. When the store itself stalled (no reap step ran for longer than the ttl),
-   * nobody is reaped until every node had a full ttl to beat again.
+   * no node is dead. Its users in a live call are not removed: the call waits {@code graceMs} for
+   * them to resume elsewhere. When the store itself stalled (no reap step ran for longer than the
+   * ttl), nobody is reaped until every node had a full ttl to beat again.
    */
-  Future<Reaped> reapDeadNode(long nodeTtlMs, int batch);
+  Future<Reaped> reapDeadNode(long nodeTtlMs, int batch, long graceMs);
 
   /** A node's heartbeat; false when the node had been reaped as dead meanwhile (its sockets are unknown to the store). */
   Future<Boolean> heartbeat(String node, boolean first);

@@ -25,10 +25,11 @@ public final class RedisCallStore implements CallStore {
   }
 
   @Override
-  public Future<Connected> connect(UserRef user, String name, String deviceHash) {
-    return RedisScript.CONNECT.run(redis, user.userId(), user.node(), user.connId(), name, deviceHash).map(r -> {
+  public Future<Connected> connect(UserRef user, String name, String deviceHash, long graceMs) {
+    return RedisScript.CONNECT.run(redis, user.userId(), user.node(), user.connId(), name, deviceHash, graceMs).map(r -> {
       JsonObject o = json(r);
-      return new Connected(StoreReplies.ref(o.getJsonObject("replaced")), StoreReplies.ended(o.getJsonObject("ended")));
+      return new Connected(StoreReplies.ref(o.getJsonObject("replaced")), StoreReplies.ended(o.getJsonObject("ended")),
+          StoreReplies.graced(o.getJsonObject("graced")), o.getString("resumable"));
     });
   }
 
@@ -36,6 +37,36 @@ public final class RedisCallStore implements CallStore {
   public Future<EndedCall> disconnect(UserRef user) {
     return RedisScript.DISCONNECT.run(redis, user.userId(), user.connId())
         .map(r -> StoreReplies.ended(json(r).getJsonObject("ended")));
+  }
+
+  @Override
+  public Future<Lost> suspend(UserRef user, long graceMs) {
+    return RedisScript.SUSPEND.run(redis, user.userId(), user.connId(), graceMs).map(r -> {
+      JsonObject o = json(r);
+      return new Lost(StoreReplies.graced(o.getJsonObject("graced")), StoreReplies.ended(o.getJsonObject("ended")));
+    });
+  }
+
+  @Override
+  public Future<Resumed> resume(UserRef user, String sessionId) {
+    return RedisScript.RESUME.run(redis, user.userId(), user.connId(), sessionId).map(r -> {
+      JsonObject o = json(r);
+      return switch (o.getString("status")) {
+        case "resumed" -> {
+          JsonObject p = o.getJsonObject("peer");
+          yield new Resumed(o.getString("sid"), o.getString("role"), StoreReplies.ref(p), p.getString("name", ""),
+              p.getString("dev", ""), o.getLong("epoch", 0L));
+        }
+        case "session-gone" -> throw new TandemException(ErrorCode.SESSION_GONE);
+        default -> throw new TandemException(ErrorCode.GONE);
+      };
+    });
+  }
+
+  @Override
+  public Future<List<EndedCall>> expireGrace(long nodeTtlMs, int batch) {
+    return RedisScript.EXPIRE_GRACE.run(redis, nodeTtlMs, batch)
+        .map(r -> StoreReplies.list(json(r), "expired").stream().map(StoreReplies::ended).toList());
   }
 
   @Override
@@ -109,12 +140,13 @@ public final class RedisCallStore implements CallStore {
   }
 
   @Override
-  public Future<Reaped> reapDeadNode(long nodeTtlMs, int batch) {
-    return RedisScript.REAP_NODE.run(redis, nodeTtlMs, batch).map(r -> {
+  public Future<Reaped> reapDeadNode(long nodeTtlMs, int batch, long graceMs) {
+    return RedisScript.REAP_NODE.run(redis, nodeTtlMs, batch, graceMs).map(r -> {
       JsonObject o = json(r);
       if (!o.containsKey("node")) return null;
       return new Reaped(o.getString("node"), o.getLong("removed", 0L),
-          StoreReplies.list(o, "ended").stream().map(StoreReplies::ended).toList());
+          StoreReplies.list(o, "ended").stream().map(StoreReplies::ended).toList(),
+          StoreReplies.list(o, "graced").stream().map(StoreReplies::graced).toList());
     });
   }
 

@@ -42,6 +42,11 @@ final class StoreReplies {
     return o == null ? null : new EndedCall(o.getString("sid"), ref(o.getJsonObject("peer")));
   }
 
+  /** {sid, peer, graceMs, epoch} → Graced, or null when absent. */
+  static Graced graced(JsonObject o) {
+    return o == null ? null : new Graced(o.getString("sid"), ref(o.getJsonObject("peer")), o.getLong("graceMs", 0L), o.getLong("epoch", 0L));
+  }
+
   /** {sid, users} → Undone. */
   static Undone undone(JsonObject o) {
     return new Undone(o.getString("sid"), list(o, "users").stream().map(StoreReplies::ref).toList());

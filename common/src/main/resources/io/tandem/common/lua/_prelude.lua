@@ -10,6 +10,7 @@ local PLAIN = '%QUEUE_PLAIN%'
 local PENDING = '%PENDING%'
 local CLOCK = '%STORE_CLOCK%'
 local STALL = '%STORE_STALL%'
+local GRACE = '%GRACE%'
 local SESSION_TTL = %SESSION_TTL%
 local PAIR_MEMORY_MS = %PAIR_MEMORY_MS%
 local SEP = '\31'
@@ -74,7 +75,9 @@ end
 
 -- Ends a session; returns the ref of the user other than uid, or nil.
 -- Remembers when the pair ended (no instant rematch) unless forget is true (a match that never
--- became a call: undone before both sides knew of it).
+-- became a call: undone before both sides knew of it). A user of it in the grace window leaves it:
+-- one without a socket is forgotten entirely (nothing is left to resume), one whose new socket has
+-- not resumed yet keeps that socket (its resume will answer session-gone).
 local function end_session(sid, uid, forget)
   local s = redis.call('HMGET', skey(sid), 'caller', 'callee')
   redis.call('ZREM', PENDING, sid)
@@ -84,9 +87,16 @@ local function end_session(sid, uid, forget)
   local peer = s[1]
   if peer == uid then peer = s[2] end
   for _, u in ipairs({s[1], s[2]}) do
-    if redis.call('HGET', ukey(u), 'session') == sid then
-      redis.call('HDEL', ukey(u), 'session')
-      redis.call('HSET', ukey(u), 'last', sid)
+    local h = redis.call('HMGET', ukey(u), 'session', 'conn')
+    if h[1] == sid then
+      redis.call('ZREM', GRACE, u)
+      if not h[2] then
+        redis.call('SREM', ONLINE, u)
+        redis.call('DEL', ukey(u))
+      else
+        redis.call('HDEL', ukey(u), 'session', 'graceUntil')
+        redis.call('HSET', ukey(u), 'last', sid)
+      end
     end
   end
   return ref(peer)
@@ -97,6 +107,7 @@ local function remove_user(uid)
   local u = redis.call('HMGET', ukey(uid), 'node', 'session')
   dequeue(uid, nil)
   redis.call('SREM', ONLINE, uid)
+  redis.call('ZREM', GRACE, uid)
   if u[1] then redis.call('SREM', nukey(u[1]), uid) end
   redis.call('DEL', ukey(uid))
   if u[2] then
@@ -189,4 +200,42 @@ local function undo_session(sid)
   local out = {ref(s[1]), ref(s[2])}
   end_session(sid, s[1], true)
   return out
+end
+
+-- The other user of session sid (nil when the session is gone).
+local function peer_of(sid, uid)
+  local s = redis.call('HMGET', skey(sid), 'caller', 'callee')
+  if not s[1] then return nil end
+  if s[1] == uid then return s[2] end
+  return s[1]
+end
+
+-- A user whose socket was lost without meaning to, while in a live call: the call waits for it
+-- (grace window). The socket is forgotten (conn, node's set); the session and the user stay. A user
+-- already in grace keeps its deadline (a flapping link does not extend it). Returns
+-- {sid, peer = ref, graceMs (left), epoch} (the peer to tell peer-reconnecting), or nil when the
+-- user is in no live call (then nothing changed).
+local function to_grace(uid, grace_ms, now)
+  local u = redis.call('HMGET', ukey(uid), 'node', 'session', 'graceUntil')
+  if not u[2] then return nil end
+  local peer = peer_of(u[2], uid)
+  if not peer then return nil end
+  if u[1] then redis.call('SREM', nukey(u[1]), uid) end
+  redis.call('HDEL', ukey(uid), 'conn')
+  local deadline = tonumber(u[3])
+  if not deadline then
+    deadline = now + grace_ms
+    redis.call('HSET', ukey(uid), 'graceUntil', deadline)
+    redis.call('ZADD', GRACE, deadline, uid)
+  end
+  local epoch = redis.call('HINCRBY', skey(u[2]), 'epoch', 1)
+  return {sid = u[2], peer = ref(peer), graceMs = math.max(0, deadline - now), epoch = epoch}
+end
+
+-- True while the store recovers from a stall (see reap_node.lua): deadlines that passed while
+-- Redis or every matchmaker was frozen are not acted on until everyone had time to come back.
+local function stalled(now, ttl)
+  local last = tonumber(redis.call('GET', CLOCK) or '0')
+  if last > 0 and now - last > ttl then return true end
+  return tonumber(redis.call('GET', STALL) or '0') > now - ttl
 end

@@ -35,6 +35,7 @@ class CallStoreIT {
   static Redis redis;
   static CallStore store;
   static final AtomicInteger SEQ = new AtomicInteger();
+  static final long GRACE = 10_000;
 
   @BeforeAll
   static void start() throws Exception {
@@ -64,7 +65,7 @@ class CallStoreIT {
 
   static UserRef user(String name) {
     UserRef u = new UserRef("u_" + name + SEQ.incrementAndGet(), "c_" + SEQ.incrementAndGet(), NODE);
-    store.connect(u, name, "dev_" + u.userId()).await();
+    store.connect(u, name, "dev_" + u.userId(), GRACE).await();
     return u;
   }
 
@@ -219,42 +220,187 @@ class CallStoreIT {
   }
 
   @Test
-  void disconnectAndReplaceEndCalls() {
+  void disconnectEndsCallsAndAReplacedSocketsCallWaitsForResume() {
     UserRef a = user("a");
     UserRef b = user("b");
     Pairing p = pair(a, b);
     UserRef a2 = new UserRef(a.userId(), "c_new", "gw_b");
-    Connected c = store.connect(a2, "a", "dev").await();
+    Connected c = store.connect(a2, "a", "dev", GRACE).await();
     assertEquals(a, c.replaced());
-    assertEquals(p.sessionId(), c.ended().sessionId());
-    assertEquals(b, c.ended().peer());
+    assertNull(c.ended(), "a live call is not ended by a new socket: the old one may just not know it is lost");
+    assertEquals(p.sessionId(), c.graced().sessionId());
+    assertEquals(b, c.graced().peer(), "the peer hears peer-reconnecting");
+    assertEquals(p.sessionId(), c.resumable());
     assertNull(store.disconnect(a).await(), "the replaced socket's close does nothing");
     assertEquals(a2.node(), cmd(Command.HGET, RedisKeys.user(a.userId()), "node").toString());
-    assertNull(store.disconnect(a2).await(), "no call: nothing ended");
+    EndedCall ended = store.disconnect(a2).await();
+    assertEquals(p.sessionId(), ended.sessionId(), "a close meant by the person ends the kept call");
+    assertEquals(b, ended.peer());
     assertEquals(0, cmd(Command.EXISTS, RedisKeys.user(a.userId())).toInteger());
+    assertEquals(0, cmd(Command.ZCARD, RedisKeys.GRACE).toInteger());
+    assertNull(session(b));
+
+    UserRef q = user("q");
+    store.join(q, List.of(), RULES).await();
+    Connected cq = store.connect(new UserRef(q.userId(), "c_q2", NODE), "q", "dev", GRACE).await();
+    assertNull(cq.graced(), "a waiting user has no call to keep");
+    assertNull(cq.resumable());
+    assertFalse(queued(q), "the replaced socket's queue entry is gone");
+  }
+
+  @Test
+  void aLostSocketsCallWaitsAndResumeTakesItBack() {
+    UserRef a = user("a");
+    UserRef b = user("b");
+    Pairing p = pair(a, b);
+    store.confirm(p.sessionId()).await();
+    Lost lost = store.suspend(a, GRACE).await();
+    assertNull(lost.ended());
+    assertEquals(p.sessionId(), lost.graced().sessionId());
+    assertEquals(b, lost.graced().peer());
+    assertTrue(lost.graced().graceMs() > GRACE - 1000 && lost.graced().graceMs() <= GRACE);
+    assertEquals(p.sessionId(), session(a), "the call is kept");
+    assertNull(cmd(Command.HGET, RedisKeys.user(a.userId()), "conn"), "the socket is forgotten");
+    assertEquals(0, cmd(Command.SISMEMBER, RedisKeys.nodeUsers(NODE), a.userId()).toInteger(), "and not reaped with its node");
+    assertNotNull(cmd(Command.ZSCORE, RedisKeys.GRACE, a.userId()));
+
+    // nobody is matched with a user in grace, nor with its peer
+    UserRef c = user("c");
+    assertNull(store.join(c, List.of(), RULES).await());
+    assertEquals(ErrorCode.IN_SESSION, failure(store.join(b, List.of(), RULES)).code());
+    assertEquals(ErrorCode.SESSION_GONE, failure(store.resume(c, p.sessionId())).code(), "someone else's call");
+
+    // a suspend of a socket that is no longer registered does nothing
+    assertNull(store.suspend(a, GRACE).await().graced());
+
+    UserRef a2 = new UserRef(a.userId(), "c_back", "gw_b");
+    Connected back = store.connect(a2, "a", "dev", GRACE).await();
+    assertNull(back.replaced());
+    assertEquals(p.sessionId(), back.resumable());
+    Resumed r = store.resume(a2, p.sessionId()).await();
+    assertEquals("caller", r.role());
+    assertEquals(b, r.peer());
+    assertEquals("b", r.peerName());
+    assertFalse(r.peerReconnecting());
+    assertTrue(r.epoch() > lost.graced().epoch(), "resume notices are newer than the grace notice");
+    assertNull(cmd(Command.ZSCORE, RedisKeys.GRACE, a.userId()));
+    assertNull(cmd(Command.HGET, RedisKeys.user(a.userId()), "graceUntil"));
+    assertTrue(store.expireGrace(5000, 100).await().isEmpty());
+    assertEquals(EndResult.Status.ENDED, store.endCall(a2, p.sessionId()).await().status(), "the call goes on from the new socket");
+    assertEquals(ErrorCode.SESSION_GONE, failure(store.resume(a2, p.sessionId())).code(), "an ended call");
+    assertEquals(ErrorCode.GONE, failure(store.resume(a, p.sessionId())).code(), "an unregistered socket");
+  }
+
+  @Test
+  void aFlappingLinkKeepsItsFirstDeadlineAndBothSidesMayBeAway() {
+    UserRef a = user("a");
+    UserRef b = user("b");
+    Pairing p = pair(a, b);
+    store.suspend(a, GRACE).await();
+    UserRef a2 = new UserRef(a.userId(), "c_a2", NODE);
+    store.connect(a2, "a", "dev", GRACE).await();
+    Lost again = store.suspend(a2, 60_000).await();
+    assertTrue(again.graced().graceMs() <= GRACE, "the deadline is not extended");
+    store.suspend(b, GRACE).await();
+    UserRef b2 = new UserRef(b.userId(), "c_b2", NODE);
+    store.connect(b2, "b", "dev", GRACE).await();
+    Resumed rb = store.resume(b2, p.sessionId()).await();
+    assertTrue(rb.peerReconnecting(), "the peer has no socket yet");
+    UserRef a3 = new UserRef(a.userId(), "c_a3", NODE);
+    store.connect(a3, "a", "dev", GRACE).await();
+    Resumed ra = store.resume(a3, p.sessionId()).await();
+    assertEquals(b2, ra.peer(), "the peer's new socket");
+  }
+
+  @Test
+  void graceWithoutResumeEndsTheCallWithTimeout() throws Exception {
+    UserRef a = user("a");
+    UserRef b = user("b");
+    Pairing p = pair(a, b);
+    store.suspend(a, 1).await();
+    Thread.sleep(20);
+    List<EndedCall> expired = store.expireGrace(5000, 100).await();
+    assertEquals(1, expired.size());
+    assertEquals(p.sessionId(), expired.get(0).sessionId());
+    assertEquals(b, expired.get(0).peer());
+    assertEquals(0, cmd(Command.EXISTS, RedisKeys.user(a.userId())).toInteger(), "the socketless user is gone");
+    assertNull(session(b));
+
+    // a new socket that connected but never resumed keeps its socket; only the call ends
+    UserRef c = user("c");
+    UserRef d = user("d");
+    Pairing q = pair(c, d);
+    store.suspend(c, 1).await();
+    UserRef c2 = new UserRef(c.userId(), "c_c2", NODE);
+    store.connect(c2, "c", "dev", GRACE).await();
+    Thread.sleep(20);
+    assertEquals(q.sessionId(), store.expireGrace(5000, 100).await().get(0).sessionId());
+    assertEquals(c2.connId(), cmd(Command.HGET, RedisKeys.user(c.userId()), "conn").toString());
+    assertEquals(ErrorCode.SESSION_GONE, failure(store.resume(c2, q.sessionId())).code());
+    assertNull(store.join(c2, List.of(), RULES).await(), "and it can search again");
+  }
+
+  @Test
+  void nothingExpiresWhileTheStoreRecoversFromAStall() throws Exception {
+    UserRef a = user("a");
+    UserRef b = user("b");
+    pair(a, b);
+    store.suspend(a, 1).await();
+    Thread.sleep(20);
+    long now = cmd(Command.TIME).get(0).toLong() * 1000;
+    cmd(Command.SET, RedisKeys.STORE_CLOCK, now - 60_000);
+    assertTrue(store.expireGrace(5000, 100).await().isEmpty(), "a frozen store is no reason to end calls");
+    cmd(Command.SET, RedisKeys.STORE_CLOCK, now);
+    cmd(Command.SET, RedisKeys.STORE_STALL, now);
+    assertTrue(store.expireGrace(5000, 100).await().isEmpty(), "nor right after it");
+    cmd(Command.DEL, RedisKeys.STORE_STALL);
+    assertEquals(1, store.expireGrace(5000, 100).await().size());
+  }
+
+  @Test
+  void thePeerEndingTheCallForgetsAUserInGrace() {
+    UserRef a = user("a");
+    UserRef b = user("b");
+    Pairing p = pair(a, b);
+    store.suspend(a, GRACE).await();
+    assertEquals(EndResult.Status.ENDED, store.endCall(b, p.sessionId()).await().status());
+    assertEquals(0, cmd(Command.EXISTS, RedisKeys.user(a.userId())).toInteger(), "nothing left to resume");
+    assertNull(cmd(Command.ZSCORE, RedisKeys.GRACE, a.userId()));
+    UserRef a2 = new UserRef(a.userId(), "c_a2", NODE);
+    assertNull(store.connect(a2, "a", "dev", GRACE).await().resumable());
+    assertEquals(ErrorCode.SESSION_GONE, failure(store.resume(a2, p.sessionId())).code());
   }
 
   @Test
   void deadNodesAreReapedButAStalledStoreReapsNobody() throws Exception {
     UserRef a = user("a");
     UserRef b = new UserRef("u_b_dead", "c_b", "gw_dead");
-    store.connect(b, "b", "dev").await();
+    store.connect(b, "b", "dev", GRACE).await();
     store.heartbeat("gw_dead", true).await();
     Pairing p = pair(a, b);
     long now = cmd(Command.TIME).get(0).toLong() * 1000;
     cmd(Command.ZADD, RedisKeys.NODES, now - 60_000, "gw_dead");
     cmd(Command.SET, RedisKeys.STORE_CLOCK, now - 60_000);
-    assertNull(store.reapDeadNode(5000, 100).await(), "after a long gap the store stalled: nobody reaped");
-    assertNull(store.reapDeadNode(5000, 100).await(), "and nobody for a ttl after it");
+    UserRef w = new UserRef("u_w_dead", "c_w", "gw_dead");
+    store.connect(w, "w", "dev", GRACE).await();
+    store.join(w, List.of(), RULES).await();
+    assertNull(store.reapDeadNode(5000, 100, GRACE).await(), "after a long gap the store stalled: nobody reaped");
+    assertNull(store.reapDeadNode(5000, 100, GRACE).await(), "and nobody for a ttl after it");
     cmd(Command.DEL, RedisKeys.STORE_STALL);
-    Reaped r = store.reapDeadNode(5000, 100).await();
+    Reaped r = store.reapDeadNode(5000, 100, GRACE).await();
     assertEquals("gw_dead", r.node());
-    assertEquals(1, r.removedUsers());
-    assertEquals(p.sessionId(), r.endedCalls().get(0).sessionId());
-    assertEquals(a, r.endedCalls().get(0).peer(), "the survivor is told");
+    assertEquals(2, r.removedUsers());
+    assertTrue(r.endedCalls().isEmpty(), "a call is not ended with its user's gateway");
+    assertEquals(p.sessionId(), r.gracedCalls().get(0).sessionId());
+    assertEquals(a, r.gracedCalls().get(0).peer(), "the survivor hears its stranger is reconnecting");
+    assertFalse(queued(w), "a waiting user of the dead node leaves the queue");
+    assertEquals(0, cmd(Command.EXISTS, RedisKeys.user(w.userId())).toInteger());
+    UserRef b2 = new UserRef(b.userId(), "c_b2", NODE);
+    assertEquals(p.sessionId(), store.connect(b2, "b", "dev", GRACE).await().resumable());
+    assertEquals(a, store.resume(b2, p.sessionId()).await().peer(), "the user resumes on a live gateway");
     assertFalse(store.heartbeat("gw_dead", false).await(), "a reaped node learns it at its next beat");
     assertTrue(store.heartbeat(NODE, false).await());
-    assertNull(store.reapDeadNode(5000, 100).await());
+    assertNull(store.reapDeadNode(5000, 100, GRACE).await());
   }
 
   @Test
@@ -278,10 +424,13 @@ class CallStoreIT {
     pair(users.get(2), users.get(3));
     store.join(users.get(4), List.of("golf", "art"), RULES).await();
     store.endCall(users.get(0), p1.sessionId()).await();
-    store.reapDeadNode(5000, 100).await();
+    Pairing p2 = store.join(users.get(5), List.of(), RULES).await();
+    store.suspend(users.get(2), GRACE).await();
+    store.expireGrace(5000, 100).await();
+    store.reapDeadNode(5000, 100, GRACE).await();
     store.stats().await();
     List<String> declared = List.of(RedisKeys.QUEUE, RedisKeys.QUEUE_SEQ, RedisKeys.QUEUE_PLAIN, RedisKeys.ONLINE, RedisKeys.NODES,
-        RedisKeys.PENDING, RedisKeys.STORE_CLOCK, RedisKeys.STORE_STALL);
+        RedisKeys.PENDING, RedisKeys.STORE_CLOCK, RedisKeys.STORE_STALL, RedisKeys.GRACE);
     List<String> prefixes = List.of(RedisKeys.USER_PREFIX, RedisKeys.SESSION_PREFIX, RedisKeys.NODE_USERS_PREFIX,
         RedisKeys.INTEREST_QUEUE_PREFIX, RedisKeys.PAIR_ENDED_PREFIX);
     for (Response k : cmd(Command.KEYS, "*")) {
@@ -289,6 +438,7 @@ class CallStoreIT {
       assertTrue(declared.contains(key) || prefixes.stream().anyMatch(key::startsWith), "undeclared key " + key);
     }
     users.forEach(u -> store.disconnect(u).await());
+    assertNull(p2, "users 5 waits (2 and 3 are in a call)");
     store.removeNode(NODE).await();
     for (Response k : cmd(Command.KEYS, "*")) {
       String key = k.toString();

@@ -130,8 +130,12 @@ export function escapeAction(armedAt, now, windowMs = ESC_WINDOW_MS) {
 
 /** The server's grace window for a dropped socket unless a `peer-reconnecting` said otherwise (RESUME_GRACE_MS). */
 export const RESUME_GRACE_MS = 10000;
-/** Resuming is given up this long after the grace window (clock skew, a slow handshake). */
-export const RESUME_MARGIN_MS = 3000;
+/**
+ * Resuming is given up this long after the grace window. For a dead gateway the server starts the
+ * window only when it detects the loss (NODE_TTL_MS + SWEEP_INTERVAL_MS, about 6 s), so the client
+ * waits that much longer than the window before it calls the call lost.
+ */
+export const RESUME_MARGIN_MS = 6000;
 /** A graceMs outside 1 ms..2 min is not believed (the default is used). */
 const MAX_GRACE_MS = 120000;
 

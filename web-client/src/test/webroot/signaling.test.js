@@ -206,6 +206,7 @@ test('Signaling: in a call, an abrupt close reconnects within the jitter and nev
     const waited = performance.now() - droppedAt;
     ok(waited < RESTART_JITTER_MS + 150, `reconnected after ${Math.round(waited)} ms`);
     ok(events.reconnecting[0].delayMs < RESTART_JITTER_MS, 'the jitter is announced');
+    eq(events.reconnecting[0].backoff, false, 'as a quick try (no countdown)');
     eq(FakeSocket.made[0].closeCalls, undefined, 'the dropped socket was never closed by the client');
     FakeSocket.made[1].open();
     deepEq(events.opened.map((e) => e.reconnect), [false, true]);
@@ -224,6 +225,7 @@ test('Signaling: attempts that never open back off with a countdown, and "Retry 
     FakeSocket.made[0].drop(1006); // refused before open
     await until(() => events.reconnecting.length === 1, 500, 'a retry planned');
     ok(events.reconnecting[0].delayMs >= 800, `backoff announced: ${events.reconnecting[0].delayMs} ms`);
+    eq(events.reconnecting[0].backoff, true, 'as a backoff (countdown and Retry now)');
     eq(FakeSocket.made.length, 1, 'no socket before the backoff ends');
     ok(sig.retryNow(), 'Retry now starts an attempt');
     await until(() => FakeSocket.made.length === 2, 300, 'socket after Retry now');

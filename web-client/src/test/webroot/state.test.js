@@ -166,31 +166,34 @@ test('resume: only the caller restarts ICE, and only when it went down', () => {
 });
 
 test('resume: the reconnect banner counts down live and offers Retry now', () => {
-  const waiting = reconnectBanner({ resuming: true, delayMs: 4000, retryInMs: 2400 });
+  const waiting = reconnectBanner({ resuming: true, backoff: true, retryInMs: 2400 });
   includes(waiting.text, 'Reconnecting');
   includes(waiting.text, 'call goes on');
   eq(waiting.count, 'trying again in 3 s');
   eq(waiting.retry, true);
-  eq(reconnectBanner({ resuming: true, delayMs: 4000, retryInMs: 2001 }).count, 'trying again in 3 s');
-  eq(reconnectBanner({ resuming: true, delayMs: 4000, retryInMs: 2000 }).count, 'trying again in 2 s');
-  eq(reconnectBanner({ resuming: true, delayMs: 4000, retryInMs: 1000 }).count, 'trying again in 1 s');
-  const last = reconnectBanner({ resuming: true, delayMs: 4000, retryInMs: 300 });
+  eq(reconnectBanner({ resuming: true, backoff: true, retryInMs: 2001 }).count, 'trying again in 3 s');
+  eq(reconnectBanner({ resuming: true, backoff: true, retryInMs: 2000 }).count, 'trying again in 2 s');
+  eq(reconnectBanner({ resuming: true, backoff: true, retryInMs: 1000 }).count, 'trying again in 1 s');
+  const last = reconnectBanner({ resuming: true, backoff: true, retryInMs: 300 });
   eq(last.count, 'trying again in 1 s', 'the last second still counts');
   eq(last.retry, true, 'and Retry now stays');
-  const due = reconnectBanner({ resuming: true, delayMs: 4000, retryInMs: 0 });
+  const short = reconnectBanner({ resuming: true, backoff: true, retryInMs: 900 });
+  eq(short.count, 'trying again in 1 s', 'a backoff under a second still counts down');
+  eq(short.retry, true);
+  const due = reconnectBanner({ resuming: true, backoff: true, retryInMs: 0 });
   eq(due.count, 'trying now');
-  const jitter = reconnectBanner({ resuming: true, delayMs: 300, retryInMs: 200 });
+  const jitter = reconnectBanner({ resuming: true, backoff: false, retryInMs: 200 });
   eq(jitter.count, 'trying now', 'the first, jittered try has no countdown');
   eq(jitter.retry, false, 'and no Retry now (it is about to happen)');
-  eq(reconnectBanner({ resuming: true, delayMs: 300, retryInMs: null, attemptMs: 100 }).retry, false, 'a quick try under way');
-  eq(reconnectBanner({ resuming: true, delayMs: 300, retryInMs: null, attemptMs: SLOW_ATTEMPT_MS }).retry, true,
+  eq(reconnectBanner({ resuming: true, backoff: false, retryInMs: null, attemptMs: 100 }).retry, false, 'a quick try under way');
+  eq(reconnectBanner({ resuming: true, backoff: false, retryInMs: null, attemptMs: SLOW_ATTEMPT_MS }).retry, true,
     'a quick try stuck connecting can be cut short');
-  eq(reconnectBanner({ resuming: true, delayMs: 2000, retryInMs: null }).retry, true, 'an attempt after a backoff');
+  eq(reconnectBanner({ resuming: true, backoff: true, retryInMs: null }).retry, true, 'an attempt after a backoff');
   const open = reconnectBanner({ resuming: true, open: true, retryInMs: null });
   includes(open.text, 'resuming');
   eq(open.retry, false, 'nothing to retry on an open socket');
-  eq(reconnectBanner({ resuming: false, delayMs: 5000, retryInMs: 5000 }).text, 'Reconnecting…', 'outside a call');
-  includes(reconnectBanner({ code: 1012, delayMs: 200, retryInMs: 200 }).text, 'restarting');
+  eq(reconnectBanner({ resuming: false, backoff: true, retryInMs: 5000 }).text, 'Reconnecting…', 'outside a call');
+  includes(reconnectBanner({ code: 1012, backoff: false, retryInMs: 200 }).text, 'restarting');
   eq(secondsLeft(-50), 0);
   eq(secondsLeft(1), 1);
   eq(secondsLeft(9001), 10);

@@ -77,11 +77,11 @@ const S = {
   graceMs: RESUME_GRACE_MS, // the server's grace window (the last graceMs heard in peer-reconnecting)
   peerAwayUntil: null,  // performance.now() when the stranger's grace window ends (peer-reconnecting)
   retryAt: null,        // performance.now() of the next planned reconnect; null while an attempt runs
-  retryDelay: 0,        // the wait planned before that reconnect (ms)
+  retryBackoff: false,  // that reconnect comes after a backoff (a countdown is shown)
   attemptAt: 0,         // performance.now() when the current attempt started
   reconnectCode: 0,     // close code of the socket being replaced
   outbox: [],           // [type, data] signaling held while resuming, sent after `resumed`
-  resumes: [],          // {droppedAt, openedAt, resumedAt, outcome} (epoch ms) of recent drops, for the tests
+  resumes: [],          // {droppedAt, openedAt, resumedAt, outcome, retries: [{at, code, delayMs}]} (epoch ms), for the tests
 };
 
 const timers = {
@@ -379,14 +379,17 @@ function onOpen() {
  * again once it is back. In a call: keep the peer connection and its media, and resume the call on the new
  * socket (the server keeps it for its grace window).
  */
-function onReconnecting({ delayMs, code }) {
+function onReconnecting({ delayMs, code, backoff }) {
   for (const t of ['queuedAck', 'requeue', 'endAck']) timers.clear(t);
   S.waitingEnd = null;
   S.retryAt = performance.now() + delayMs;
-  S.retryDelay = delayMs;
+  S.retryBackoff = !!backoff;
   S.reconnectCode = code;
   if (S.resume) S.resume.sent = false;
   else if (shouldResume({ sessionId: S.sessionId })) beginResume(code);
+  if (S.resume && S.resume.record.retries.length < 20) {
+    S.resume.record.retries.push({ at: Date.now(), code, delayMs: Math.round(delayMs) });
+  }
   if (S.resume) {
     setState('reconnecting', { hint: `Your call with ${S.peerName} goes on while we reconnect you to Tandem.` });
   } else {
@@ -397,7 +400,9 @@ function onReconnecting({ delayMs, code }) {
 // ───────────────────────────── resume: a call that outlives its socket ─────────────────────────────
 function beginResume(code) {
   const now = performance.now();
-  const record = { sessionId: S.sessionId, code, droppedAt: Date.now(), openedAt: null, resumedAt: null, outcome: null };
+  const record = {
+    sessionId: S.sessionId, code, droppedAt: Date.now(), openedAt: null, resumedAt: null, outcome: null, retries: [],
+  };
   S.resumes.push(record);
   if (S.resumes.length > 20) S.resumes.shift();
   S.resume = { sessionId: S.sessionId, deadline: resumeDeadline(now, S.graceMs), sent: false, record };
@@ -492,7 +497,7 @@ function renderBanners() {
   ui.show('reconnect-banner', reconnecting);
   if (reconnecting) {
     const b = reconnectBanner({
-      resuming: !!S.resume, open: !!(S.sig && S.sig.isOpen), delayMs: S.retryDelay,
+      resuming: !!S.resume, open: !!(S.sig && S.sig.isOpen), backoff: S.retryBackoff,
       retryInMs: S.retryAt == null ? null : S.retryAt - now, attemptMs: now - S.attemptAt, code: S.reconnectCode,
     });
     ui.setText('reconnect-text', b.text);
@@ -1024,7 +1029,7 @@ function init() {
       get peerName() { return S.peerName; },
       get timeline() { return timeline.snapshot(); },
       get resuming() { return !!S.resume; },
-      get resumes() { return S.resumes.map((r) => ({ ...r })); },
+      get resumes() { return S.resumes.map((r) => ({ ...r, retries: r.retries.map((t) => ({ ...t })) })); },
     }),
   });
 

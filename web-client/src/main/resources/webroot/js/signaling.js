@@ -68,7 +68,8 @@ export function reconnectDelay(policy, { attempt = 0, immediate = 0, quick = 0 }
  * - getToken({fresh}) → Promise<accessToken>; a rejection with `err.fatal` stops for good.
  * - onOpen({reconnect}) each time a socket opens.
  * - onFrame(type, data) for every server frame.
- * - onReconnecting({attempt, delayMs, code}) when the socket dropped and a retry is planned.
+ * - onReconnecting({attempt, delayMs, code, backoff}) when the socket dropped and a retry is planned
+ *   (`backoff`: the wait is a backoff after failures, not a quick reconnect).
  * - onAttempt() when a planned retry starts (the token, then the socket).
  * - onStopped({reason, code, message}): the server closed for good (normal, policy, replaced, auth).
  * - urgent() → true while a call waits on the socket (reconnect at once; see closePolicy).
@@ -246,14 +247,14 @@ export class Signaling {
   scheduleBackoff(code, fresh) {
     const delay = backoffDelay(this.attempt);
     this.attempt += 1;
-    this.reconnectSoon(delay, fresh, code);
+    this.reconnectSoon(delay, fresh, code, true);
   }
 
-  reconnectSoon(delayMs, fresh, code = 0) {
+  reconnectSoon(delayMs, fresh, code = 0, backoff = false) {
     if (this.stopped) return;
     clearTimeout(this.retryTimer);
     this.pendingFresh = !!fresh;
-    this.onReconnecting({ attempt: this.attempt, delayMs, code });
+    this.onReconnecting({ attempt: this.attempt, delayMs, code, backoff });
     this.retryTimer = setTimeout(() => this.connect(fresh), delayMs);
   }
 }

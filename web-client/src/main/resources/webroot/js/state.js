@@ -177,17 +177,17 @@ export function secondsLeft(msLeft) {
 export const SLOW_ATTEMPT_MS = 2000;
 
 /**
- * The reconnect banner over the call. ctx: {resuming, open, delayMs, retryInMs, attemptMs, code}
+ * The reconnect banner over the call. ctx: {resuming, open, backoff, retryInMs, attemptMs, code}
  * - open: a socket is open again (the `resume` is on its way, or the re-join)
- * - delayMs: the wait planned before the current or next attempt (under a second: a quick try, no countdown)
+ * - backoff: the current or next attempt comes after a backoff (else it is a quick try: no countdown)
  * - retryInMs: time left to the next attempt, or null while an attempt runs (for attemptMs so far)
  * → {text, count, retry}: `count` is the live countdown ("trying again in 3 s"), `retry` shows "Retry now".
  */
 export function reconnectBanner({
-  resuming = false, open = false, delayMs = 0, retryInMs = null, attemptMs = 0, code = 0,
+  resuming = false, open = false, backoff = false, retryInMs = null, attemptMs = 0, code = 0,
 } = {}) {
   if (open) return { text: resuming ? 'Reconnected: resuming your call…' : 'Reconnected.', count: '', retry: false };
-  const quick = delayMs < 1000;
+  const quick = !backoff;
   if (code === 1012 && quick) return { text: 'Tandem is restarting a server; moving you to another one…', count: '', retry: false };
   const text = resuming ? 'Reconnecting… your call goes on.' : 'Reconnecting…';
   if (retryInMs != null && retryInMs > 0 && !quick) {

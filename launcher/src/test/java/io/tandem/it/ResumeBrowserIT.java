@@ -163,6 +163,13 @@ class ResumeBrowserIT {
     return sid;
   }
 
+  /** "1006/312ms, 1006/1043ms" from a resume record's retries. */
+  @SuppressWarnings("unchecked")
+  static String retries(Map<String, Object> record) {
+    List<Map<String, Object>> t = (List<Map<String, Object>>) record.get("retries");
+    return t.stream().map(x -> x.get("code") + "/" + x.get("delayMs") + "ms").collect(java.util.stream.Collectors.joining(", "));
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Object> lastResume(Browser b) {
     List<Map<String, Object>> r = (List<Map<String, Object>>) b.js("return window.tandem.resumes");
@@ -204,9 +211,10 @@ class ResumeBrowserIT {
       long stallB = longestStall(sb);
       System.out.printf("resume (browser): Alice saw the drop %d ms after the kill; new socket open after %d ms; "
               + "\"Reconnecting…\" shown for %d ms (sampled: ~%d ms); without signaling %d ms (kill → resumed); "
-              + "longest video stall: Alice %d ms, Bob %d ms; Bob saw \"Alice's connection dropped\": %s; sockets now on %s%n",
+              + "longest video stall: Alice %d ms, Bob %d ms; Bob saw \"Alice's connection dropped\": %s; "
+              + "Alice's reconnects (close code, wait ms): %s; connections per gateway %s%n",
           dropped - killedAt, opened - dropped, resumedAt - dropped, timeIn(sa, "reconnecting"), resumedAt - killedAt,
-          stallA, stallB, sb.stream().anyMatch(Sample::peerAway), proxy.acceptedPerBackend());
+          stallA, stallB, sb.stream().anyMatch(Sample::peerAway), retries(r), proxy.acceptedPerBackend());
 
       assertTrue(sa.stream().anyMatch(s -> "reconnecting".equals(s.state())) || resumedAt - dropped < SAMPLE_MS,
           "Alice showed Reconnecting… while her socket was away");
@@ -281,8 +289,9 @@ class ResumeBrowserIT {
       long daveBack = ((Number) lastResume(dave).get("resumedAt")).longValue() - cutAt;
       List<String> daveCounts = sd.stream().map(Sample::countdown).filter(c -> c.startsWith("trying again in")).distinct().toList();
       System.out.printf("resume (network cut, nothing reachable): Retry now tried after %d ms; Carol (Retry now) back after %d ms,"
-              + " Dave (countdown) back after %d ms; Dave's countdown showed %s; longest video stall: Carol %d ms, Dave %d ms%n",
-          triedAfter, carolBack, daveBack, daveCounts, longestStall(sc), longestStall(sd));
+              + " Dave (countdown) back after %d ms; Dave's countdown showed %s (reconnects %s); longest video stall: Carol %d ms,"
+              + " Dave %d ms%n",
+          triedAfter, carolBack, daveBack, daveCounts, retries(lastResume(dave)), longestStall(sc), longestStall(sd));
       assertTrue(daveCounts.size() >= 2, "Dave's countdown changed while he waited: " + daveCounts);
       for (List<Sample> s : List.of(sc, sd)) {
         assertTrue(s.stream().allMatch(x -> sid.equals(x.sessionId())), "the same call throughout");

@@ -1,6 +1,6 @@
 import { test, eq, ok, deepEq } from './harness.js';
 import {
-  closePolicy, reconnectDelay, backoffDelay, RESTART_JITTER_MS, URGENT_QUICK_TRIES, signalingUrl,
+  closePolicy, reconnectDelay, backoffDelay, RESTART_JITTER_MS, URGENT_QUICK_TRIES, URGENT_MAX_BACKOFF_MS, signalingUrl,
 } from '../js/signaling.js';
 
 test('closePolicy: 1012 (gateway restarting) reconnects with jitter, same token', () => {
@@ -62,6 +62,14 @@ test('backoffDelay: doubles from 1 s, capped at 30 s, ±20% jitter', () => {
   eq(backoffDelay(0, () => 0), 800);
   eq(backoffDelay(0, () => 1), 1200);
   eq(backoffDelay(-3, () => 0.5), 1000, 'negative attempts count as 0');
+});
+
+test('backoffDelay: while a call waits to be resumed it stops growing at 2 s', () => {
+  eq(URGENT_MAX_BACKOFF_MS, 2000);
+  eq(backoffDelay(0, () => 0.5, URGENT_MAX_BACKOFF_MS), 1000);
+  eq(backoffDelay(1, () => 0.5, URGENT_MAX_BACKOFF_MS), 2000);
+  eq(backoffDelay(6, () => 1, URGENT_MAX_BACKOFF_MS), 2000, 'never above the cap');
+  eq(backoffDelay(6, () => 0, URGENT_MAX_BACKOFF_MS), 1600, 'still jittered below it');
 });
 
 test('signalingUrl: ws for http, wss for https, same host', () => {
@@ -227,6 +235,9 @@ test('Signaling: attempts that never open back off with a countdown, and "Retry 
     ok(events.reconnecting[0].delayMs >= 800, `backoff announced: ${events.reconnecting[0].delayMs} ms`);
     eq(events.reconnecting[0].backoff, true, 'as a backoff (countdown and Retry now)');
     eq(FakeSocket.made.length, 1, 'no socket before the backoff ends');
+    for (let i = 0; i < 4; i += 1) sig.scheduleBackoff(1006, false); // many failures in a row
+    ok(events.reconnecting.slice(1).every((e) => e.backoff && e.delayMs <= URGENT_MAX_BACKOFF_MS),
+      `a call's backoff stays within ${URGENT_MAX_BACKOFF_MS} ms: ${events.reconnecting.map((e) => e.delayMs)}`);
     ok(sig.retryNow(), 'Retry now starts an attempt');
     await until(() => FakeSocket.made.length === 2, 300, 'socket after Retry now');
     // a stuck CONNECTING socket is given up (it was never registered) for a new one

@@ -10,11 +10,17 @@ const MAX_BACKOFF_MS = 30000;
 /** A draining gateway (close 1012) is left within this random delay, so its sockets do not all reconnect at once. */
 export const RESTART_JITTER_MS = 500;
 
-/** Backoff before reconnect attempt `attempt` (0-based): 1 s, 2 s, 4 s … 30 s, ±20% jitter. */
-export function backoffDelay(attempt, random = Math.random) {
-  const base = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempt));
+/**
+ * While a call waits to be resumed, the backoff stops growing here: the server keeps the call for about
+ * 10 s only, so a 4 s or 8 s wait would waste most of that window.
+ */
+export const URGENT_MAX_BACKOFF_MS = 2000;
+
+/** Backoff before reconnect attempt `attempt` (0-based): 1 s, 2 s, 4 s … `cap` (30 s), ±20% jitter. */
+export function backoffDelay(attempt, random = Math.random, cap = MAX_BACKOFF_MS) {
+  const base = Math.min(cap, 1000 * 2 ** Math.max(0, attempt));
   const jittered = base * (0.8 + 0.4 * random());
-  return Math.round(Math.min(MAX_BACKOFF_MS, Math.max(500, jittered)));
+  return Math.round(Math.min(cap, Math.max(500, jittered)));
 }
 
 /** ws(s)://host/signaling for the page's own origin. */
@@ -245,7 +251,7 @@ export class Signaling {
   }
 
   scheduleBackoff(code, fresh) {
-    const delay = backoffDelay(this.attempt);
+    const delay = backoffDelay(this.attempt, Math.random, this.urgent() ? URGENT_MAX_BACKOFF_MS : MAX_BACKOFF_MS);
     this.attempt += 1;
     this.reconnectSoon(delay, fresh, code, true);
   }

@@ -288,11 +288,13 @@ class ResumeBrowserIT {
       long carolBack = ((Number) lastResume(carol).get("resumedAt")).longValue() - cutAt;
       long daveBack = ((Number) lastResume(dave).get("resumedAt")).longValue() - cutAt;
       List<String> daveCounts = sd.stream().map(Sample::countdown).filter(c -> c.startsWith("trying again in")).distinct().toList();
+      List<String> allCounts = java.util.stream.Stream.concat(sc.stream(), sd.stream()).map(Sample::countdown)
+          .filter(c -> c.startsWith("trying again in")).distinct().toList();
       System.out.printf("resume (network cut, nothing reachable): Retry now tried after %d ms; Carol (Retry now) back after %d ms,"
               + " Dave (countdown) back after %d ms; Dave's countdown showed %s (reconnects %s); longest video stall: Carol %d ms,"
               + " Dave %d ms%n",
           triedAfter, carolBack, daveBack, daveCounts, retries(lastResume(dave)), longestStall(sc), longestStall(sd));
-      assertTrue(daveCounts.size() >= 2, "Dave's countdown changed while he waited: " + daveCounts);
+      assertTrue(allCounts.size() >= 2, "the countdown changed while they waited: " + allCounts);
       for (List<Sample> s : List.of(sc, sd)) {
         assertTrue(s.stream().allMatch(x -> sid.equals(x.sessionId())), "the same call throughout");
       }
@@ -300,6 +302,65 @@ class ResumeBrowserIT {
       assertTrue(longestStall(sd) <= MAX_STALL_MS, "Dave's view kept playing: " + longestStall(sd) + " ms");
       chat(carol, dave, "Back again");
       chat(dave, carol, "Me too");
+    }
+  }
+
+  /**
+   * Seen from the one who stays: the stranger's socket is cut and cannot come back for a while. The page
+   * says "Frank's connection dropped, waiting…" with a countdown (axe-clean), keeps the video playing, keeps
+   * a chat line the server refuses meanwhile (peer-away) in the box with the reason, and once the stranger
+   * is back says so, hides the notice, and the kept line goes through.
+   */
+  @Test
+  @Order(3)
+  void whenTheStrangersSocketDropsThePageSaysSoAndKeepsTheCall() throws Exception {
+    List<Integer> alive = liveGateways();
+    try (Browser erin = page("Erin"); Browser frank = page("Frank")) {
+      String sid = call(erin, alive.get(0), frank, alive.get(alive.size() - 1));
+      for (Browser b : new Browser[] {erin, frank}) b.js(SAMPLER_JS, SAMPLE_MS);
+      TcpProxy.Link franks = sockets().get(1); // call() opened Erin's socket first
+      proxy.setBackends(List.of(LocalRedis.freePort())); // Frank cannot get back in for now
+      franks.close();
+      erin.waitFor("the stranger's drop is shown", d -> {
+        WebElement n = d.findElement(By.cssSelector("#peer-away"));
+        return n.isDisplayed() && n.getText().contains("Frank's connection dropped, waiting") ? true : null;
+      }, Duration.ofSeconds(5));
+      String count = erin.driver.findElement(By.cssSelector("#peer-away-count")).getText();
+      assertTrue(count.matches("\\d+ s"), "a countdown of the grace window: " + count);
+      assertEquals("connected", erin.state(), "the call goes on for Erin");
+      assertEquals(List.of(), Axe.violations(erin), "axe-core violations with the stranger's drop shown");
+
+      WebElement input = erin.driver.findElement(By.cssSelector("#chat-input"));
+      input.sendKeys("Are you still there?");
+      input.sendKeys(Keys.ENTER);
+      erin.waitFor("the refusal is shown", d -> d.findElements(By.cssSelector("#chat-log .msg.system")).stream()
+          .anyMatch(e -> e.getText().contains("reconnecting")) ? true : null, Duration.ofSeconds(5));
+      assertEquals("Are you still there?", input.getDomProperty("value"), "the refused line stays in the box");
+
+      proxy.setBackends(alive);
+      frank.waitFor("Frank resumed", d -> {
+        Map<String, Object> r = lastResume(frank);
+        return r != null && "resumed".equals(r.get("outcome")) ? true : null;
+      }, RESUME_BOUND);
+      erin.waitFor("the notice is gone once Frank is back", d ->
+          !d.findElement(By.cssSelector("#peer-away")).isDisplayed() ? true : null, Duration.ofSeconds(5));
+      erin.waitFor("Erin is told Frank is back", d -> d.findElements(By.cssSelector("#chat-log .notice")).stream()
+          .anyMatch(e -> e.getText().equals("Frank is back.")) ? true : null, Duration.ofSeconds(5));
+      List<Sample> se = samples(erin);
+      List<Sample> sf = samples(frank);
+      System.out.printf("resume (the stranger's drop): Erin showed Frank's drop for ~%d ms; Frank was away %d ms"
+              + " (reconnects %s); longest video stall: Erin %d ms, Frank %d ms%n",
+          se.stream().filter(Sample::peerAway).count() * SAMPLE_MS,
+          ((Number) lastResume(frank).get("resumedAt")).longValue() - ((Number) lastResume(frank).get("droppedAt")).longValue(),
+          retries(lastResume(frank)), longestStall(se), longestStall(sf));
+      assertTrue(se.stream().allMatch(x -> sid.equals(x.sessionId()) && "connected".equals(x.state())),
+          "Erin stayed connected in the same call");
+      assertTrue(longestStall(se) <= MAX_STALL_MS, "Erin's view of Frank kept playing: " + longestStall(se) + " ms");
+      assertTrue(longestStall(sf) <= MAX_STALL_MS, "Frank's view of Erin kept playing: " + longestStall(sf) + " ms");
+      erin.driver.findElement(By.cssSelector("#chat-input")).sendKeys(Keys.ENTER); // the kept line, sent again
+      frank.waitFor("the kept line arrives", d -> d.findElements(By.cssSelector("#chat-log .msg.theirs .text")).stream()
+          .anyMatch(e -> "Are you still there?".equals(e.getText())) ? true : null);
+      chat(frank, erin, "Yes, back now");
     }
   }
 }

@@ -1,5 +1,7 @@
 import { test, eq, ok, deepEq } from './harness.js';
-import { closePolicy, reconnectDelay, backoffDelay, RESTART_JITTER_MS, signalingUrl } from '../js/signaling.js';
+import {
+  closePolicy, reconnectDelay, backoffDelay, RESTART_JITTER_MS, URGENT_QUICK_TRIES, URGENT_MAX_BACKOFF_MS, signalingUrl,
+} from '../js/signaling.js';
 
 test('closePolicy: 1012 (gateway restarting) reconnects with jitter, same token', () => {
   const p = closePolicy(1012, true, 0);
@@ -62,6 +64,14 @@ test('backoffDelay: doubles from 1 s, capped at 30 s, ±20% jitter', () => {
   eq(backoffDelay(-3, () => 0.5), 1000, 'negative attempts count as 0');
 });
 
+test('backoffDelay: while a call waits to be resumed it stops growing at 2 s', () => {
+  eq(URGENT_MAX_BACKOFF_MS, 2000);
+  eq(backoffDelay(0, () => 0.5, URGENT_MAX_BACKOFF_MS), 1000);
+  eq(backoffDelay(1, () => 0.5, URGENT_MAX_BACKOFF_MS), 2000);
+  eq(backoffDelay(6, () => 1, URGENT_MAX_BACKOFF_MS), 2000, 'never above the cap');
+  eq(backoffDelay(6, () => 0, URGENT_MAX_BACKOFF_MS), 1600, 'still jittered below it');
+});
+
 test('signalingUrl: ws for http, wss for https, same host', () => {
   eq(signalingUrl({ protocol: 'http:', host: 'localhost:8080' }), 'ws://localhost:8080/signaling');
   eq(signalingUrl({ protocol: 'https:', host: 'tandem.example' }), 'wss://tandem.example/signaling');
@@ -75,7 +85,7 @@ class FakeSocket {
     FakeSocket.made.push(this);
   }
   send(text) { this.sent.push(text); }
-  close() { this.readyState = 3; }
+  close(...args) { (this.closeCalls ||= []).push(args); this.readyState = 3; }
   open() { this.readyState = 1; this.onopen(); }
   drop(code, reason = '') { this.readyState = 3; this.onclose({ code, reason }); }
 }
@@ -146,5 +156,116 @@ test('Signaling: a 4000 close stops for good and reports "replaced"', async () =
     eq(stopped.length, 1);
     eq(stopped[0].reason, 'replaced');
     eq(FakeSocket.made.length, 1, 'no new socket');
+  });
+});
+
+test('closePolicy: in a call (urgent), a socket that was open and dropped is replaced at once, with jitter', () => {
+  for (const code of [1006, 1001, 1009, 1011]) {
+    const p = closePolicy(code, true, 0, true);
+    eq(p.action, 'reconnect', `${code}`);
+    eq(p.delay, 'jitter', `${code}`);
+    eq(p.reason, 'dropped', `${code}`);
+  }
+  eq(closePolicy(1006, false, 1, true).delay, 'backoff', 'an attempt that never opened backs off');
+  eq(closePolicy(1006, true, 0, false).delay, 'backoff', 'outside a call: backoff as before');
+  eq(closePolicy(4001, true, 0, true).delay, 'now', 'expired token: refresh and reconnect now');
+  eq(closePolicy(4001, true, 0, true).fresh, true);
+  eq(closePolicy(1012, true, 0, true).delay, 'jitter');
+  eq(closePolicy(4000, true, 0, true).action, 'stop', 'replaced by another tab stops even in a call');
+  eq(closePolicy(1008, true, 0, true).action, 'stop');
+});
+
+test('reconnectDelay: a call\'s quick reconnects stay within the jitter, then back off', () => {
+  const p = closePolicy(1006, true, 0, true);
+  for (let quick = 0; quick < URGENT_QUICK_TRIES; quick += 1) {
+    ok(reconnectDelay(p, { attempt: 3, quick }, () => 0.999) < RESTART_JITTER_MS, `quick try #${quick}`);
+  }
+  eq(reconnectDelay(p, { attempt: 2, quick: URGENT_QUICK_TRIES }, () => 0.5), 4000, 'then the usual backoff');
+  const restart = closePolicy(1012, true, 0, true);
+  ok(reconnectDelay(restart, { attempt: 9, quick: 99 }, () => 0.999) < RESTART_JITTER_MS, '1012 never backs off');
+});
+
+function signalingWith(events, extra = {}) {
+  return import('../js/signaling.js').then(({ Signaling }) => new Signaling({
+    url: 'ws://lb.example/signaling',
+    getToken: async ({ fresh }) => { events.tokens.push(fresh); return 'tok'; },
+    onOpen: (e) => events.opened.push(e),
+    onFrame: () => {},
+    onReconnecting: (e) => events.reconnecting.push({ ...e, at: performance.now() }),
+    onStopped: (e) => events.stopped.push(e),
+    onAttempt: () => events.attempts.push(performance.now()),
+    ...extra,
+  }));
+}
+const newEvents = () => ({ opened: [], stopped: [], reconnecting: [], attempts: [], tokens: [] });
+
+test('Signaling: in a call, an abrupt close reconnects within the jitter and never closes the lost socket', async () => {
+  await withFakeSocket(async () => {
+    const events = newEvents();
+    let inCall = false;
+    const sig = await signalingWith(events, { urgent: () => inCall });
+    sig.start();
+    await until(() => FakeSocket.made.length === 1, 500, 'first socket');
+    FakeSocket.made[0].open();
+    inCall = true;
+    const droppedAt = performance.now();
+    FakeSocket.made[0].drop(1006);
+    await until(() => FakeSocket.made.length === 2, 1000, 'second socket');
+    const waited = performance.now() - droppedAt;
+    ok(waited < RESTART_JITTER_MS + 150, `reconnected after ${Math.round(waited)} ms`);
+    ok(events.reconnecting[0].delayMs < RESTART_JITTER_MS, 'the jitter is announced');
+    eq(events.reconnecting[0].backoff, false, 'as a quick try (no countdown)');
+    eq(FakeSocket.made[0].closeCalls, undefined, 'the dropped socket was never closed by the client');
+    FakeSocket.made[1].open();
+    deepEq(events.opened.map((e) => e.reconnect), [false, true]);
+    eq(events.stopped.length, 0);
+    sig.stop();
+    deepEq(FakeSocket.made[1].closeCalls, [[1000, 'bye']], 'stop() is the one place a close frame is sent');
+  });
+});
+
+test('Signaling: attempts that never open back off with a countdown, and "Retry now" tries at once', async () => {
+  await withFakeSocket(async () => {
+    const events = newEvents();
+    const sig = await signalingWith(events, { urgent: () => true });
+    sig.start();
+    await until(() => FakeSocket.made.length === 1, 500, 'first socket');
+    FakeSocket.made[0].drop(1006); // refused before open
+    await until(() => events.reconnecting.length === 1, 500, 'a retry planned');
+    ok(events.reconnecting[0].delayMs >= 800, `backoff announced: ${events.reconnecting[0].delayMs} ms`);
+    eq(events.reconnecting[0].backoff, true, 'as a backoff (countdown and Retry now)');
+    eq(FakeSocket.made.length, 1, 'no socket before the backoff ends');
+    for (let i = 0; i < 4; i += 1) sig.scheduleBackoff(1006, false); // many failures in a row
+    ok(events.reconnecting.slice(1).every((e) => e.backoff && e.delayMs <= URGENT_MAX_BACKOFF_MS),
+      `a call's backoff stays within ${URGENT_MAX_BACKOFF_MS} ms: ${events.reconnecting.map((e) => e.delayMs)}`);
+    ok(sig.retryNow(), 'Retry now starts an attempt');
+    await until(() => FakeSocket.made.length === 2, 300, 'socket after Retry now');
+    // a stuck CONNECTING socket is given up (it was never registered) for a new one
+    ok(sig.retryNow(), 'Retry now while connecting');
+    await until(() => FakeSocket.made.length === 3, 300, 'socket after the second Retry now');
+    deepEq(FakeSocket.made[1].closeCalls, [[]], 'the CONNECTING socket is closed without a close code');
+    FakeSocket.made[2].open();
+    eq(sig.retryNow(), false, 'an open socket is kept');
+    eq(FakeSocket.made.length, 3);
+    eq(FakeSocket.made[2].closeCalls, undefined);
+    sig.stop();
+  });
+});
+
+test('Signaling: a call\'s quick reconnects stop after URGENT_QUICK_TRIES drops in a row', async () => {
+  await withFakeSocket(async () => {
+    const events = newEvents();
+    const sig = await signalingWith(events, { urgent: () => true });
+    sig.start();
+    for (let i = 0; i <= URGENT_QUICK_TRIES; i += 1) {
+      await until(() => FakeSocket.made.length === i + 1, 1000, `socket ${i}`);
+      FakeSocket.made[i].open();
+      FakeSocket.made[i].drop(1006);
+      await until(() => events.reconnecting.length === i + 1, 500, `retry ${i}`);
+    }
+    const delays = events.reconnecting.map((e) => e.delayMs);
+    ok(delays.slice(0, URGENT_QUICK_TRIES).every((d) => d < RESTART_JITTER_MS), `quick first: ${delays}`);
+    ok(delays[URGENT_QUICK_TRIES] >= 800, `then a backoff: ${delays}`);
+    sig.stop();
   });
 });

@@ -2,6 +2,8 @@ import { test, eq, ok, deepEq, includes } from './harness.js';
 import {
   STATES, TRANSITIONS, canTransition, STATUS_TEXT, defaultHint, placeholderText, controlsFor, sharedInterestText,
   statsText, escapeAction, ESC_WINDOW_MS, validateProfile, describeApiError, describeServerError, UNDERAGE_MESSAGE,
+  RESUME_GRACE_MS, RESUME_MARGIN_MS, graceWindow, resumeDeadline, shouldResume, resumedState, needsIceRestart,
+  secondsLeft, reconnectBanner, peerAwayNotice, peerGoneText, SLOW_ATTEMPT_MS,
 } from '../js/state.js';
 import { ApiError } from '../js/api.js';
 
@@ -118,4 +120,99 @@ test('describeServerError: known codes, server detail where useful, code in brac
     'the default server text is not repeated');
   includes(describeServerError({ code: 'brand-new', message: 'details' }), 'details');
   includes(describeServerError({}), '(error)');
+});
+
+test('resume: a dropped socket in a call goes to reconnecting and back to the call\'s own state', () => {
+  for (const s of ['connecting', 'connected', 'failed']) {
+    ok(canTransition(s, 'reconnecting'), `${s} → reconnecting`);
+    ok(canTransition('reconnecting', s), `reconnecting → ${s} (resumed)`);
+  }
+  ok(canTransition('reconnecting', 'searching'), 'session-gone → search again');
+  ok(canTransition('reconnecting', 'peer-left'), 'the stranger left right after we resumed');
+  ok(canTransition('reconnecting', 'landing'), 'Stop while reconnecting');
+  eq(resumedState('connected'), 'connected');
+  eq(resumedState('connecting'), 'connecting');
+  eq(resumedState('failed'), 'failed');
+  eq(resumedState(null), 'connecting', 'unknown: connecting until the call says more');
+  ok(shouldResume({ sessionId: 's_1' }), 'in a call');
+  ok(!shouldResume({ sessionId: null }), 'not in a call: re-queue instead');
+  ok(!shouldResume({ sessionId: '' }));
+  eq(controlsFor('reconnecting', { inSession: true }).next, false, 'no Next while the socket is away');
+  eq(controlsFor('reconnecting', { inSession: true }).stop, true, 'Stop works');
+  eq(controlsFor('reconnecting', { inSession: true }).chat, true, 'the chat box keeps its text');
+});
+
+test('resume: the give-up deadline is the grace window plus a margin', () => {
+  eq(RESUME_GRACE_MS, 10000);
+  ok(RESUME_MARGIN_MS >= 6000 && RESUME_MARGIN_MS <= 10000, 'covers the detection of a dead gateway (about 6 s)');
+  eq(resumeDeadline(1000, undefined), 1000 + 10000 + RESUME_MARGIN_MS);
+  eq(resumeDeadline(1000, 4000), 1000 + 4000 + RESUME_MARGIN_MS, 'the graceMs last heard');
+  eq(graceWindow(2500), 2500);
+  eq(graceWindow('7000'), 7000);
+  eq(graceWindow(0), RESUME_GRACE_MS, 'nonsense falls back to the default');
+  eq(graceWindow(-5), RESUME_GRACE_MS);
+  eq(graceWindow(3600000), RESUME_GRACE_MS, 'an hour is not believed');
+  eq(graceWindow('soon'), RESUME_GRACE_MS);
+});
+
+test('resume: only the caller restarts ICE, and only when it went down', () => {
+  ok(needsIceRestart('caller', 'disconnected'));
+  ok(needsIceRestart('caller', 'failed'));
+  ok(!needsIceRestart('caller', 'connected'));
+  ok(!needsIceRestart('caller', 'completed'));
+  ok(!needsIceRestart('caller', 'checking'));
+  ok(!needsIceRestart('caller', 'closed'));
+  ok(!needsIceRestart('callee', 'failed'), 'the callee answers the caller\'s offer instead');
+});
+
+test('resume: the reconnect banner counts down live and offers Retry now', () => {
+  const waiting = reconnectBanner({ resuming: true, backoff: true, retryInMs: 2400 });
+  includes(waiting.text, 'Reconnecting');
+  includes(waiting.text, 'call goes on');
+  eq(waiting.count, 'trying again in 3 s');
+  eq(waiting.retry, true);
+  eq(reconnectBanner({ resuming: true, backoff: true, retryInMs: 2001 }).count, 'trying again in 3 s');
+  eq(reconnectBanner({ resuming: true, backoff: true, retryInMs: 2000 }).count, 'trying again in 2 s');
+  eq(reconnectBanner({ resuming: true, backoff: true, retryInMs: 1000 }).count, 'trying again in 1 s');
+  const last = reconnectBanner({ resuming: true, backoff: true, retryInMs: 300 });
+  eq(last.count, 'trying again in 1 s', 'the last second still counts');
+  eq(last.retry, true, 'and Retry now stays');
+  const short = reconnectBanner({ resuming: true, backoff: true, retryInMs: 900 });
+  eq(short.count, 'trying again in 1 s', 'a backoff under a second still counts down');
+  eq(short.retry, true);
+  const due = reconnectBanner({ resuming: true, backoff: true, retryInMs: 0 });
+  eq(due.count, 'trying now');
+  const jitter = reconnectBanner({ resuming: true, backoff: false, retryInMs: 200 });
+  eq(jitter.count, 'trying now', 'the first, jittered try has no countdown');
+  eq(jitter.retry, false, 'and no Retry now (it is about to happen)');
+  eq(reconnectBanner({ resuming: true, backoff: false, retryInMs: null, attemptMs: 100 }).retry, false, 'a quick try under way');
+  eq(reconnectBanner({ resuming: true, backoff: false, retryInMs: null, attemptMs: SLOW_ATTEMPT_MS }).retry, true,
+    'a quick try stuck connecting can be cut short');
+  eq(reconnectBanner({ resuming: true, backoff: true, retryInMs: null }).retry, true, 'an attempt after a backoff');
+  const open = reconnectBanner({ resuming: true, open: true, retryInMs: null });
+  includes(open.text, 'resuming');
+  eq(open.retry, false, 'nothing to retry on an open socket');
+  eq(reconnectBanner({ resuming: false, backoff: true, retryInMs: 5000 }).text, 'Reconnecting…', 'outside a call');
+  includes(reconnectBanner({ code: 1012, backoff: false, retryInMs: 200 }).text, 'restarting');
+  eq(secondsLeft(-50), 0);
+  eq(secondsLeft(1), 1);
+  eq(secondsLeft(9001), 10);
+});
+
+test('resume: the stranger\'s dropped connection is named, with its grace countdown', () => {
+  deepEq(peerAwayNotice('Bob', 7200), { text: "Bob's connection dropped, waiting…", count: '8 s' });
+  deepEq(peerAwayNotice('Bob', 0), { text: "Bob's connection dropped, waiting…", count: '' });
+  eq(peerAwayNotice('', 1000).text, "The stranger's connection dropped, waiting…");
+  includes(peerGoneText('timeout'), 'connection was lost');
+  includes(peerGoneText('disconnected'), 'lost their connection');
+  includes(peerGoneText('left'), 'left');
+  includes(peerGoneText(undefined), 'left');
+  includes(describeServerError({ code: 'peer-away', message: 'x' }), 'still in the box');
+});
+
+test('resume: nothing covers the stranger\'s video while we reconnect', () => {
+  eq(placeholderText('reconnecting', { resuming: true, hasRemoteVideo: true, peerName: 'Bob' }), '');
+  eq(placeholderText('reconnecting', { resuming: true, hasRemoteVideo: true, peerName: 'Bob', peerCameraOff: true }),
+    'Bob turned the camera off.');
+  eq(placeholderText('reconnecting', { resuming: false }), 'Connection lost. Reconnecting…', 'outside a call');
 });

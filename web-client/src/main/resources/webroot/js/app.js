@@ -10,7 +10,8 @@ import * as ui from './ui.js';
 import {
   REPORT_REASONS, UNDERAGE_MESSAGE, STATUS_TEXT, validateProfile, describeApiError, describeServerError,
   defaultHint, placeholderText, controlsFor, canTransition, sharedInterestText, statsText, escapeAction, ESC_WINDOW_MS,
-  ONLINE_STATES,
+  ONLINE_STATES, RESUME_GRACE_MS, graceWindow, resumeDeadline, shouldResume, resumedState, needsIceRestart,
+  reconnectBanner, peerAwayNotice, peerGoneText,
 } from './state.js';
 
 /**
@@ -31,6 +32,9 @@ export const CONFIG = Object.freeze({
   reportAckTimeoutMs: 10000,
   mediaPromptHintMs: 8000,       // camera prompt unanswered → explain where it is
   joinRetryMs: 1000,             // join-queue refused with in-session/unavailable → retry
+  resumeRetryMs: 1000,           // resume answered `unavailable` (busy store) → send it again
+  bannerTickMs: 250,             // the reconnect countdown and the stranger's grace countdown refresh this often
+  outboxMax: 200,                // signaling frames held while our socket is replaced during a call
 });
 
 // The page's pure logic (states, texts, validation, helpers) lives in state.js; re-exported for callers.
@@ -67,6 +71,17 @@ const S = {
   peerCameraOff: false, // the stranger said their camera is off
   shared: '',           // "You both like chess." from matched.commonInterests
   escArmedAt: null,     // when a first Esc asked "Press Esc again for Next"
+  // A call that outlives its socket (docs/protocol.md, "Client behaviour on a dropped socket"):
+  resume: null,         // {sessionId, deadline, sent, record} while our socket is replaced during a call
+  callPhase: null,      // 'connecting' | 'connected' | 'failed': the call's own state, kept while resuming
+  graceMs: RESUME_GRACE_MS, // the server's grace window (the last graceMs heard in peer-reconnecting)
+  peerAwayUntil: null,  // performance.now() when the stranger's grace window ends (peer-reconnecting)
+  retryAt: null,        // performance.now() of the next planned reconnect; null while an attempt runs
+  retryBackoff: false,  // that reconnect comes after a backoff (a countdown is shown)
+  attemptAt: 0,         // performance.now() when the current attempt started
+  reconnectCode: 0,     // close code of the socket being replaced
+  outbox: [],           // [type, data] signaling held while resuming, sent after `resumed`
+  resumes: [],          // {droppedAt, openedAt, resumedAt, outcome, retries: [{at, code, delayMs}]} (epoch ms), for the tests
 };
 
 const timers = {
@@ -79,6 +94,7 @@ const timers = {
     }, ms));
   },
   clear(name) { clearTimeout(this.map.get(name)); this.map.delete(name); },
+  has(name) { return this.map.has(name); },
   clearAll() { for (const t of this.map.values()) clearTimeout(t); this.map.clear(); },
 };
 
@@ -105,6 +121,7 @@ function setState(next, { text, hint } = {}) {
   if (next === 'landing' && prev !== 'landing') refreshLandingStats();
   // presence counts describe the search: hide them once a call starts
   if (next !== 'searching') ui.setText('stats', '');
+  renderBanners();
   if (next === 'searching' && prev !== 'searching') {
     timers.set('searchHint', CONFIG.searchingHintMs, () => {
       if (S.state === 'searching') {
@@ -134,6 +151,7 @@ function updatePlaceholder() {
     peerName: S.peerName,
     hasRemoteVideo: !!S.remoteStream && S.remoteStream.getVideoTracks().length > 0,
     peerCameraOff: S.peerCameraOff,
+    resuming: !!S.resume,
   }));
 }
 
@@ -325,6 +343,8 @@ function openSocket() {
     onFrame,
     onReconnecting,
     onStopped,
+    onAttempt: () => { S.retryAt = null; S.attemptAt = performance.now(); renderBanners(); },
+    urgent: () => shouldResume({ sessionId: S.sessionId }),
     log,
   });
   S.sig.start();
@@ -342,21 +362,160 @@ function onOpen() {
   timeline.mark('socketOpen');
   S.queuedMisses = 0;
   S.joinRetries = 0;
+  S.retryAt = null;
+  if (S.resume) {
+    // The first frame on the new socket: no join-queue before the answer (resumed or session-gone).
+    sendResume();
+    renderBanners();
+    return;
+  }
   if (S.sessionId) endCurrentCall();
   joinQueue();
+  renderBanners();
 }
 
-function onReconnecting({ delayMs, code }) {
-  if (S.sessionId) {
-    endCurrentCall();
-    chat.addNotice('The connection to Tandem dropped, so this chat ended.');
-  }
+/**
+ * The socket dropped without our meaning to and a new one is planned in `delayMs`. Outside a call: search
+ * again once it is back. In a call: keep the peer connection and its media, and resume the call on the new
+ * socket (the server keeps it for its grace window).
+ */
+function onReconnecting({ delayMs, code, backoff }) {
   for (const t of ['queuedAck', 'requeue', 'endAck']) timers.clear(t);
   S.waitingEnd = null;
-  const secs = Math.max(1, Math.round(delayMs / 1000));
-  let hint = delayMs >= 1000 ? `Trying again in ${secs} s…` : 'Trying again now…';
-  if (code === 1012) hint = 'Tandem is restarting a server; moving you to another one…';
-  setState('reconnecting', { hint });
+  S.retryAt = performance.now() + delayMs;
+  S.retryBackoff = !!backoff;
+  S.reconnectCode = code;
+  if (S.resume) S.resume.sent = false;
+  else if (shouldResume({ sessionId: S.sessionId })) beginResume(code);
+  if (S.resume && S.resume.record.retries.length < 20) {
+    S.resume.record.retries.push({ at: Date.now(), code, delayMs: Math.round(delayMs) });
+  }
+  if (S.resume) {
+    setState('reconnecting', { hint: `Your call with ${S.peerName} goes on while we reconnect you to Tandem.` });
+  } else {
+    setState('reconnecting', { hint: code === 1012 ? 'Tandem is restarting a server; moving you to another one…' : '' });
+  }
+}
+
+// ───────────────────────────── resume: a call that outlives its socket ─────────────────────────────
+function beginResume(code) {
+  const now = performance.now();
+  const record = {
+    sessionId: S.sessionId, code, droppedAt: Date.now(), openedAt: null, resumedAt: null, outcome: null, retries: [],
+  };
+  S.resumes.push(record);
+  if (S.resumes.length > 20) S.resumes.shift();
+  S.resume = { sessionId: S.sessionId, deadline: resumeDeadline(now, S.graceMs), sent: false, record };
+  timers.set('resumeGiveUp', S.resume.deadline - now, giveUpResume);
+  chat.addNotice('The connection to Tandem dropped. Reconnecting; your call goes on meanwhile.');
+}
+
+function sendResume() {
+  const r = S.resume;
+  if (!r || !S.sig) return;
+  if (S.sig.send('resume', { sessionId: r.sessionId })) {
+    r.sent = true;
+    if (r.record.openedAt == null) r.record.openedAt = Date.now();
+  }
+}
+
+/** `resumed`: the call goes on over the new socket. */
+function onResumed(d) {
+  const r = S.resume;
+  if (!r || d.sessionId !== r.sessionId) {
+    // The answer to a resume we gave up on: end that session now rather than leave the stranger waiting.
+    if (typeof d.sessionId === 'string' && d.sessionId && d.sessionId !== S.sessionId && S.sig) {
+      S.sig.send('end-call', { sessionId: d.sessionId });
+    }
+    return;
+  }
+  timers.clear('resumeGiveUp');
+  timers.clear('resumeRetry');
+  S.resume = null;
+  r.record.resumedAt = Date.now();
+  r.record.outcome = 'resumed';
+  if (typeof d.peerId === 'string' && d.peerId) S.peerId = d.peerId;
+  const name = d.peer && typeof d.peer.name === 'string' && d.peer.name.trim();
+  if (name) { S.peerName = name; ui.setText('peer-name', name); }
+  for (const [type, data] of S.outbox.splice(0)) S.sig.send(type, data);
+  if (d.peerReconnecting === true) S.peerAwayUntil = performance.now() + S.graceMs;
+  else S.peerAwayUntil = null;
+  chat.addNotice('Reconnected to Tandem.');
+  setState(resumedState(S.callPhase));
+  if (d.peerReconnecting !== true) maybeRestartIce();
+}
+
+/** After signaling came back on either side: the caller restarts ICE if the media path went down meanwhile. */
+function maybeRestartIce() {
+  if (S.call && needsIceRestart(S.role, S.call.iceState)) {
+    log('ICE went down while signaling was away: restarting it');
+    S.call.restartIce();
+  }
+}
+
+/** The call could not be resumed (`session-gone`, or no answer within the grace window): search again. */
+function resumeFailed(outcome, notice) {
+  const r = S.resume;
+  if (!r) return;
+  r.record.outcome = outcome;
+  S.resume = null;
+  endCurrentCall();
+  chat.addNotice(notice);
+  if (S.sig && S.sig.isOpen) {
+    setState('searching');
+    joinQueue();
+  } else {
+    setState('reconnecting', { hint: '' }); // the socket's open joins the queue
+  }
+}
+
+function giveUpResume() {
+  resumeFailed('gave-up', 'We could not reconnect in time, so this chat ended. Finding someone new…');
+}
+
+function onPeerReconnecting(d) {
+  if (!S.sessionId || d.sessionId !== S.sessionId) return;
+  S.graceMs = graceWindow(d.graceMs);
+  S.peerAwayUntil = performance.now() + S.graceMs;
+  chat.addNotice(`${S.peerName}'s connection dropped. Waiting for them to come back…`);
+  renderBanners();
+}
+
+function onPeerResumed(d) {
+  if (!S.sessionId || d.sessionId !== S.sessionId) return;
+  const wasAway = S.peerAwayUntil != null;
+  S.peerAwayUntil = null;
+  if (wasAway) chat.addNotice(`${S.peerName} is back.`);
+  renderBanners();
+  maybeRestartIce();
+}
+
+/** The banners over the call (our reconnect with its countdown and Retry now; the stranger's grace countdown). */
+function renderBanners() {
+  const now = performance.now();
+  const reconnecting = S.state === 'reconnecting';
+  ui.show('reconnect-banner', reconnecting);
+  if (reconnecting) {
+    const b = reconnectBanner({
+      resuming: !!S.resume, open: !!(S.sig && S.sig.isOpen), backoff: S.retryBackoff,
+      retryInMs: S.retryAt == null ? null : S.retryAt - now, attemptMs: now - S.attemptAt, code: S.reconnectCode,
+    });
+    ui.setText('reconnect-text', b.text);
+    ui.setText('reconnect-count', b.count);
+    ui.show('retry-now', b.retry);
+  }
+  const away = S.peerAwayUntil != null && !!S.sessionId && !reconnecting;
+  ui.show('peer-away', away);
+  if (away) {
+    const n = peerAwayNotice(S.peerName, S.peerAwayUntil - now);
+    ui.setText('peer-away-text', n.text);
+    ui.setText('peer-away-count', n.count);
+  }
+  if ((reconnecting || away) && !timers.has('tick')) timers.set('tick', CONFIG.bannerTickMs, renderBanners);
+}
+
+function retryNow() {
+  if (S.sig && S.sig.retryNow()) renderBanners();
 }
 
 function onStopped({ reason, message }) {
@@ -407,6 +566,9 @@ const FRAME_HANDLERS = {
   candidate(d) { routeSession('candidate', d); },
   message(d) { routeSession('message', d); },
   'peer-disconnected': onPeerDisconnected,
+  'peer-reconnecting': onPeerReconnecting,
+  'peer-resumed': onPeerResumed,
+  resumed: onResumed,
   'call-ended'(d) {
     if (S.waitingEnd && d.sessionId === S.waitingEnd) {
       timers.clear('endAck');
@@ -482,6 +644,7 @@ function onMatched(d) {
   S.refreshRetried = false;
   S.peerCameraOff = false;
   S.shared = sharedInterestText(d.commonInterests);
+  S.callPhase = 'connecting';
   timeline.mark('matched');
 
   // The peer connection and the caller's offer first (that is what the stranger waits for), the screen after.
@@ -513,7 +676,13 @@ function startCall(d) {
       onSignal: (kind, payload) => {
         if (call !== S.call || !S.sig) return;
         const type = { offer: 'send-offer', answer: 'send-answer', candidate: 'send-candidate' }[kind];
-        if (S.sig.send(type, { sessionId: S.sessionId, [kind]: payload }) && kind !== 'candidate') timeline.mark(`${kind}Sent`);
+        const data = { sessionId: S.sessionId, [kind]: payload };
+        if (S.resume) {
+          // our socket is being replaced: held until `resumed`
+          if (S.outbox.length < CONFIG.outboxMax) S.outbox.push([type, data]);
+          return;
+        }
+        if (S.sig.send(type, data) && kind !== 'candidate') timeline.mark(`${kind}Sent`);
       },
       onRemoteStream: (stream) => {
         if (call !== S.call) return;
@@ -543,14 +712,16 @@ function onCallEvent(ev) {
       timeline.mark('iceConnected');
       timers.clear('connect');
       timers.clear('iceRetry');
-      setState('connected');
+      S.callPhase = 'connected';
+      if (!S.resume) setState('connected');
       break;
     case 'unstable':
       if (S.state === 'connected') ui.setHint('Connection unstable…');
       break;
     case 'retrying':
       timers.clear('connect');
-      setState('connecting', { hint: 'The connection dropped; trying another way…' });
+      S.callPhase = 'connecting';
+      if (!S.resume) setState('connecting', { hint: 'The connection dropped; trying another way…' });
       timers.set('iceRetry', CONFIG.iceRetryTimeoutMs, () => failCall('retry timeout'));
       break;
     case 'failed':
@@ -574,13 +745,14 @@ function failCall(why) {
   timers.clear('connect');
   timers.clear('iceRetry');
   if (!S.sessionId) return;
-  setState('failed');
+  S.callPhase = 'failed';
+  if (!S.resume) setState('failed');
 }
 
 function onPeerDisconnected(d) {
   if (!S.sessionId || d.sessionId !== S.sessionId) return;
   endCurrentCall();
-  chat.addNotice(d.reason === 'disconnected' ? 'The stranger lost their connection.' : 'The stranger left the chat.');
+  chat.addNotice(peerGoneText(d.reason));
   setState('peer-left');
   timers.set('requeue', CONFIG.requeueAfterPeerLeftMs, joinQueue);
 }
@@ -602,8 +774,16 @@ function endCurrentCall() {
   ui.setText('peer-name', '');
   S.peerCameraOff = false;
   S.shared = '';
+  if (S.resume && !S.resume.record.outcome) S.resume.record.outcome = 'ended';
+  S.resume = null;
+  S.callPhase = null;
+  S.peerAwayUntil = null;
+  S.outbox = [];
+  timers.clear('resumeGiveUp');
+  timers.clear('resumeRetry');
   if (S.sig && S.mediaDecided) prewarm();
   applyControls();
+  renderBanners();
 }
 
 function onServerError(d) {
@@ -625,6 +805,15 @@ function onServerError(d) {
       timers.set('requeue', Math.min(30000, CONFIG.joinRetryMs * 2 ** Math.min(S.joinRetries, 5)), joinQueue);
       return;
     }
+  }
+  if (ref === 'resume' || (code === 'session-gone' && S.resume)) {
+    if (!S.resume) return;
+    if (code === 'unavailable' || code === 'internal' || code === 'rate-limited') {
+      timers.set('resumeRetry', CONFIG.resumeRetryMs, sendResume); // still within the deadline (resumeGiveUp)
+      return;
+    }
+    resumeFailed('session-gone', 'The chat ended while you were reconnecting. Finding someone new…');
+    return;
   }
   if (ref === 'report') {
     timers.clear('reportAck');
@@ -656,6 +845,9 @@ function onServerError(d) {
   }
   if (code === 'not-in-session' && ['send-candidate', 'send-offer', 'send-answer', 'end-call'].includes(ref)) {
     return; // signaling that crossed the end of a call: expected, nothing lost
+  }
+  if (code === 'peer-away' && ['send-candidate', 'send-offer', 'send-answer'].includes(ref)) {
+    return; // the stranger is reconnecting; the caller restarts ICE once they are back if it is needed
   }
   chat.addSystem(describeServerError(d));
 }
@@ -712,9 +904,16 @@ function next() {
   }
 }
 
+/** While resuming on an open socket, the resume goes first so that the server knows which call to end. */
+function endCallFrame() {
+  if (!S.sig || !S.sessionId) return;
+  if (S.resume && !S.resume.sent) sendResume();
+  S.sig.send('end-call', { sessionId: S.sessionId });
+}
+
 function stop() {
   if (S.sig) {
-    if (S.sessionId) S.sig.send('end-call', { sessionId: S.sessionId });
+    endCallFrame();
     S.sig.send('leave-queue', {});
   }
   shutdown();
@@ -764,6 +963,10 @@ function sendReport() {
 
 function sendChat(text) {
   if (!S.sessionId || !S.sig) return false;
+  if (S.resume) {
+    chat.addSystem('Reconnecting to Tandem: your message was not sent yet. It is still in the box.');
+    return false;
+  }
   if (!S.sig.send('send-message', { sessionId: S.sessionId, message: text })) {
     chat.addSystem('Not connected: your message was not sent. It is still in the box.');
     return false;
@@ -798,6 +1001,7 @@ function init() {
   ui.$('report').addEventListener('click', () => ui.openReportPanel(ui.$('report-panel').hidden));
   ui.$('report-cancel').addEventListener('click', () => { ui.openReportPanel(false); ui.$('report').focus(); });
   ui.$('report-send').addEventListener('click', sendReport);
+  ui.$('retry-now').addEventListener('click', retryNow);
   ui.$('report-panel').addEventListener('keydown', (e) => {
     if (e.key === 'Escape') { e.preventDefault(); ui.openReportPanel(false); ui.$('report').focus(); }
   });
@@ -807,7 +1011,7 @@ function init() {
 
   window.addEventListener('pagehide', () => {
     if (S.sig) {
-      if (S.sessionId) S.sig.send('end-call', { sessionId: S.sessionId });
+      endCallFrame();
       S.sig.stop(1000, 'page closed');
       S.sig = null;
     }
@@ -824,6 +1028,8 @@ function init() {
       get peerId() { return S.peerId; },
       get peerName() { return S.peerName; },
       get timeline() { return timeline.snapshot(); },
+      get resuming() { return !!S.resume; },
+      get resumes() { return S.resumes.map((r) => ({ ...r, retries: r.retries.map((t) => ({ ...t })) })); },
     }),
   });
 

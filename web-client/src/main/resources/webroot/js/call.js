@@ -395,6 +395,24 @@ export class Call {
     });
   }
 
+  /** The peer connection's iceConnectionState ('closed' once hung up). */
+  get iceState() { return this.pc && !this.closed ? this.pc.iceConnectionState : 'closed'; }
+
+  /**
+   * The caller restarts ICE on purpose (after its signaling came back, see needsIceRestart in state.js):
+   * a new offer with iceRestart, unless an offer is already out (signalingState not stable). The callee
+   * answers it as any offer. → false when there is nothing to do (callee, closed).
+   */
+  restartIce() {
+    if (this.role !== 'caller' || this.closed || !this.pc) return false;
+    const pc = this.pc;
+    this.run('ice restart', async () => {
+      if (pc !== this.pc || pc.signalingState !== 'stable') return;
+      await this.offer({ iceRestart: true });
+    });
+    return true;
+  }
+
   replacePc(relay) {
     const old = this.pc;
     this.detach(old);

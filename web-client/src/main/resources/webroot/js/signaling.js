@@ -1,5 +1,7 @@
 // signaling.js: the WebSocket to /signaling: token in the subprotocol list, JSON frames,
 // reconnect with exponential backoff and the close-code policy from docs/protocol.md.
+// A socket is closed with a close frame only when the person means to end (stop); a socket lost during a
+// call is never closed by us, so the server keeps the call in its grace window until we resume it.
 
 export const PROTOCOL = 'tandem.v1';
 const CONNECT_TIMEOUT_MS = 10000; // a socket still CONNECTING after this is abandoned
@@ -8,11 +10,17 @@ const MAX_BACKOFF_MS = 30000;
 /** A draining gateway (close 1012) is left within this random delay, so its sockets do not all reconnect at once. */
 export const RESTART_JITTER_MS = 500;
 
-/** Backoff before reconnect attempt `attempt` (0-based): 1 s, 2 s, 4 s … 30 s, ±20% jitter. */
-export function backoffDelay(attempt, random = Math.random) {
-  const base = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempt));
+/**
+ * While a call waits to be resumed, the backoff stops growing here: the server keeps the call for about
+ * 10 s only, so a 4 s or 8 s wait would waste most of that window.
+ */
+export const URGENT_MAX_BACKOFF_MS = 2000;
+
+/** Backoff before reconnect attempt `attempt` (0-based): 1 s, 2 s, 4 s … `cap` (30 s), ±20% jitter. */
+export function backoffDelay(attempt, random = Math.random, cap = MAX_BACKOFF_MS) {
+  const base = Math.min(cap, 1000 * 2 ** Math.max(0, attempt));
   const jittered = base * (0.8 + 0.4 * random());
-  return Math.round(Math.min(MAX_BACKOFF_MS, Math.max(500, jittered)));
+  return Math.round(Math.min(cap, Math.max(500, jittered)));
 }
 
 /** ws(s)://host/signaling for the page's own origin. */
@@ -20,14 +28,19 @@ export function signalingUrl(loc = location) {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/signaling`;
 }
 
+/** Quick (jittered) reconnects in a row for a call before backing off: a gateway that keeps dropping us is not hammered. */
+export const URGENT_QUICK_TRIES = 2;
+
 /**
  * What to do after a close. Returns {action: 'reconnect'|'stop', delay: 'now'|'jitter'|'backoff',
  * fresh: boolean (refresh the token first), reason: string}.
  * - 1012 (the gateway is restarting or draining): reconnect at once to the same URL, after a small random
  *   jitter (`RESTART_JITTER_MS`); a load balancer sends the new socket to another gateway. Never a backoff,
  *   never a stop, however often it happens: every 1012 is a deliberate hand-over, not a failure.
+ * - `urgent` (a call waits to be resumed): an open socket that dropped is replaced at once (jitter), not
+ *   after a backoff; attempts that never open back off as usual.
  */
-export function closePolicy(code, opened, preOpenFailures) {
+export function closePolicy(code, opened, preOpenFailures, urgent = false) {
   switch (code) {
     case 1000: return { action: 'stop', reason: 'normal' };
     case 1008: return { action: 'stop', reason: 'policy' };
@@ -37,41 +50,53 @@ export function closePolicy(code, opened, preOpenFailures) {
     default:
       // A handshake refused with 401/403 shows up as 1006 before `open`: after two of those in a row,
       // get a new token before trying again (that also surfaces a 403 `blocked`).
-      return { action: 'reconnect', delay: 'backoff', fresh: !opened && preOpenFailures >= 2, reason: 'dropped' };
+      return {
+        action: 'reconnect', delay: urgent && opened ? 'jitter' : 'backoff', fresh: !opened && preOpenFailures >= 2, reason: 'dropped',
+      };
   }
 }
 
 /**
  * Milliseconds to wait before the reconnect a policy asks for. `immediate` counts the "now" reconnects
  * in a row: a third one in a row backs off instead (a server that keeps closing with 4001 must not cause
- * a tight loop). `attempt` is the backoff exponent.
+ * a tight loop). `attempt` is the backoff exponent. `quick` counts the jittered reconnects for a call in a
+ * row (reason 'dropped'): past URGENT_QUICK_TRIES they back off too. 1012's jitter never backs off.
  */
-export function reconnectDelay(policy, { attempt = 0, immediate = 0 } = {}, random = Math.random) {
+export function reconnectDelay(policy, { attempt = 0, immediate = 0, quick = 0 } = {}, random = Math.random) {
+  if (policy.delay === 'jitter' && policy.reason === 'dropped' && quick >= URGENT_QUICK_TRIES) return backoffDelay(attempt, random);
   if (policy.delay === 'jitter') return Math.floor(random() * RESTART_JITTER_MS);
   if (policy.delay === 'now' && immediate < 2) return 0;
   return backoffDelay(attempt, random);
 }
 
 /**
- * new Signaling({getToken, onOpen, onFrame, onReconnecting, onStopped})
+ * new Signaling({getToken, onOpen, onFrame, onReconnecting, onStopped, onAttempt, urgent})
  * - getToken({fresh}) → Promise<accessToken>; a rejection with `err.fatal` stops for good.
  * - onOpen({reconnect}) each time a socket opens.
  * - onFrame(type, data) for every server frame.
- * - onReconnecting({attempt, delayMs, code}) when the socket dropped and a retry is planned.
+ * - onReconnecting({attempt, delayMs, code, backoff}) when the socket dropped and a retry is planned
+ *   (`backoff`: the wait is a backoff after failures, not a quick reconnect).
+ * - onAttempt() when a planned retry starts (the token, then the socket).
  * - onStopped({reason, code, message}): the server closed for good (normal, policy, replaced, auth).
+ * - urgent() → true while a call waits on the socket (reconnect at once; see closePolicy).
  */
 export class Signaling {
-  constructor({ url = signalingUrl(), getToken, onOpen, onFrame, onReconnecting, onStopped, log = () => {} }) {
-    Object.assign(this, { url, getToken, onOpen, onFrame, onReconnecting, onStopped, log });
+  constructor({
+    url = signalingUrl(), getToken, onOpen, onFrame, onReconnecting, onStopped, onAttempt = () => {}, urgent = () => false,
+    log = () => {},
+  }) {
+    Object.assign(this, { url, getToken, onOpen, onFrame, onReconnecting, onStopped, onAttempt, urgent, log });
     this.ws = null;
     this.stopped = false;
     this.attempt = 0;          // backoff exponent
     this.immediate = 0;        // consecutive "reconnect now" attempts (guards against a tight loop)
+    this.quick = 0;            // consecutive jittered reconnects for a call (then it backs off)
+    this.pendingFresh = false; // the planned retry refreshes the token first
     this.preOpenFailures = 0;  // consecutive attempts that never opened
     this.everOpened = false;
     this.retryTimer = null;
     this.stableTimer = null;
-    this.onOnline = () => { if (this.retryTimer) this.reconnectSoon(0, false); };
+    this.onOnline = () => { if (this.retryTimer) this.reconnectSoon(0, this.pendingFresh); };
     if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
   }
 
@@ -91,7 +116,27 @@ export class Signaling {
     }
   }
 
-  /** Drop the current socket (if any) and connect again now. */
+  /**
+   * "Retry now": run the planned retry at once. A socket still CONNECTING is given up (closed: the server
+   * never registered it); an open socket is kept. → true when a new attempt started.
+   */
+  retryNow() {
+    if (this.stopped) return false;
+    const ws = this.ws;
+    if (ws && ws.readyState === WebSocket.OPEN) return false;
+    if (ws) {
+      this.ws = null;
+      this.detach(ws);
+    } else if (!this.retryTimer) {
+      return false; // a token request is under way
+    }
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.connect(this.pendingFresh);
+    return true;
+  }
+
+  /** Drop the current socket (if any) and connect again now (outside a call only: it sends a 1000 close). */
   reconnectNow() {
     if (this.stopped) return;
     const ws = this.ws;
@@ -123,6 +168,7 @@ export class Signaling {
   async connect(fresh) {
     this.retryTimer = null;
     if (this.stopped) return;
+    this.onAttempt();
     let token;
     try {
       token = await this.getToken({ fresh });
@@ -158,7 +204,7 @@ export class Signaling {
       clearTimeout(connectTimer);
       this.preOpenFailures = 0;
       clearTimeout(this.stableTimer);
-      this.stableTimer = setTimeout(() => { this.attempt = 0; this.immediate = 0; }, STABLE_AFTER_MS);
+      this.stableTimer = setTimeout(() => { this.attempt = 0; this.immediate = 0; this.quick = 0; }, STABLE_AFTER_MS);
       const reconnect = this.everOpened;
       this.everOpened = true;
       this.onOpen({ reconnect });
@@ -184,14 +230,17 @@ export class Signaling {
   handleClose(code, reason, opened) {
     if (this.stopped) return;
     if (!opened) this.preOpenFailures += 1;
-    const p = closePolicy(code, opened, this.preOpenFailures);
+    const p = closePolicy(code, opened, this.preOpenFailures, !!this.urgent());
     this.log(`socket closed ${code} ${reason}`, p);
     if (p.action === 'stop') {
       this.stop();
       this.onStopped({ reason: p.reason, code, message: reason });
       return;
     }
-    if (p.delay === 'jitter') {
+    if (p.delay === 'jitter' && p.reason === 'dropped' && this.quick >= URGENT_QUICK_TRIES) {
+      this.scheduleBackoff(code, p.fresh);
+    } else if (p.delay === 'jitter') {
+      if (p.reason === 'dropped') this.quick += 1;
       this.reconnectSoon(reconnectDelay(p), p.fresh, code);
     } else if (p.delay === 'now' && this.immediate < 2) {
       this.immediate += 1;
@@ -202,15 +251,16 @@ export class Signaling {
   }
 
   scheduleBackoff(code, fresh) {
-    const delay = backoffDelay(this.attempt);
+    const delay = backoffDelay(this.attempt, Math.random, this.urgent() ? URGENT_MAX_BACKOFF_MS : MAX_BACKOFF_MS);
     this.attempt += 1;
-    this.reconnectSoon(delay, fresh, code);
+    this.reconnectSoon(delay, fresh, code, true);
   }
 
-  reconnectSoon(delayMs, fresh, code = 0) {
+  reconnectSoon(delayMs, fresh, code = 0, backoff = false) {
     if (this.stopped) return;
     clearTimeout(this.retryTimer);
-    this.onReconnecting({ attempt: this.attempt, delayMs, code });
+    this.pendingFresh = !!fresh;
+    this.onReconnecting({ attempt: this.attempt, delayMs, code, backoff });
     this.retryTimer = setTimeout(() => this.connect(fresh), delayMs);
   }
 }

@@ -7,9 +7,11 @@ export function show(el, visible = true) {
   if (node) node.hidden = !visible;
 }
 
+/** Sets an element's text; unchanged text is left alone (a live region does not announce it again). */
 export function setText(id, text) {
   const node = $(id);
-  if (node) node.textContent = text == null ? '' : String(text);
+  const value = text == null ? '' : String(text);
+  if (node && node.textContent !== value) node.textContent = value;
 }
 
 /** Show the landing form or the call screen. */

@@ -30,7 +30,7 @@ final class Admission {
   static final String SIGNALING_PATH = "/signaling";
 
   /** A socket that passed the handshake: who, and from which network (keyed hash). */
-  record Admitted(Identity identity, String ipHash) {}
+  record Admitted(Identity identity, String ipHash, HandshakeGate.Permit permit) {}
 
   /** Opens an admitted socket. */
   interface Opener {
@@ -46,9 +46,11 @@ final class Admission {
   private final BooleanSupplier draining;
   private final Opener opener;
   private final Map<String, Admitted> handshakes = new ConcurrentHashMap<>();
+  private final HandshakeGate gate;
 
   Admission(SafetyConfig safety, List<String> allowedOrigins, Hashing hashing, RateLimiter handshakeLimiter,
-            TokenVerifier verifier, Blocklist blocks, BooleanSupplier draining, Opener opener) {
+            TokenVerifier verifier, Blocklist blocks, BooleanSupplier draining, Opener opener, HandshakeGate gate) {
+    this.gate = gate;
     this.safety = safety;
     this.allowedOrigins = allowedOrigins;
     this.hashing = hashing;
@@ -87,6 +89,12 @@ final class Admission {
       hs.reject(ErrorCode.BAD_ORIGIN.status);
       return;
     }
+    HandshakeGate.Permit permit = gate.tryEnter();
+    if (permit == null) {
+      // too many handshakes in flight: refuse before doing any work; the client retries
+      hs.reject(ErrorCode.UNAVAILABLE.status);
+      return;
+    }
     String ipHash = hashing.hash(ClientAddress.of(hs.remoteAddress(), hs.headers(), safety.trustedProxyHops()));
     String token = Handshake.token(hs);
     // One round trip: the rate limit and both block keys are asked at once, the device key for the
@@ -102,21 +110,27 @@ final class Admission {
         .compose(id -> (id.deviceHash().equals(claimedDevice) ? blocked : blocks.check(id.deviceHash(), ipHash)).map(id))
         .onComplete(ar -> {
           if (ar.failed()) {
+            permit.release();
             TandemException te = Failures.map(ar.cause());
             if (te.code() == ErrorCode.BLOCKED) LOG.info("handshake refused: blocked");
             hs.reject(te.code().status);
             return;
           }
           if (draining.getAsBoolean()) {
+            permit.release();
             hs.reject(ErrorCode.UNAVAILABLE.status);
             return;
           }
-          handshakes.put(key, new Admitted(ar.result(), ipHash));
+          handshakes.put(key, new Admitted(ar.result(), ipHash, permit));
           try {
-            hs.accept().onFailure(err -> handshakes.remove(key));
+            hs.accept().onFailure(err -> {
+              handshakes.remove(key);
+              permit.release();
+            });
           } catch (RuntimeException e) {
             // the client gave up while its handshake waited on the store: nothing to accept
             handshakes.remove(key);
+            permit.release();
             LOG.debug("handshake abandoned by the client: {}", e.toString());
           }
         });

@@ -73,9 +73,10 @@ public final class Connection implements ClientLink {
 
   /**
    * Starts reading and registers the socket in the store; frames wait for that registration.
-   * {@code onClosed} runs once when the socket closes (before its store cleanup).
+   * {@code onClosed} runs once when the socket closes (before its store cleanup); {@code onRegistered}
+   * once the registration is done, whether it succeeded or not.
    */
-  void start(Runnable onClosed) {
+  void start(Runnable onClosed, Runnable onRegistered) {
     MessageAssembler assembler = new MessageAssembler(hardLimit, intake::onText, intake::onBinary, () -> {
       LOG.info("closing socket after an over-limit message user={} conn={}", identity.userId(), connId);
       close(CloseCodes.TOO_BIG, "message too big");
@@ -99,7 +100,8 @@ public final class Connection implements ClientLink {
           LOG.warn("could not register user={} conn={}: {}", identity.userId(), connId, err.toString());
           close(CloseCodes.RESTART, "temporarily unavailable");
           return Future.succeededFuture();
-        }));
+        })
+        .andThen(ar -> onRegistered.run()));
   }
 
   @Override

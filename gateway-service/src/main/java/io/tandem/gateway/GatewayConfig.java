@@ -27,13 +27,15 @@ import java.util.List;
  * @param pingIntervalMs WebSocket ping period ({@code WS_PING_INTERVAL_MS})
  * @param idleTimeoutSeconds a socket silent this long (no frame, no pong) is closed ({@code WS_IDLE_TIMEOUT_SECONDS})
  * @param handshakesPerMinute WebSocket handshakes per minute per network ({@code WS_HANDSHAKES_PER_MINUTE})
+ * @param handshakesInFlight handshakes a node works on at once, until their sockets are registered; more are answered 503
+ *     ({@code WS_HANDSHAKES_IN_FLIGHT})
  * @param resumeGraceMs how long a call waits for a user whose socket was lost to resume it ({@code RESUME_GRACE_MS})
  */
 public record GatewayConfig(int port, String nodeId, String issuer, String audience, int maxFrameBytes,
                             JsonArray iceServers, int heartbeatMs, int busTimeoutMs, int statsIntervalMs,
                             boolean serveWebClient, List<String> allowedOrigins, TurnCredentials turn,
                             int pingIntervalMs, int idleTimeoutSeconds, int handshakesPerMinute,
-                            int resumeGraceMs) {
+                            int handshakesInFlight, int resumeGraceMs) {
   /** Default port: the web origin of the whole system. */
   public static final int DEFAULT_PORT = 8080;
   /** Default TURN credential lifetime: 1 hour. */
@@ -79,6 +81,7 @@ public record GatewayConfig(int port, String nodeId, String issuer, String audie
         env.integer("WS_PING_INTERVAL_MS", PING_INTERVAL_MS, 100, 600_000),
         env.integer("WS_IDLE_TIMEOUT_SECONDS", IDLE_TIMEOUT_SECONDS, 1, 3600),
         env.integer("WS_HANDSHAKES_PER_MINUTE", HANDSHAKES_PER_MINUTE, 1, 1_000_000),
+        env.integer("WS_HANDSHAKES_IN_FLIGHT", HandshakeGate.DEFAULT_IN_FLIGHT, 1, 100_000),
         env.integer("RESUME_GRACE_MS", Limits.RESUME_GRACE_MS, 0, Limits.RESUME_GRACE_MAX_MS));
   }
 

@@ -64,7 +64,8 @@ public final class GatewayVerticle extends VerticleBase {
         dispatcher, config.maxFrameBytes());
     RateLimiter handshakeLimiter = new RateLimiter(redis, "ws:ip", config.handshakesPerMinute(), 60_000,
         Math.max(1, config.handshakesPerMinute() / 3));
-    admission = new Admission(safety, config.allowedOrigins(), hashing, handshakeLimiter, verifier, blocks, registry::draining, opener);
+    admission = new Admission(safety, config.allowedOrigins(), hashing, handshakeLimiter, verifier, blocks, registry::draining, opener,
+        new HandshakeGate(config.handshakesInFlight()));
     router = new DeliveryRouter(vertx.eventBus(), config.nodeId(), registry, queue);
     timers = new NodeTimers(vertx, config, presence, registry);
     return router.ready()

@@ -27,6 +27,7 @@ final class SocketOpener implements Admission.Opener {
     Connection c = new Connection(vertx, ws, a.identity(), a.ipHash(), Ids.connection(), presence, cleanup, dispatcher, maxFrameBytes);
     Connection older = registry.put(c);
     if (older != null) older.close(CloseCodes.REPLACED, "replaced by a newer connection");
-    c.start(() -> registry.remove(c));
+    // the handshake's place is kept until the socket is registered in the store (or failed to be)
+    c.start(() -> registry.remove(c), a.permit()::release);
   }
 }

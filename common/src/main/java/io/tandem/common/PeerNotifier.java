@@ -48,24 +48,24 @@ public final class PeerNotifier {
 
   /** Tells a user that the call {@code sessionId} is over (fire and forget; nothing for an unknown socket). */
   public void callOver(UserRef user, String sessionId, Reason reason) {
-    if (user == null || user.node().isEmpty() || user.connId().isEmpty()) return;
-    bus.send(Addresses.gatewayNode(user.node()), new Delivery(user.userId(), user.connId(), MessageType.PEER_DISCONNECTED.wire,
-        new JsonObject().put("sessionId", sessionId).put("reason", reason.wire)).toJson());
+    tell(user, MessageType.PEER_DISCONNECTED, new JsonObject().put("sessionId", sessionId).put("reason", reason.wire));
   }
 
   /** Tells a user that its stranger's socket was lost and the call waits {@code graceMs} for it ({@code epoch} orders the notices). */
   public void peerReconnecting(UserRef user, String sessionId, long graceMs, long epoch) {
-    if (user == null || user.node().isEmpty() || user.connId().isEmpty()) return;
-    bus.send(Addresses.gatewayNode(user.node()), new Delivery(user.userId(), user.connId(), MessageType.PEER_RECONNECTING.wire,
-        new JsonObject().put("sessionId", sessionId).put("graceMs", graceMs).put("epoch", epoch)).toJson());
+    tell(user, MessageType.PEER_RECONNECTING, new JsonObject().put("sessionId", sessionId).put("graceMs", graceMs).put("epoch", epoch));
   }
 
   /** Tells a user that its stranger resumed the call on socket {@code resumed} (where its relays go from now on). */
   public void peerResumed(UserRef user, String sessionId, UserRef resumed, long epoch) {
+    tell(user, MessageType.PEER_RESUMED, new JsonObject().put("sessionId", sessionId).put("epoch", epoch)
+        .put("peerNode", resumed.node()).put("peerConn", resumed.connId()));
+  }
+
+  /** A fire-and-forget notice to one socket; nothing for a user without a known socket (e.g. one in the grace window). */
+  private void tell(UserRef user, MessageType type, JsonObject data) {
     if (user == null || user.node().isEmpty() || user.connId().isEmpty()) return;
-    bus.send(Addresses.gatewayNode(user.node()), new Delivery(user.userId(), user.connId(), MessageType.PEER_RESUMED.wire,
-        new JsonObject().put("sessionId", sessionId).put("epoch", epoch)
-            .put("peerNode", resumed.node()).put("peerConn", resumed.connId())).toJson());
+    bus.send(Addresses.gatewayNode(user.node()), new Delivery(user.userId(), user.connId(), type.wire, data).toJson());
   }
 
   /** Tells a node to close a socket that a newer one of the same user replaced. */

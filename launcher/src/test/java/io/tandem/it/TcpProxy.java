@@ -155,7 +155,13 @@ final class TcpProxy implements AutoCloseable {
     while (!closing) {
       try {
         Socket client = server.accept();
-        threads.execute(() -> connect(client));
+        List<Integer> ports = backends;
+        int first;
+        synchronized (this) { // the turn is taken in accept order, not in the order the pool threads run
+          first = next % ports.size();
+          next = (first + 1) % ports.size();
+        }
+        threads.execute(() -> connect(client, ports, first));
       } catch (IOException e) {
         if (!closing) System.err.println("tcp-proxy: accept failed: " + e);
       }
@@ -163,13 +169,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Tries the backends in turn from the next one; the first that accepts gets the connection. */
-  private void connect(Socket client) {
-    List<Integer> ports = backends;
-    int first;
-    synchronized (this) {
-      first = next;
-      next = (next + 1) % ports.size();
-    }
+  private void connect(Socket client, List<Integer> ports, int first) {
     for (int i = 0; i < ports.size(); i++) {
       int idx = (first + i) % ports.size();
       int port = ports.get(idx);

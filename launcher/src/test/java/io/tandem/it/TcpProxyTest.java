@@ -186,8 +186,8 @@ class TcpProxyTest {
     Backend b = keep(new Backend("B"));
     proxy.setBackends(List.of(a.port(), b.port()));
     Socket toA = keep(dial(proxy));
-    Socket toB = keep(dial(proxy));
     assertEquals("A", greeting(toA));
+    Socket toB = keep(dial(proxy));
     assertEquals("B", greeting(toB));
     assertEquals(1, proxy.drop(b.port()));
     assertEquals(-1, toB.getInputStream().read());

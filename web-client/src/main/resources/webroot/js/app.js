@@ -276,12 +276,17 @@ function showMediaFailure() {
   ui.$('media-retry').focus();
 }
 
-/** The camera question is settled (a stream, or text only): warm up a peer connection, go online. */
+/**
+ * The camera question is settled (a stream, or text only): go online, then warm up a peer connection.
+ * join-queue goes out first: the match round trip is the longer wait, and the warm-up (a new
+ * RTCPeerConnection with its tracks, tens of ms on a busy phone) is done long before `queued` or
+ * `matched` can arrive (they are handled after this synchronous block).
+ */
 function decideMedia() {
   S.mediaDecided = true;
   S.mediaError = null;
-  prewarm();
   if (!S.starting) goOnline();
+  prewarm();
 }
 
 function useLocalStream(stream) {

@@ -16,21 +16,23 @@ import java.util.concurrent.TimeUnit;
  * pair parameter are simply held (idle connects and memory per socket).
  * <p>
  * Run as its own process by the {@code floors} scenario: {@code BareRelay --port P}; it prints
- * {@code LISTENING <port>} and stops when its standard input closes.
+ * {@code LISTENING <port> <epoll|nio>} and stops when its standard input closes.
  */
 public final class BareRelay {
   private BareRelay() {}
 
   public static void main(String[] args) throws Exception {
-    Options o = new Options().declare("port", "0", "port on 127.0.0.1 (0: any free port)").parse(java.util.List.of(args));
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    Options o = new Options().declare("port", "0", "port on 127.0.0.1 (0: any free port)")
+        .declare("native", "true", "prefer Netty's native epoll transport, as Tandem's services do (NATIVE_TRANSPORT)")
+        .parse(java.util.List.of(args));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(o.bool("native")));
     Map<String, ServerWebSocket[]> pairs = new ConcurrentHashMap<>();
     int port = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1")
             .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
             .setRegisterWebSocketWriteHandlers(false))
         .webSocketHandler(ws -> relay(ws, pairs))
         .listen(o.integer("port", 0, 65535)).await(30, TimeUnit.SECONDS).actualPort();
-    System.out.println("LISTENING " + port);
+    System.out.println("LISTENING " + port + " " + (vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
     System.out.flush();
     // the parent holds our stdin: end of input (or the parent's death) stops the server
     while (System.in.read() >= 0) {

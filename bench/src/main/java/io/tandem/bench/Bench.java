@@ -57,7 +57,7 @@ public final class Bench implements AutoCloseable {
     this.prefix = prefix;
     this.options = options;
     this.profileRoles = profileRoles;
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setBlockedThreadCheckInterval(10_000));
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setBlockedThreadCheckInterval(10_000).setPreferNativeTransport(true));
     this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
         .setMaxFrameSize(1024 * 1024).setMaxMessageSize(1024 * 1024).setConnectTimeout(30_000));
   }

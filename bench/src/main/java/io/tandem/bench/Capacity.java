@@ -122,7 +122,7 @@ public final class Capacity implements Scenario {
           handshake.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(f[4])), 0));
         }
         perWorkerJson.add(new JsonObject().put("source", w.local).put("connected", Long.parseLong(f[1]))
-            .put("failed", Long.parseLong(f[2])).put("ms", Long.parseLong(f[3])));
+            .put("failed", Long.parseLong(f[2])).put("ms", Long.parseLong(f[3])).put("busyRetries", Floors.busyRetries(f)));
       }
       double rampSeconds = (System.nanoTime() - go) / 1e9;
       bench.stopProfiles("ramp");

@@ -19,11 +19,35 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A client process of the capacity scenario: holds up to ~19k idle authenticated sockets from its
  * own loopback source address (127.0.0.x). Talks to the parent bench over stdin/stdout lines:
  * prints {@code TOKENS n ms}, waits for {@code GO}, connects, prints
- * {@code CONNECTED ok failed ms histogram}, then answers {@code STATUS} with {@code STATUS open closed}
+ * {@code CONNECTED ok failed ms histogram busyRetries}, then answers {@code STATUS} with {@code STATUS open closed}
  * and {@code STOP} (or end of input) by closing everything and exiting.
  */
 public final class CapacityWorker {
+  /**
+   * A handshake answered 503 (the gateway's bound on handshakes in flight, WS_HANDSHAKES_IN_FLIGHT) is
+   * tried again after a pause, as the web client does; at most this many times per socket.
+   */
+  static final int BUSY_RETRIES = 50;
+  /** Pause before such a retry: this, plus up to as much again at random (spreads the retries). */
+  static final long BUSY_RETRY_MS = 50;
+
   private CapacityWorker() {}
+
+  /** A handshake refused because the server is busy (HTTP 503): worth trying again. */
+  static boolean busy(Throwable err) {
+    return err instanceof io.vertx.core.http.UpgradeRejectedException r && r.getStatus() == 503;
+  }
+
+  /** Connects, trying again after a jittered pause while the server answers 503 (counted in {@code retries}). */
+  static Future<Ws> connectRetrying(Vertx vertx, java.util.function.Supplier<Future<Ws>> attempt, int left, AtomicInteger retries) {
+    return attempt.get().recover(err -> {
+      if (!busy(err) || left == 0) return Future.failedFuture(err);
+      retries.incrementAndGet();
+      io.vertx.core.Promise<Void> pause = io.vertx.core.Promise.promise();
+      vertx.setTimer(BUSY_RETRY_MS + java.util.concurrent.ThreadLocalRandom.current().nextLong(BUSY_RETRY_MS + 1), t -> pause.complete());
+      return pause.future().compose(v -> connectRetrying(vertx, attempt, left - 1, retries));
+    });
+  }
 
   public static void main(String[] args) throws Exception {
     Options o = new Options()
@@ -38,7 +62,7 @@ public final class CapacityWorker {
     int port = o.integer("gateway-port", 1, 65535);
     int count = o.integer("count", 1, 19_500);
     String local = o.str("local");
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setBlockedThreadCheckInterval(60_000));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setBlockedThreadCheckInterval(60_000).setPreferNativeTransport(true));
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     long t0 = System.nanoTime();
     String bareUri = o.str("bare-uri");
@@ -60,11 +84,13 @@ public final class CapacityWorker {
     Latency handshake = new Latency();
     AtomicInteger closed = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
+    AtomicInteger busyRetries = new AtomicInteger();
     List<Ws> open = new ArrayList<>();
     long start = System.nanoTime();
     List<Ws> result = Parallel.map(count, o.integer("concurrency", 1, 10_000), i -> {
       long s = System.nanoTime();
-      Future<Ws> connecting = bareUri.isEmpty() ? Ws.connect(client, port, 0, tokenList.get(i)) : Ws.connectBare(client, port, bareUri, "idle-" + i);
+      Future<Ws> connecting = connectRetrying(vertx, () -> bareUri.isEmpty() ? Ws.connect(client, port, 0, tokenList.get(i))
+          : Ws.connectBare(client, port, bareUri, "idle-" + i), BUSY_RETRIES, busyRetries);
       return connecting.map(ws -> {
         handshake.recordNanos(System.nanoTime() - s);
         ws.listener(new Ws.Listener() {
@@ -89,7 +115,7 @@ public final class CapacityWorker {
     buf.flip();
     byte[] bytes = new byte[buf.remaining()];
     buf.get(bytes);
-    say("CONNECTED " + open.size() + " " + failed.get() + " " + elapsed + " " + Base64.getEncoder().encodeToString(bytes));
+    say("CONNECTED " + open.size() + " " + failed.get() + " " + elapsed + " " + Base64.getEncoder().encodeToString(bytes) + " " + busyRetries.get());
     while ((line = in.readLine()) != null) {
       if (line.equals("STATUS")) {
         say("STATUS " + (open.size() - closed.get()) + " " + closed.get());

@@ -82,6 +82,8 @@ public final class Floors implements Scenario {
     final List<Double> redisCpuMsPerCycle = new ArrayList<>();
     /** Per round: CPU ms per cycle of each process. */
     final List<JsonObject> cpuMsPerCycleByProcess = new ArrayList<>();
+    /** Per round: Redis commands per cycle, by name (calls and µs), scripts' inner commands included. */
+    final List<JsonObject> redisCommandsPerCycle = new ArrayList<>();
   }
 
   @Override
@@ -105,6 +107,7 @@ public final class Floors implements Scenario {
 
     Outcome out = new Outcome(name());
     out.topology = "launcher (one JVM, -Xmx" + xmx + ") + redis-server; bare Vert.x relay (one JVM, one event loop)"
+        + "; transport " + (nativeTransport(o) ? "epoll (native) where it loads" : "nio")
         + (clustered ? "; clustered: " + Topology.Spec.of(1, 1).describe() : "");
     Path benchJar = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     int base = Topology.freeClusterBase();
@@ -113,7 +116,7 @@ public final class Floors implements Scenario {
     try {
       Solo.Started redis = Solo.redis(bench.runDir, base);
       solos.add(redis);
-      Solo.Started bare = Solo.bareRelay(bench.runDir, benchJar, base + 1, xmx);
+      Solo.Started bare = Solo.bareRelay(bench.runDir, benchJar, base + 1, xmx, nativeTransport(o));
       solos.add(bare);
       Solo.Started launcher = Solo.launcher(bench.root, bench.runDir, base + 2, base + 3, redis.port(), xmx, jvmArgs(o), serviceEnv(o));
       solos.add(launcher);
@@ -131,6 +134,9 @@ public final class Floors implements Scenario {
       Map<String, CallCycles.Pool> pool = new LinkedHashMap<>();
       Map<String, long[]> cpuPids = new LinkedHashMap<>();
       Map<String, List<String>> cpuRoles = new LinkedHashMap<>();
+      Map<String, Integer> redisPorts = new LinkedHashMap<>();
+      redisPorts.put("launcher", redis.port());
+      if (topo != null) redisPorts.put("clustered", topo.child("redis").port());
       pool.put("bare", barePool(bench, bare.port(), pairs, "cycle"));
       cpuPids.put("bare", new long[] {bare.pid()});
       cpuRoles.put("bare", List.of("bare-relay"));
@@ -161,11 +167,16 @@ public final class Floors implements Scenario {
       for (int r = 0; r < rounds; r++) {
         for (Map.Entry<String, CallCycles.Pool> e : pool.entrySet()) {
           long[] pids = cpuPids.get(e.getKey());
+          Integer redisPort = redisPorts.get(e.getKey());
+          RedisCommandStats commandsBefore = redisPort == null ? null : RedisCommandStats.read(redisPort);
           long[] before = cpu(pids);
           CallCycles.Stats st = cycles(bench, e.getKey(), e.getValue(), cycles, sdp);
           long[] after = cpu(pids);
           Rounds rs = results.get(e.getKey());
           rs.stats.add(st);
+          JsonObject commands = redisPort == null ? new JsonObject()
+              : RedisCommandStats.read(redisPort).perCycleSince(commandsBefore, st.cycles);
+          rs.redisCommandsPerCycle.add(commands);
           boolean hasRedis = !e.getKey().equals("bare");
           long server = 0;
           for (int i = 0; i < pids.length - (hasRedis ? 1 : 0); i++) server += after[i] - before[i];
@@ -180,6 +191,7 @@ public final class Floors implements Scenario {
               r + 1, e.getKey(), st.cycles, st.cyclesPerSecond(), Latency.fmt(st.match.summary().p50()), Latency.fmt(st.match.summary().p99()),
               Latency.fmt(st.candidate.summary().p50()), Latency.fmt(st.candidate.summary().p99()),
               rs.serverCpuMsPerCycle.get(r), rs.redisCpuMsPerCycle.get(r), st.failures);
+          if (!commands.isEmpty()) System.out.println("  redis commands per cycle: " + RedisCommandStats.line(commands, 12));
         }
       }
       if (topo != null) bench.stopProfiles("cycles");
@@ -202,7 +214,8 @@ public final class Floors implements Scenario {
         JsonArray a = new JsonArray();
         for (int i = 0; i < v.stats.size(); i++) {
           a.add(v.stats.get(i).toJson().put("serverCpuMsPerCycle", v.serverCpuMsPerCycle.get(i)).put("redisCpuMsPerCycle", v.redisCpuMsPerCycle.get(i))
-              .put("cpuMsPerCycleByProcess", v.cpuMsPerCycleByProcess.get(i)));
+              .put("cpuMsPerCycleByProcess", v.cpuMsPerCycleByProcess.get(i))
+              .put("redisCommandsPerCycle", v.redisCommandsPerCycle.get(i)));
         }
         cyclesJson.put(k, a);
       });
@@ -284,6 +297,16 @@ public final class Floors implements Scenario {
     return o.str("service-jvm").isBlank() ? List.of() : List.of(o.str("service-jvm").trim().split("\\s+"));
   }
 
+  /** Handshakes a client process saw answered 503 and tried again (last field of its CONNECTED line). */
+  static long busyRetries(String[] connectedLine) {
+    return connectedLine.length > 5 ? Long.parseLong(connectedLine[5]) : 0;
+  }
+
+  /** The transport the services run on (NATIVE_TRANSPORT in --service-env, default native): the bare relay uses the same. */
+  private static boolean nativeTransport(Options o) {
+    return io.tandem.common.Env.with(serviceEnv(o)).bool(io.tandem.common.Transport.SETTING, io.tandem.common.Transport.DEFAULT_NATIVE);
+  }
+
   private static Map<String, String> serviceEnv(Options o) {
     Map<String, String> env = new LinkedHashMap<>(ENV);
     env.putAll(BenchMain.serviceEnv(o.str("service-env")));
@@ -360,8 +383,9 @@ public final class Floors implements Scenario {
       if (profile != null) profile.stop("connects");
       long connected = Long.parseLong(f[1]);
       out.put("connect", new JsonObject().put("sockets", connected).put("failed", Long.parseLong(f[2])).put("seconds", seconds)
-          .put("connectsPerSecond", connected / seconds).put("cpuPercentOfOneCore", cpu.stop()));
-      System.out.printf(Locale.ROOT, "%s: %,d sockets in %.2f s = %,.0f connects/s (%s failed)%n", system, connected, seconds, connected / seconds, f[2]);
+          .put("connectsPerSecond", connected / seconds).put("cpuPercentOfOneCore", cpu.stop()).put("busyRetries", busyRetries(f)));
+      System.out.printf(Locale.ROOT, "%s: %,d sockets in %.2f s = %,.0f connects/s (%s failed, %d handshakes answered 503 and retried)%n",
+          system, connected, seconds, connected / seconds, f[2], busyRetries(f));
       Thread.sleep(2000);
       out.put("atFirst", memory(server.pid(), connected, heap0, rss0, system));
       long total = connected;
@@ -379,14 +403,16 @@ public final class Floors implements Scenario {
         for (Capacity.Worker w : more) w.expect("TOKENS", Duration.ofSeconds(300));
         for (Capacity.Worker w : more) w.send("GO");
         long failedBig = 0;
+        long retriedBig = 0;
         for (Capacity.Worker w : more) {
           String[] c = w.expect("CONNECTED", Duration.ofSeconds(600)).split(" ");
           total += Long.parseLong(c[1]);
           failedBig += Long.parseLong(c[2]);
+          retriedBig += busyRetries(c);
         }
         Thread.sleep(2000);
-        out.put("atBig", memory(server.pid(), total, heap0, rss0, system).put("failedHandshakes", failedBig));
-        if (failedBig > 0) System.out.printf(Locale.ROOT, "%s: %,d handshakes failed on the way to %,d sockets%n", system, failedBig, big);
+        out.put("atBig", memory(server.pid(), total, heap0, rss0, system).put("failedHandshakes", failedBig).put("busyRetries", retriedBig));
+        System.out.printf(Locale.ROOT, "%s: %,d handshakes failed on the way to %,d sockets; %,d answered 503 and retried%n", system, failedBig, big, retriedBig);
         if (profile != null) profile.start();
         Latency full = probe(probe, bare, probeRate, probeSeconds);
         if (profile != null) profile.stop("full-probe");

@@ -58,11 +58,11 @@ final class Solo {
     throw new IllegalStateException("redis-server did not answer on port " + port + "; see " + log);
   }
 
-  /** The bare relay from the bench's own jar, one event loop, {@code -Xmx} like the launcher's. */
-  static Started bareRelay(Path runDir, Path benchJar, int port, String xmx) throws Exception {
+  /** The bare relay from the bench's own jar, one event loop, {@code -Xmx} and transport like the launcher's. */
+  static Started bareRelay(Path runDir, Path benchJar, int port, String xmx, boolean nativeTransport) throws Exception {
     Path log = runDir.resolve("bare-relay.log");
     List<String> cmd = List.of(Proc.javaTool("java"), "-Xmx" + xmx, "-XX:+UseG1GC", "-cp", benchJar.toString(),
-        BareRelay.class.getName(), "--port", Integer.toString(port));
+        BareRelay.class.getName(), "--port", Integer.toString(port), "--native", Boolean.toString(nativeTransport));
     Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
     Children.register(p);
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -71,7 +71,9 @@ final class Solo {
       Children.stop(p, Duration.ofSeconds(5));
       throw new IllegalStateException("bare relay did not start (" + line + "); see " + log);
     }
-    return new Started("bare-relay", p, Integer.parseInt(line.substring(10).trim()), log);
+    String[] f = line.trim().split(" ");
+    System.out.println("bare relay transport: " + (f.length > 2 ? f[2] : "?"));
+    return new Started("bare-relay", p, Integer.parseInt(f[1]), log);
   }
 
   /**

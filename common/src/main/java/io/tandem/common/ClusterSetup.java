@@ -71,7 +71,7 @@ public final class ClusterSetup {
 
   /** Starts a clustered Vert.x joined to the others. */
   public static Future<Vertx> start(Env env) {
-    VertxOptions options = new VertxOptions();
+    VertxOptions options = Transport.options(env);
     options.getEventBusOptions()
         .setHost(env.str("EVENTBUS_HOST", "127.0.0.1"))
         .setPort(env.integer("EVENTBUS_PORT", 0, 0, 65535));
@@ -79,6 +79,7 @@ public final class ClusterSetup {
     if (publicHost != null) options.getEventBusOptions().setClusterPublicHost(publicHost);
     return Telemetry.vertxBuilder(options)
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(env)))
-        .buildClustered();
+        .buildClustered()
+        .map(vertx -> Transport.report(vertx, env));
   }
 }

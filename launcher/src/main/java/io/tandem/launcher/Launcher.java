@@ -7,7 +7,7 @@ import io.tandem.common.Env;
 import io.tandem.common.ServiceModule;
 import io.tandem.common.ServiceRunner;
 import io.tandem.common.Telemetry;
-import io.vertx.core.VertxOptions;
+import io.tandem.common.Transport;
 import io.tandem.gateway.GatewayModule;
 import io.tandem.matchmaker.MatchmakerModule;
 import io.vertx.core.Future;
@@ -81,7 +81,7 @@ public final class Launcher implements AutoCloseable {
     List<ServiceModule> modules = selected(env);
     Vertx vertx = null;
     try {
-      vertx = (env.bool("CLUSTERED", false) ? ClusterSetup.start(env) : Future.succeededFuture(Telemetry.vertxBuilder(new VertxOptions()).build()))
+      vertx = (env.bool("CLUSTERED", false) ? ClusterSetup.start(env) : Future.succeededFuture(Transport.report(Telemetry.vertxBuilder(Transport.options(env)).build(), env)))
           .await(60, TimeUnit.SECONDS);
       Future<Void> chain = Future.succeededFuture();
       for (ServiceModule m : modules) {

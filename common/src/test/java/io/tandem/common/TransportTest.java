@@ -1,0 +1,53 @@
+package io.tandem.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** NATIVE_TRANSPORT: epoll by default where it can load (the jar ships Linux x86_64's), NIO when told. */
+class TransportTest {
+  private static boolean linuxX64() {
+    String arch = System.getProperty("os.arch");
+    return System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")
+        && ("amd64".equals(arch) || "x86_64".equals(arch));
+  }
+
+  @Test
+  void nativeByDefaultOnLinuxX64() throws Exception {
+    Assumptions.assumeTrue(linuxX64(), "the native transport shipped is Linux x86_64's");
+    Env env = Env.with(Map.of());
+    assertTrue(Transport.options(env).getPreferNativeTransport());
+    Vertx vertx = Vertx.vertx(Transport.options(env));
+    try {
+      assertEquals("epoll", Transport.name(vertx), "native epoll did not load: " + vertx.unavailableNativeTransportCause());
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void nioWhenTurnedOff() throws Exception {
+    Env env = Env.with(Map.of(Transport.SETTING, "false"));
+    assertFalse(Transport.options(env).getPreferNativeTransport());
+    Vertx vertx = Vertx.vertx(Transport.options(env));
+    try {
+      assertEquals("nio", Transport.name(vertx));
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aBadValueIsAClearError() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Transport.options(Env.with(Map.of(Transport.SETTING, "epoll"))));
+    assertTrue(e.getMessage().contains(Transport.SETTING), e.getMessage());
+  }
+}

@@ -1,11 +1,9 @@
 package io.tandem.matchmaker;
 
 import io.tandem.common.Addresses;
-import io.tandem.common.ErrorCode;
 import io.tandem.common.Failures;
 import io.tandem.common.InFlight;
 import io.tandem.common.PeerNotifier;
-import io.tandem.common.TandemException;
 import io.tandem.common.msg.JoinReply;
 import io.tandem.common.msg.JoinRequest;
 import io.tandem.common.msg.UserRef;
@@ -20,10 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Event-driven matching: each {@code join-queue} runs one atomic pairing attempt at once. When a
- * partner is found, the partner's gateway is told first; only then does the joiner get its
- * {@code matched} (in the reply), and the match is confirmed. A partner that cannot be told (socket
- * gone, refused, no answer) gets the match undone and is told so; the join is retried — this is the
- * one place a lost pairing race is retried.
+ * partner is found, both sides are told at once: the partner through its gateway, the joiner in the
+ * reply; the match is confirmed once the partner's gateway took it. A partner that cannot be told
+ * (socket gone, refused, no answer) gets the match undone and both are told {@code match-failed}:
+ * the joiner's client searches again, and so does the partner's gateway for a socket still searching.
  */
 public final class JoinVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JoinVerticle.class);
@@ -51,7 +49,7 @@ public final class JoinVerticle extends VerticleBase {
         Failures.reply(msg, e);
         return;
       }
-      inFlight.track(join(req.user(), req.interests(), MatchmakerConfig.JOIN_ATTEMPTS))
+      inFlight.track(join(req.user(), req.interests()))
           .onSuccess(reply -> msg.reply(reply.toJson()))
           .onFailure(err -> Failures.reply(msg, err));
     });
@@ -67,31 +65,28 @@ public final class JoinVerticle extends VerticleBase {
     return Future.all(joins.completion(), leaves.completion());
   }
 
-  private Future<JoinReply> join(UserRef user, List<String> interests, int attemptsLeft) {
-    return store.join(user, interests, config.rules()).compose(p -> {
-      if (p == null) return Future.succeededFuture(JoinReply.queued());
-      return notifier.match(p.caller(), p.forCaller(), config.deliveryTimeoutMs())
-          .map(v -> {
+  private Future<JoinReply> join(UserRef user, List<String> interests) {
+    return store.join(user, interests, config.rules()).map(p -> {
+      if (p == null) return JoinReply.queued();
+      // Both sides at once: the waiting user through its gateway, the joiner in this reply.
+      notifier.match(p.caller(), p.forCaller(), config.deliveryTimeoutMs())
+          .onSuccess(v -> {
             LOG.info("paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
             MatchMetrics.paired(p, false);
             // The caller has it and the callee gets it in the reply: confirmed. If the reply is lost,
             // the callee's gateway gives up on the join and undoes the session itself (abandon).
             store.confirm(p.sessionId()).onFailure(err -> LOG.warn("confirm failed session={}: {}", p.sessionId(), err.toString()));
-            return JoinReply.matched(p.forCallee());
           })
-          .recover(err -> {
+          .onFailure(err -> {
             LOG.info("partner gone at delivery session={} user={}: {}", p.sessionId(), p.caller().userId(), Failures.map(err).code().code);
             MatchMetrics.aborted();
-            // The caller may have the match after all (its answer was lost): tell it, so it searches again.
-            Future<Void> aborted = store.abort(p.sessionId()).map(undone -> {
-              undone.users().stream().filter(u -> u.userId().equals(p.caller().userId()))
-                  .forEach(u -> notifier.callOver(u, p.sessionId(), PeerNotifier.Reason.MATCH_FAILED));
-              return null;
-            });
-            return attemptsLeft > 1
-                ? aborted.compose(v -> join(user, interests, attemptsLeft - 1))
-                : aborted.compose(v -> Future.failedFuture(new TandemException(ErrorCode.UNAVAILABLE)));
+            // Both may hold the match (the joiner from the reply, the waiting user if only its answer
+            // was lost): both are told, and search again (the joiner's client, the waiting user's gateway).
+            store.abort(p.sessionId())
+                .onSuccess(undone -> undone.users().forEach(u -> notifier.callOver(u, p.sessionId(), PeerNotifier.Reason.MATCH_FAILED)))
+                .onFailure(e -> LOG.warn("abort failed session={}: {} (the pending sweep undoes it)", p.sessionId(), e.toString()));
           });
+      return JoinReply.matched(p.forCallee());
     });
   }
 

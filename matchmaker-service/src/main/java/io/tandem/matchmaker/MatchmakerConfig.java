@@ -20,9 +20,6 @@ import io.tandem.common.Limits;
  */
 public record MatchmakerConfig(String region, int scanMax, int nodeTtlMs, int sweepIntervalMs, int busTimeoutMs,
                                int relaxMs, int cooldownMs, int confirmMs, int resumeGraceMs) {
-  /** Attempts of one join when the partner's socket turns out gone at delivery. */
-  public static final int JOIN_ATTEMPTS = 3;
-
   /** Most unconfirmed matches undone in one sweep tick. */
   public static final int EXPIRE_BATCH = 200;
 

@@ -2,7 +2,6 @@ package io.tandem.matchmaker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.common.Limits;
@@ -119,7 +118,7 @@ class MatchmakerIT {
   }
 
   @Test
-  void joinDeliversToTheWaitingUserThenRepliesAndConfirms() throws Exception {
+  void joinTellsTheWaitingUserAndRepliesToTheJoinerThenConfirms() throws Exception {
     UserRef a = user("a");
     UserRef b = user("b");
     assertFalse(join(a).matched());
@@ -127,27 +126,31 @@ class MatchmakerIT {
     assertTrue(r.matched());
     assertEquals(a.userId(), r.match().peerId());
     assertEquals("callee", r.match().role());
+    waitFor("the waiting user's node got the match", () -> deliveries(Delivery.MATCH, a).size() == 1);
     List<JsonObject> toA = deliveries(Delivery.MATCH, a);
-    assertEquals(1, toA.size(), "the waiting user's node got the match first");
     assertEquals(r.match().sessionId(), toA.get(0).getJsonObject("data").getString("sessionId"));
     waitFor("confirmed", MatchmakerIT::pendingEmpty);
   }
 
   @Test
-  void aPartnerThatRefusesIsUndoneToldAndTheJoinRetried() throws Exception {
+  void bothSidesAreToldAtOnceAndAPartnerThatRefusesUndoesTheMatchForBoth() throws Exception {
     UserRef a = user("a");
     UserRef b = user("b");
     assertFalse(join(a).matched());
     refusing.add(a.userId());
     JoinReply r = join(b);
-    assertFalse(r.matched(), "the joiner waits instead (retried, nobody else there)");
-    List<JsonObject> told = deliveries("peer-disconnected", a);
-    assertEquals(1, told.size());
-    assertEquals("match-failed", told.get(0).getJsonObject("data").getString("reason"));
+    assertTrue(r.matched(), "the joiner is told in the reply, without waiting for the partner's gateway");
+    waitFor("both told match-failed", () -> deliveries("peer-disconnected", a).size() == 1 && deliveries("peer-disconnected", b).size() == 1);
+    for (UserRef u : List.of(a, b)) {
+      JsonObject told = deliveries("peer-disconnected", u).get(0).getJsonObject("data");
+      assertEquals("match-failed", told.getString("reason"));
+      assertEquals(r.match().sessionId(), told.getString("sessionId"));
+    }
     assertTrue(pendingEmpty());
-    assertNotNull(redis.send(Request.cmd(Command.ZSCORE).arg(RedisKeys.QUEUE).arg(b.userId())).await(), "the joiner is queued");
+    assertEquals(0, redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.session(r.match().sessionId()))).await().toInteger(), "the session is gone");
     refusing.clear();
-    // a waiting user whose match was undone is searching again (its gateway re-joins): no cooldown between them
+    // both search again (the joiner's client, the waiting user's gateway): no cooldown between them
+    assertFalse(join(b).matched());
     assertTrue(join(a).matched(), "an undone match leaves no rematch cooldown");
   }
 

@@ -80,8 +80,13 @@ public final class AuthService {
   public Future<JsonObject> token(String body, String ipHash) {
     TokenRequest req = TokenRequest.parse(body);
     String dev = hashing.hash(req.deviceId());
-    return perDevice.check(dev)
-        .compose(v -> blocks.check(dev, ipHash))
+    // The device's rate limit and the block keys (a read) are asked at once, one round trip; they
+    // still decide in order: a refused rate limit answers 429 even for a blocked device.
+    Future<Void> limit = perDevice.check(dev);
+    Future<Void> blocked = blocks.check(dev, ipHash);
+    return Future.join(limit, blocked)
+        .transform(x -> limit)
+        .compose(v -> blocked)
         .compose(v -> issue(new JsonObject().put("sub", Ids.user()).put("name", req.name()).put("dev", dev)));
   }
 

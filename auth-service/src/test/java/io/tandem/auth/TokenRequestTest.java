@@ -48,8 +48,13 @@ class TokenRequestTest {
     assertEquals(16, k.kid().length());
     assertEquals("RS256", k.publicJwk().getString("alg"));
     assertTrue(!k.publicJwk().containsKey("d"), "the public JWK carries no private part");
-    assertEquals(342, k.privateJwk().getString("d").length(), "a 2048-bit private exponent, base64url without padding");
-    assertEquals(342, k.publicJwk().getString("n").length(), "a 2048-bit modulus");
+    assertEquals(342, k.publicJwk().getString("n").length(), "a 2048-bit modulus, base64url without padding");
+    // d is a Base64urlUInt (RFC 7518 6.3.2.1: no leading zero octets), so its length varies with the key
+    java.math.BigInteger n = new java.math.BigInteger(1, java.util.Base64.getUrlDecoder().decode(k.publicJwk().getString("n")));
+    java.math.BigInteger d = new java.math.BigInteger(1, java.util.Base64.getUrlDecoder().decode(k.privateJwk().getString("d")));
+    assertEquals(2048, n.bitLength());
+    assertTrue(d.signum() > 0 && d.compareTo(n) < 0, "the private exponent lies in (0, n)");
+    assertTrue(!k.privateJwk().getString("d").contains("="), "base64url without padding");
     assertEquals("AQAB", k.publicJwk().getString("e"));
   }
 }

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * {@link Connection#CLOSE_WAIT_MS} each). The server is closed only after that, since its own close
  * would send 1000, a normal close that clients obey.
  * <p>
- * Each socket verticle drains the sockets of its own loop, on that loop, when it stops; the first
+ * Each socket server drains the sockets of its own loop, on that loop, when it stops; the first
  * one to stop sets the node's draining flag, so every loop refuses new handshakes from then on.
  */
 final class Drain {

@@ -31,7 +31,7 @@ import java.util.List;
  * @param handshakesInFlight handshakes a node works on at once, until their sockets are registered; more are answered 503
  *     ({@code WS_HANDSHAKES_IN_FLIGHT})
  * @param resumeGraceMs how long a call waits for a user whose socket was lost to resume it ({@code RESUME_GRACE_MS})
- * @param eventLoops socket verticle instances, one per event loop, sharing the port ({@code GATEWAY_EVENT_LOOPS})
+ * @param eventLoops socket servers, one per event loop, sharing the port ({@code GATEWAY_EVENT_LOOPS})
  */
 public record GatewayConfig(int port, String nodeId, String issuer, String audience, int maxFrameBytes,
                             JsonArray iceServers, int heartbeatMs, int busTimeoutMs, int statsIntervalMs,
@@ -52,12 +52,12 @@ public record GatewayConfig(int port, String nodeId, String issuer, String audie
    */
   public static final int HANDSHAKES_PER_MINUTE = 3000;
   /**
-   * Most socket verticle instances: Vert.x's event-loop pool (2 × cores by default, the pool every
+   * Most socket servers: Vert.x's event-loop pool (2 × cores by default, the pool every
    * service here runs with); more instances than loops would only share loops.
    */
   public static final int MAX_EVENT_LOOPS = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
   /**
-   * Default socket verticle instances: one per core. Socket work is CPU-bound on its loop, so loops
+   * Default socket servers: one per core. Socket work is CPU-bound on its loop, so loops
    * beyond the cores only time-slice the same cores and add thread hand-offs for deliveries; the
    * other half of the pool stays free for the event bus, Redis connections and the node's timers.
    */

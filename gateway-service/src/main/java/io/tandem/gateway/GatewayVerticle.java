@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One gateway node, once per process: its identity and heartbeat ({@link Presence}), the shared
  * {@link Registry} of open sockets, its delivery address ({@link DeliveryRouter}), the node's timers
- * ({@link NodeTimers}), the handshake bound ({@link HandshakeGate}) and the gauges. It then deploys
- * the socket-serving part, {@link SocketVerticle}, {@code GATEWAY_EVENT_LOOPS} times, one instance
- * per event loop, all on the same port (docs/gateway.md, "Event loops").
+ * ({@link NodeTimers}), the handshake bound ({@link HandshakeGate}) and the gauges. It serves
+ * sockets on its own event loop (loop 0, a {@link SocketServer}) and deploys {@link SocketVerticle}
+ * for each further loop, {@code GATEWAY_EVENT_LOOPS} in all, every one on the same port
+ * (docs/gateway.md, "Event loops"). Deliveries and timer work for loop 0's sockets thus need no hop,
+ * and with one loop the gateway runs on one context as before.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
@@ -44,6 +46,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Presence presence;
   private DeliveryRouter router;
   private NodeTimers timers;
+  private SocketServer loopZero;
 
   public GatewayVerticle(GatewayConfig config, SafetyConfig safety, Redis redis, Hashing hashing) {
     this.config = config;
@@ -80,9 +83,14 @@ public final class GatewayVerticle extends VerticleBase {
         }))
         .compose(v -> {
           timers.start();
+          loopZero = new SocketServer(vertx, context, node, 0);
+          return loopZero.start();
+        })
+        .compose(s -> {
+          if (config.eventLoops() == 1) return Future.succeededFuture();
           // a child deployment: undeployed (its sockets drained) before this verticle's stop runs
-          return vertx.deployVerticle(() -> new SocketVerticle(node, instances.getAndIncrement()),
-              new DeploymentOptions().setInstances(config.eventLoops()));
+          return vertx.deployVerticle(() -> new SocketVerticle(node, instances.incrementAndGet()),
+              new DeploymentOptions().setInstances(config.eventLoops() - 1));
         })
         .onSuccess(id -> {
           Health.register(healthName(), () -> registry.draining() ? Future.failedFuture("draining") : Future.succeededFuture());
@@ -100,14 +108,16 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /**
-   * The socket verticles have drained and closed their servers by now (a child deployment is
-   * undeployed first); the node stops its timers, leaves the live set and stops its consumers.
+   * The further loops' socket verticles have drained and closed their servers by now (a child
+   * deployment is undeployed first); the node drains loop 0, then leaves the live set and stops its
+   * consumers.
    */
   @Override
   public Future<?> stop() {
     registry.drain();
     if (timers != null) timers.stop();
-    return (presence == null ? Future.succeededFuture() : presence.leave())
+    return (loopZero == null ? Future.<Void>succeededFuture() : loopZero.stop())
+        .transform(ar -> presence == null ? Future.succeededFuture() : presence.leave())
         .transform(ar -> router == null ? Future.succeededFuture() : router.stop())
         .andThen(ar -> {
           Health.unregister(healthName());

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The event loop of one socket verticle instance ({@link SocketVerticle}): the sockets it accepted,
+ * The event loop of one socket server ({@link SocketServer}): the sockets it accepted,
  * their {@link Connection} and {@link CallState} (not thread-safe), belong to it. Work that reaches a
  * socket from elsewhere (a bus delivery, a timer of the node, the drain) runs here: at once when the
  * caller is already on this loop (the single-loop path pays nothing), else queued to it.
@@ -19,7 +19,7 @@ final class SocketLoop {
   private final ContextInternal context;
   private final int index;
 
-  /** @param context the socket verticle instance's own (event-loop) context */
+  /** @param context the socket server's own (event-loop) context */
   SocketLoop(Context context, int index) {
     if (!context.isEventLoopContext()) throw new IllegalArgumentException("a socket loop needs an event-loop context");
     this.context = ((ContextInternal) context).unwrap();

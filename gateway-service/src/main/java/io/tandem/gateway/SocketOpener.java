@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 
 /**
- * Turns an admitted socket into a registered {@link Connection} on this socket verticle's loop (a
+ * Turns an admitted socket into a registered {@link Connection} on this socket server's loop (a
  * newer socket replaces the user's older one on this node, whichever loop the older one is on).
  */
 final class SocketOpener implements Admission.Opener {

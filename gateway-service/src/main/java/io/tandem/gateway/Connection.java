@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Identity comes from the verified token only.
  * <p>
  * Thread confinement: a connection and its call state belong to the event loop of the socket
- * verticle that accepted the socket ({@link #loop()}); nothing here is thread-safe. Code that
+ * server that accepted the socket ({@link #loop()}); nothing here is thread-safe. Code that
  * reaches a connection from elsewhere goes through {@link #onLoop} (or {@link SocketLoop#runEach}).
  */
 public final class Connection implements ClientLink {
@@ -114,7 +114,7 @@ public final class Connection implements ClientLink {
     scheduleExpiry();
     intake.after(presence.connect(identity, connId)
         .map(resumable -> {
-          LOG.info("connected user={} conn={} {} resumable={}", identity.userId(), connId, loop, resumable != null);
+          LOG.info("connected user={} conn={} loop={} resumable={}", identity.userId(), connId, loop.index(), resumable != null);
           if (resumable != null) call.resumable(resumable);
           return (Void) null;
         })

@@ -23,7 +23,7 @@ final class Drain {
   static Future<Void> closeSockets(Registry registry, SocketLoop loop, String nodeId) {
     registry.drain();
     List<Connection> open = registry.all().stream().filter(c -> c.loop() == loop).toList();
-    LOG.info("gateway node={} {} draining: closing {} sockets with 1012", nodeId, loop, open.size());
+    LOG.info("gateway node={} loop={} draining: closing {} sockets with 1012", nodeId, loop.index(), open.size());
     open.forEach(c -> c.close(CloseCodes.RESTART, "gateway restarting"));
     return Future.join(open.stream().map(Connection::closedAndCleaned).toList()).mapEmpty();
   }

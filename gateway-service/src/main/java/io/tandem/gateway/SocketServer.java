@@ -51,7 +51,7 @@ final class SocketServer {
         .requestHandler(HttpRoutes.router(vertx, config, node.safety(), node.redis(), node.presence(), node.hashing()));
     return server.listen(node.listenPort()).onSuccess(s -> {
       GatewayMetrics.pendingHandshakes(admission.pending());
-      LOG.info("gateway node={} {} listening port={}", config.nodeId(), loop, s.actualPort());
+      LOG.info("gateway node={} loop={} listening port={}", config.nodeId(), loop.index(), s.actualPort());
     });
   }
 

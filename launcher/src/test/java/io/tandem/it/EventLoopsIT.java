@@ -74,7 +74,7 @@ class EventLoopsIT {
       for (int i = before; i < events.size(); i++) {
         String line = events.get(i).line();
         if (line.contains(fragment)) {
-          String loop = line.substring(line.indexOf(" loop-") + 1).split(" ")[0];
+          String loop = line.substring(line.indexOf(" loop=") + 1).split(" ")[0];
           return new Socket(ws, user, token, loop, events.get(i).thread());
         }
       }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * loops, and a call between two sockets on different loops works end to end (match, signaling and
  * chat both ways, a cut socket resumed on the same gateway, end-call). Every delivery from the
  * bus is carried out on the receiving socket's own loop (the log line it writes names the thread).
+ * A user's new socket on one loop replaces (4000) the older one open on another loop.
  */
 class EventLoopsIT {
   /** Socket verticle instances of the gateway under test. */
@@ -207,6 +208,38 @@ class EventLoopsIT {
         for (Socket s : sockets) s.ws().await("matched");
       } finally {
         for (Socket s : sockets) s.ws().close();
+      }
+    }
+  }
+
+  @Test
+  void aNewSocketOnAnotherLoopReplacesTheUsersOlderOne() throws Exception {
+    try (LogCapture logs = gatewayLogs(); LogCapture errors = new LogCapture()) {
+      String token = token("Rita");
+      Socket first = open(logs, port, token);
+      Socket second = null;
+      List<Socket> sameLoop = new ArrayList<>();
+      try {
+        // the same user again until the new socket lands on the other loop (each same-loop one
+        // replaces the one before it on that loop, which is not the case under test)
+        for (int i = 0; i < MAX_TRIES && second == null; i++) {
+          Socket s = open(logs, port, token);
+          if (s.loop().equals(first.loop())) sameLoop.add(s);
+          else second = s;
+        }
+        assertTrue(second != null, "no socket of the user landed on another loop than " + first.loop());
+        Socket older = sameLoop.isEmpty() ? first : sameLoop.get(sameLoop.size() - 1);
+        assertEquals(4000, older.ws().awaitClose(), "the older socket (on " + older.loop() + ") is replaced: 4000");
+        second.ws().send("join-queue", new JsonObject());
+        second.ws().await("queued");
+        second.ws().send("leave-queue", new JsonObject());
+      } finally {
+        first.ws().close();
+        for (Socket s : sameLoop) s.ws().close();
+        if (second != null) second.ws().close();
+      }
+      for (String line : errors.lines()) {
+        assertTrue(!line.contains("off the socket's loop"), "a socket was touched off its loop: " + line);
       }
     }
   }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tandem.common.Env;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -16,7 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -128,17 +126,5 @@ class SocketLoopTest {
   void aSocketLoopNeedsAnEventLoopContext() throws Exception {
     Context worker = contexts(vertx, 1, ThreadingModel.WORKER).get(0);
     assertThrows(IllegalArgumentException.class, () -> new SocketLoop(worker, 0));
-  }
-
-  @Test
-  void eventLoopsAreConfiguredAndBadValuesAreRefusedClearly() {
-    assertEquals(GatewayConfig.DEFAULT_EVENT_LOOPS, GatewayConfig.from(Env.with(Map.of())).eventLoops());
-    assertTrue(GatewayConfig.DEFAULT_EVENT_LOOPS >= 1 && GatewayConfig.DEFAULT_EVENT_LOOPS <= GatewayConfig.MAX_EVENT_LOOPS);
-    assertEquals(1, GatewayConfig.from(Env.with(Map.of("GATEWAY_EVENT_LOOPS", "1"))).eventLoops());
-    for (String bad : List.of("0", "-2", Integer.toString(GatewayConfig.MAX_EVENT_LOOPS + 1), "many")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> GatewayConfig.from(Env.with(Map.of("GATEWAY_EVENT_LOOPS", bad))));
-      assertTrue(e.getMessage().startsWith("GATEWAY_EVENT_LOOPS must be"), e.getMessage());
-    }
   }
 }

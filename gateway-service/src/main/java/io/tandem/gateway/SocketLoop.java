@@ -60,6 +60,6 @@ final class SocketLoop {
 
   @Override
   public String toString() {
-    return "loop-" + index;
+    return "loop=" + index;
   }
 }

@@ -15,6 +15,10 @@ import org.slf4j.LoggerFactory;
  * One client socket's lifecycle: registration in the store, reading (through {@link FrameIntake}),
  * writing, the token's expiry, and cleanup once closed. The call itself is in {@link CallState}.
  * Identity comes from the verified token only.
+ * <p>
+ * Thread confinement: a connection and its call state belong to the event loop of the socket
+ * server that accepted the socket ({@link #loop()}); nothing here is thread-safe. Code that
+ * reaches a connection from elsewhere goes through {@link #onLoop} (or {@link SocketLoop#runEach}).
  */
 public final class Connection implements ClientLink {
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
@@ -22,6 +26,7 @@ public final class Connection implements ClientLink {
   public static final long CLOSE_WAIT_MS = 5000;
 
   private final Vertx vertx;
+  private final SocketLoop loop;
   private final ServerWebSocket ws;
   private final String connId;
   private final String ipHash;
@@ -31,16 +36,18 @@ public final class Connection implements ClientLink {
   private final FrameIntake intake;
   private final int hardLimit;
   private final Promise<Void> closedPromise = Promise.promise();
-  private Identity identity;
+  /** Volatile: other loops read the user id and device hash (registry, blocks); a renewal keeps both. */
+  private volatile Identity identity;
   private long expiryTimer = -1;
   private boolean closed;
   /** The code this node closed the socket with, or 0 when the client closed it or the connection was lost. */
   private short closedByServer;
   private Future<Void> cleanup = Future.succeededFuture();
 
-  Connection(Vertx vertx, ServerWebSocket ws, Identity identity, String ipHash, String connId, Presence presence,
+  Connection(Vertx vertx, SocketLoop loop, ServerWebSocket ws, Identity identity, String ipHash, String connId, Presence presence,
              SocketCleanup cleanupSteps, FrameDispatcher dispatcher, int maxFrameBytes) {
     this.vertx = vertx;
+    this.loop = loop;
     this.ws = ws;
     this.identity = identity;
     this.ipHash = ipHash;
@@ -49,6 +56,21 @@ public final class Connection implements ClientLink {
     this.cleanupSteps = cleanupSteps;
     this.hardLimit = maxFrameBytes * Limits.WS_HARD_LIMIT_FACTOR;
     this.intake = new FrameIntake(this, dispatcher, maxFrameBytes, () -> closed, this::close);
+  }
+
+  /** The event loop this socket belongs to. */
+  SocketLoop loop() {
+    return loop;
+  }
+
+  /** Runs {@code task} on this socket's event loop (at once when already there). */
+  void onLoop(Runnable task) {
+    loop.run(task);
+  }
+
+  /** Runs {@code action} on each connection's own loop, one queued task per loop. */
+  static void onTheirLoops(java.util.List<Connection> connections, java.util.function.Consumer<Connection> action) {
+    SocketLoop.runEach(connections, Connection::loop, action);
   }
 
   /** Keyed hash of the client's network (for network blocks). */
@@ -92,7 +114,7 @@ public final class Connection implements ClientLink {
     scheduleExpiry();
     intake.after(presence.connect(identity, connId)
         .map(resumable -> {
-          LOG.info("connected user={} conn={} resumable={}", identity.userId(), connId, resumable != null);
+          LOG.info("connected user={} conn={} loop={} resumable={}", identity.userId(), connId, loop.index(), resumable != null);
           if (resumable != null) call.resumable(resumable);
           return (Void) null;
         })
@@ -106,11 +128,13 @@ public final class Connection implements ClientLink {
 
   @Override
   public void send(String frame) {
+    assert loop.here() : "send off the socket's loop";
     if (!closed && !ws.isClosed()) ws.writeTextMessage(frame);
   }
 
   @Override
   public void renew(Identity id) {
+    assert loop.here() : "renew off the socket's loop";
     identity = id;
     scheduleExpiry();
   }
@@ -122,10 +146,12 @@ public final class Connection implements ClientLink {
 
   /** Sends a WebSocket ping; a client that never answers goes idle and is closed. */
   void ping() {
+    assert loop.here() : "ping off the socket's loop";
     if (!closed && !ws.isClosed()) ws.writePing(Buffer.buffer());
   }
 
   void close(short code, String reason) {
+    assert loop.here() : "close off the socket's loop";
     if (!ws.isClosed()) {
       if (closedByServer == 0) closedByServer = code;
       ws.close(code, reason);

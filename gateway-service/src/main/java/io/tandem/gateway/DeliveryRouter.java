@@ -12,6 +12,8 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,10 @@ final class DeliveryRouter {
     return deliveries.unregister().transform(ar -> blocked.unregister());
   }
 
+  /**
+   * Runs on the node's context; everything that touches the socket runs on the socket's own loop
+   * ({@link Connection#onLoop}), including the match's reply, which is decided there.
+   */
   private void onDelivery(Message<JsonObject> msg) {
     Delivery d;
     try {
@@ -66,22 +72,31 @@ final class DeliveryRouter {
           Failures.reply(msg, e);
           return;
         }
-        if (c != null && queue.deliverMatch(c, m)) msg.reply(new JsonObject());
-        else Failures.reply(msg, new TandemException(ErrorCode.GONE));
+        if (c == null) {
+          Failures.reply(msg, new TandemException(ErrorCode.GONE));
+          return;
+        }
+        c.onLoop(() -> {
+          if (queue.deliverMatch(c, m)) msg.reply(new JsonObject());
+          else Failures.reply(msg, new TandemException(ErrorCode.GONE));
+        });
       }
       case Delivery.KICK -> {
-        if (c != null) c.close(CloseCodes.REPLACED, "replaced by a newer connection");
+        if (c != null) c.onLoop(() -> c.close(CloseCodes.REPLACED, "replaced by a newer connection"));
       }
       default -> {
         if (c != null && RELAYED.contains(d.type())) {
-          relay(c, d.type(), d.data());
-          if (d.sentAt() > 0) GatewayMetrics.relayed(d.sentAt());
+          long sentAt = d.sentAt();
+          c.onLoop(() -> {
+            relay(c, d.type(), d.data());
+            if (sentAt > 0) GatewayMetrics.relayed(sentAt);
+          });
         }
       }
     }
   }
 
-  /** A relayed frame or a peer-gone notice for one socket. */
+  /** A relayed frame or a peer-gone notice for one socket (on the socket's loop). */
   private void relay(Connection c, String type, JsonObject data) {
     String sid = data.getString("sessionId");
     if (MessageType.PEER_RECONNECTING.wire.equals(type)) {
@@ -133,15 +148,18 @@ final class DeliveryRouter {
     }
   }
 
-  /** A device or network was blocked somewhere: close its sockets on this node. */
+  /** A device or network was blocked somewhere: close its sockets on this node (each on its own loop). */
   private void onBlocked(Message<JsonObject> msg) {
     String device = msg.body().getString("device");
     String ip = msg.body().getString("ip");
+    List<Connection> hit = new ArrayList<>();
     for (Connection c : registry.all()) {
-      if ((device != null && device.equals(c.identity().deviceHash())) || (ip != null && ip.equals(c.ipHash()))) {
-        LOG.info("closing blocked socket user={} conn={}", c.identity().userId(), c.connId());
-        c.close(CloseCodes.POLICY, "blocked");
-      }
+      // the device hash never changes on a socket (a refreshed token must be the same user) and the network is fixed
+      if ((device != null && device.equals(c.identity().deviceHash())) || (ip != null && ip.equals(c.ipHash()))) hit.add(c);
     }
+    Connection.onTheirLoops(hit, c -> {
+      LOG.info("closing blocked socket user={} conn={}", c.identity().userId(), c.connId());
+      c.close(CloseCodes.POLICY, "blocked");
+    });
   }
 }

@@ -10,16 +10,20 @@ import org.slf4j.LoggerFactory;
  * at once to another gateway) and wait until their store state is cleaned (at most
  * {@link Connection#CLOSE_WAIT_MS} each). The server is closed only after that, since its own close
  * would send 1000, a normal close that clients obey.
+ * <p>
+ * Each socket server drains the sockets of its own loop, on that loop, when it stops; the first
+ * one to stop sets the node's draining flag, so every loop refuses new handshakes from then on.
  */
 final class Drain {
   private static final Logger LOG = LoggerFactory.getLogger(Drain.class);
 
   private Drain() {}
 
-  static Future<Void> closeSockets(Registry registry, String nodeId) {
+  /** Closes the sockets of {@code loop} (call on that loop) and waits for their cleanup. */
+  static Future<Void> closeSockets(Registry registry, SocketLoop loop, String nodeId) {
     registry.drain();
-    List<Connection> open = registry.all();
-    LOG.info("gateway node={} draining: closing {} sockets with 1012", nodeId, open.size());
+    List<Connection> open = registry.all().stream().filter(c -> c.loop() == loop).toList();
+    LOG.info("gateway node={} loop={} draining: closing {} sockets with 1012", nodeId, loop.index(), open.size());
     open.forEach(c -> c.close(CloseCodes.RESTART, "gateway restarting"));
     return Future.join(open.stream().map(Connection::closedAndCleaned).toList()).mapEmpty();
   }

@@ -3,6 +3,7 @@ package io.tandem.gateway;
 import io.tandem.common.Env;
 import io.tandem.common.Ids;
 import io.tandem.common.Limits;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,12 +31,13 @@ import java.util.List;
  * @param handshakesInFlight handshakes a node works on at once, until their sockets are registered; more are answered 503
  *     ({@code WS_HANDSHAKES_IN_FLIGHT})
  * @param resumeGraceMs how long a call waits for a user whose socket was lost to resume it ({@code RESUME_GRACE_MS})
+ * @param eventLoops socket servers, one per event loop, sharing the port ({@code GATEWAY_EVENT_LOOPS})
  */
 public record GatewayConfig(int port, String nodeId, String issuer, String audience, int maxFrameBytes,
                             JsonArray iceServers, int heartbeatMs, int busTimeoutMs, int statsIntervalMs,
                             boolean serveWebClient, List<String> allowedOrigins, TurnCredentials turn,
                             int pingIntervalMs, int idleTimeoutSeconds, int handshakesPerMinute,
-                            int handshakesInFlight, int resumeGraceMs) {
+                            int handshakesInFlight, int resumeGraceMs, int eventLoops) {
   /** Default port: the web origin of the whole system. */
   public static final int DEFAULT_PORT = 8080;
   /** Default TURN credential lifetime: 1 hour. */
@@ -49,6 +51,17 @@ public record GatewayConfig(int port, String nodeId, String issuer, String audie
    * 2,000 users behind one IPv4 reconnecting every few minutes (docs/production.md, "Limits").
    */
   public static final int HANDSHAKES_PER_MINUTE = 3000;
+  /**
+   * Most socket servers: Vert.x's event-loop pool (2 × cores by default, the pool every
+   * service here runs with); more instances than loops would only share loops.
+   */
+  public static final int MAX_EVENT_LOOPS = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+  /**
+   * Default socket servers: one per core. Socket work is CPU-bound on its loop, so loops
+   * beyond the cores only time-slice the same cores and add thread hand-offs for deliveries; the
+   * other half of the pool stays free for the event bus, Redis connections and the node's timers.
+   */
+  public static final int DEFAULT_EVENT_LOOPS = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), MAX_EVENT_LOOPS));
 
   public static GatewayConfig from(Env env) {
     JsonArray ice = jsonArray(env, "ICE_SERVERS", "[]");
@@ -82,7 +95,8 @@ public record GatewayConfig(int port, String nodeId, String issuer, String audie
         env.integer("WS_IDLE_TIMEOUT_SECONDS", IDLE_TIMEOUT_SECONDS, 1, 3600),
         env.integer("WS_HANDSHAKES_PER_MINUTE", HANDSHAKES_PER_MINUTE, 1, 1_000_000),
         env.integer("WS_HANDSHAKES_IN_FLIGHT", HandshakeGate.DEFAULT_IN_FLIGHT, 1, 100_000),
-        env.integer("RESUME_GRACE_MS", Limits.RESUME_GRACE_MS, 0, Limits.RESUME_GRACE_MAX_MS));
+        env.integer("RESUME_GRACE_MS", Limits.RESUME_GRACE_MS, 0, Limits.RESUME_GRACE_MAX_MS),
+        env.integer("GATEWAY_EVENT_LOOPS", DEFAULT_EVENT_LOOPS, 1, MAX_EVENT_LOOPS));
   }
 
   private static JsonArray jsonArray(Env env, String name, String def) {

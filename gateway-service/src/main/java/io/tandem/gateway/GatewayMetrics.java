@@ -20,7 +20,7 @@ public final class GatewayMetrics {
 
   /** Open-socket registries of the gateway nodes in this process (one in production, several in tests). */
   private static final java.util.Set<Registry> REGISTRIES = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  /** Handshake tables of the gateway nodes in this process. */
+  /** Handshake tables of the socket servers in this process (one per event loop of each gateway node). */
   private static final java.util.Set<java.util.Map<?, ?>> HANDSHAKES = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   static {
@@ -38,14 +38,18 @@ public final class GatewayMetrics {
     REGISTRIES.add(registry);
   }
 
-  /** Adds a gateway node's handshake table to the pending-handshakes gauge. */
+  /** Adds a socket server's handshake table to the pending-handshakes gauge. */
   static void pendingHandshakes(java.util.Map<?, ?> table) {
     HANDSHAKES.add(table);
   }
 
-  /** Removes a stopped node from the gauges. */
-  static void forget(Registry registry, java.util.Map<?, ?> table) {
+  /** Removes a stopped node's sockets from the open-sockets gauge. */
+  static void forgetSockets(Registry registry) {
     REGISTRIES.remove(registry);
+  }
+
+  /** Removes a stopped socket server's handshake table from the pending-handshakes gauge. */
+  static void forgetHandshakes(java.util.Map<?, ?> table) {
     HANDSHAKES.remove(table);
   }
 

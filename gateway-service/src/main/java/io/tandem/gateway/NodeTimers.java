@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's periodic work: its heartbeat in the store, presence counts to searching sockets, and
  * WebSocket pings. Pings and presence pushes visit the sockets in slices ({@link SocketSweep}), never
- * all of them in one event-loop task.
+ * all of them in one event-loop task. The timers run once per process on the node's context; each
+ * slice is handed to the sockets' own loops, one task per loop ({@link Connection#onTheirLoops}).
  */
 final class NodeTimers {
   private static final Logger LOG = LoggerFactory.getLogger(NodeTimers.class);
@@ -37,7 +38,7 @@ final class NodeTimers {
     heartbeatTimer = vertx.setPeriodic(config.heartbeatMs(), t -> beat());
     statsTimer = vertx.setPeriodic(config.statsIntervalMs(), t -> pushStats());
     pingTimer = vertx.setPeriodic(config.pingIntervalMs(), t -> {
-      if (!pings.start(Connection::ping)) LOG.debug("ping round still running; skipped one");
+      if (!pings.startSlices(slice -> Connection.onTheirLoops(slice, Connection::ping))) LOG.debug("ping round still running; skipped one");
     });
   }
 
@@ -54,7 +55,7 @@ final class NodeTimers {
     presence.heartbeat(false).onComplete(ar -> {
       if (ar.succeeded() && !ar.result()) {
         LOG.warn("node={} was declared dead (missed heartbeats); closing its sockets so clients reconnect", config.nodeId());
-        registry.all().forEach(c -> c.close(CloseCodes.RESTART, "gateway restarting"));
+        Connection.onTheirLoops(registry.all(), c -> c.close(CloseCodes.RESTART, "gateway restarting"));
       } else if (ar.failed()) {
         LOG.warn("heartbeat failed node={}: {}", config.nodeId(), ar.cause().toString());
       }
@@ -66,9 +67,9 @@ final class NodeTimers {
     if (pushes.running() || registry.size() == 0) return;
     presence.stats().onSuccess(stats -> {
       String frame = ServerFrames.of(MessageType.STATS, stats);
-      pushes.start(c -> {
+      pushes.startSlices(slice -> Connection.onTheirLoops(slice, c -> {
         if (c.call().searching()) c.send(frame);
-      });
+      }));
     });
   }
 }

@@ -109,21 +109,31 @@ public final class Presence {
   /**
    * Presence counts {online, waiting}, shared by every socket of the node: read from the store at
    * most once per {@link #STATS_MAX_AGE_MS} (concurrent callers share one read), so a burst of joins
-   * costs no store round trip each.
+   * costs no store round trip each. Callable from any loop: the cache is guarded by this object's
+   * lock, and each caller's future completes on its own context ({@link OnCaller}).
    */
   public Future<JsonObject> stats() {
     long now = System.currentTimeMillis();
-    if (cachedStats != null && now - cachedAt < STATS_MAX_AGE_MS) return Future.succeededFuture(cachedStats.copy());
-    if (statsInFlight == null) {
-      statsInFlight = store.stats().map(io.tandem.common.store.Stats::toJson).andThen(ar -> {
-        statsInFlight = null;
-        if (ar.succeeded()) {
-          cachedStats = ar.result();
-          cachedAt = now;
-        }
-      });
+    Future<JsonObject> read;
+    synchronized (this) {
+      if (cachedStats != null && now - cachedAt < STATS_MAX_AGE_MS) return Future.succeededFuture(cachedStats.copy());
+      read = statsInFlight;
+      if (read == null) {
+        Future<JsonObject> started = store.stats().map(io.tandem.common.store.Stats::toJson);
+        read = started;
+        statsInFlight = started;
+        started.onComplete(ar -> {
+          synchronized (Presence.this) {
+            if (statsInFlight == started) statsInFlight = null;
+            if (ar.succeeded()) {
+              cachedStats = ar.result();
+              cachedAt = now;
+            }
+          }
+        });
+      }
     }
-    return statsInFlight.map(JsonObject::copy);
+    return OnCaller.view(read).map(JsonObject::copy);
   }
 
   /** This node's heartbeat; false when the node had been reaped as dead meanwhile. */

@@ -1,7 +1,9 @@
 package io.tandem.gateway;
 
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -15,6 +17,9 @@ import java.util.function.Supplier;
  * The iteration is weakly consistent (the registry's concurrent map): sockets opened during a round
  * may or may not be visited, closed ones are skipped by the action itself. A round still running
  * when the next is due is left to finish (the next one is skipped, never stacked).
+ * <p>
+ * The sweep runs on the node's context; a slice is handed over whole ({@link #startSlices}) so that
+ * the caller can pass each socket loop its part of it in one task ({@link SocketLoop#runEach}).
  *
  * @param <T> what is visited (a connection)
  */
@@ -29,7 +34,7 @@ final class SocketSweep<T> {
   private final IntSupplier size;
   private final long spreadMs;
   private Iterator<T> round;
-  private Consumer<T> action;
+  private Consumer<List<T>> action;
   private int perTick;
   private long timer = -1;
 
@@ -53,6 +58,11 @@ final class SocketSweep<T> {
 
   /** Starts a round applying {@code action} to each socket; false when the previous round is still going. */
   boolean start(Consumer<T> action) {
+    return startSlices(slice -> slice.forEach(action));
+  }
+
+  /** Starts a round handing each slice (at most {@link #MAX_PER_TICK} sockets) to {@code action}; false when one is still going. */
+  boolean startSlices(Consumer<List<T>> action) {
     if (round != null) return false;
     this.round = items.get();
     this.action = action;
@@ -69,7 +79,9 @@ final class SocketSweep<T> {
   private void slice() {
     Iterator<T> it = round;
     if (it == null) return;
-    for (int i = 0; i < perTick && it.hasNext(); i++) action.accept(it.next());
+    List<T> slice = new ArrayList<>(Math.min(perTick, MAX_PER_TICK));
+    for (int i = 0; i < perTick && it.hasNext(); i++) slice.add(it.next());
+    action.accept(slice);
     if (it.hasNext()) {
       timer = vertx.setTimer(TICK_MS, t -> slice());
     } else {

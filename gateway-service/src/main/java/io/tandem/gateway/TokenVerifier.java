@@ -179,7 +179,8 @@ public final class TokenVerifier {
     if (!(header.getValue("kid") instanceof String kid)) return unauthorized("token has no key id");
     Known known = byKid.get(kid);
     if (known != null) return check(kid, alg, known, token);
-    return reloadThrottled().compose(v -> {
+    // the reload is shared by every loop's handshakes: each continues on its own context
+    return OnCaller.view(reloadThrottled()).compose(v -> {
       Known again = byKid.get(kid);
       return again == null ? unauthorized("unknown key id") : check(kid, alg, again, token);
     });

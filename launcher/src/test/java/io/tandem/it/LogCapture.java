@@ -9,15 +9,28 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Records every log event's message and throwable messages (with causes) while open. */
+/** Records every log event's message and throwable messages (with causes), and its thread, while open. */
 final class LogCapture implements AutoCloseable {
+  /** One recorded event: the logger and message line, and the thread that logged it. */
+  record Event(String line, String thread) {}
+
   private final List<String> lines = new ArrayList<>();
-  private final Logger root;
+  private final List<Event> events = new ArrayList<>();
+  private final Logger logger;
   private final AppenderBase<ILoggingEvent> appender;
 
+  private final ch.qos.logback.classic.Level levelBefore;
+
+  /** Captures what reaches the logger logger (WARN and above in tests). */
   LogCapture() {
+    this(org.slf4j.Logger.ROOT_LOGGER_NAME, null);
+  }
+
+  /** Captures one logger (and its children) from {@code level} on, for as long as the capture is open; null keeps its level. */
+  LogCapture(String loggerName, ch.qos.logback.classic.Level level) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-    root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    logger = ctx.getLogger(loggerName);
+    levelBefore = logger.getLevel();
     appender = new AppenderBase<>() {
       @Override
       protected void append(ILoggingEvent e) {
@@ -25,12 +38,14 @@ final class LogCapture implements AutoCloseable {
         for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) b.append(" | ").append(t.getMessage());
         synchronized (lines) {
           lines.add(b.toString());
+          events.add(new Event(b.toString(), e.getThreadName()));
         }
       }
     };
     appender.setContext(ctx);
     appender.start();
-    root.addAppender(appender);
+    logger.addAppender(appender);
+    if (level != null) logger.setLevel(level);
   }
 
   List<String> lines() {
@@ -39,9 +54,29 @@ final class LogCapture implements AutoCloseable {
     }
   }
 
+  /** The recorded events, with their threads. */
+  List<Event> events() {
+    synchronized (lines) {
+      return List.copyOf(events);
+    }
+  }
+
+  /** The first event whose line contains {@code fragment}, waiting for it up to {@code waitMs}; fails when none comes. */
+  Event await(String fragment, long waitMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + waitMs;
+    while (true) {
+      for (Event e : events()) {
+        if (e.line().contains(fragment)) return e;
+      }
+      if (System.currentTimeMillis() > deadline) throw new AssertionError("no log line with '" + fragment + "' within " + waitMs + " ms");
+      Thread.sleep(10);
+    }
+  }
+
   @Override
   public void close() {
-    root.detachAppender(appender);
+    logger.setLevel(levelBefore);
+    logger.detachAppender(appender);
     appender.stop();
   }
 }

@@ -34,6 +34,7 @@ class OnCallerTest {
     CompletableFuture<Thread> otherThread = new CompletableFuture<>();
     CompletableFuture<Thread> rawCallback = new CompletableFuture<>();
     CompletableFuture<Thread> viewedCallback = new CompletableFuture<>();
+    CompletableFuture<Void> registered = new CompletableFuture<>();
     starter.runOnContext(v -> {
       starterThread.complete(Thread.currentThread());
       // a future of the starter's context, as a Redis read started there is
@@ -44,8 +45,10 @@ class OnCallerTest {
       otherThread.complete(Thread.currentThread());
       f.onComplete(ar -> rawCallback.complete(Thread.currentThread()));
       OnCaller.view(f).map(String::length).onComplete(ar -> viewedCallback.complete(Thread.currentThread()));
+      registered.complete(null);
     });
     assertNotEquals(starterThread.get(5, TimeUnit.SECONDS), otherThread.get(5, TimeUnit.SECONDS));
+    registered.get(5, TimeUnit.SECONDS); // completed only after both listeners are on the pending future
     starter.runOnContext(v -> {
       try {
         shared.get().complete("counts");

@@ -82,21 +82,35 @@ class SocketLoopTest {
       return order;
     });
     assertEquals(List.of("task", "after"), seen, "no hop when already on the loop");
-    // from B onto A: on A's thread, after the calling task
+    // from B onto A: queued on A's thread. A is held busy meanwhile, so a task run inline on B would
+    // show up at once, and a queued one only once A is free again.
+    java.util.concurrent.CountDownLatch holdA = new java.util.concurrent.CountDownLatch(1);
+    CompletableFuture<Void> aBusy = new CompletableFuture<>();
+    a.context().runOnContext(v -> {
+      aBusy.complete(null);
+      try {
+        holdA.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    aBusy.get(5, TimeUnit.SECONDS);
     CompletableFuture<Thread> ranOn = new CompletableFuture<>();
-    List<String> order = on(b.context(), () -> {
-      List<String> o = new CopyOnWriteArrayList<>();
+    List<String> order = new CopyOnWriteArrayList<>();
+    on(b.context(), () -> {
       assertFalse(a.here());
       assertTrue(b.here());
       a.run(() -> {
-        o.add("task");
+        order.add("task");
         ranOn.complete(Thread.currentThread());
       });
-      o.add("after");
-      return o;
+      order.add("after");
+      return null;
     });
+    assertEquals(List.of("after"), order, "queued, not run inline on the wrong loop");
+    holdA.countDown();
     assertEquals(threadA, ranOn.get(5, TimeUnit.SECONDS));
-    assertEquals("after", order.get(0), "queued, not run inline on the wrong loop");
+    assertEquals(List.of("after", "task"), order);
   }
 
   @Test

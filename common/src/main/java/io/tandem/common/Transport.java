@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Transport {
   private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
-  /** The setting that chooses the transport. */
+  /** The setting that chooses the transport (read with its literal name: the deploy checks derive each service's variables from the code). */
   public static final String SETTING = "NATIVE_TRANSPORT";
   /** Native transport unless told otherwise. */
   public static final boolean DEFAULT_NATIVE = true;
@@ -22,7 +22,7 @@ public final class Transport {
 
   /** Vert.x options with the configured transport preference (bad values fail as bad configuration). */
   public static VertxOptions options(Env env) {
-    return new VertxOptions().setPreferNativeTransport(env.bool(SETTING, DEFAULT_NATIVE));
+    return new VertxOptions().setPreferNativeTransport(env.bool("NATIVE_TRANSPORT", DEFAULT_NATIVE));
   }
 
   /** The transport a running Vert.x uses: {@code epoll}, or {@code nio}. */
@@ -32,7 +32,7 @@ public final class Transport {
 
   /** Logs the transport in use, and why native was not used when it was asked for. */
   public static Vertx report(Vertx vertx, Env env) {
-    if (vertx.isNativeTransportEnabled() || !env.bool(SETTING, DEFAULT_NATIVE)) {
+    if (vertx.isNativeTransportEnabled() || !env.bool("NATIVE_TRANSPORT", DEFAULT_NATIVE)) {
       LOG.info("transport={}", name(vertx));
     } else {
       Throwable cause = vertx.unavailableNativeTransportCause();

@@ -106,8 +106,9 @@ public final class Connection implements ClientLink {
     ws.frameHandler(assembler::handle);
     ws.exceptionHandler(err -> {
       // a frame the codec refused (far over the size limit, malformed): the transport closes the
-      // socket itself, without our close code; that close is the client's doing, not a lost network
-      if (err instanceof io.netty.handler.codec.CodecException && closedByServer == 0) closedByServer = CloseCodes.TOO_BIG;
+      // socket itself (Vert.x 5.2 with a 1000 close frame unless told otherwise), so close it here
+      // first with 1009; that close is the client's doing, not a lost network
+      if (err instanceof io.netty.handler.codec.CodecException) close(CloseCodes.TOO_BIG, "message too big");
       LOG.debug("socket error user={} conn={}: {}", identity.userId(), connId, err.toString());
     });
     ws.closeHandler(v -> onClose(onClosed));

@@ -27,6 +27,19 @@ class TransportTest {
     Vertx vertx = Vertx.vertx(Transport.options(env));
     try {
       assertEquals("epoll", Transport.name(vertx), "native epoll did not load: " + vertx.unavailableNativeTransportCause());
+      // and it works, not only loads: a native library older than Netty's classes can load and then
+      // fail on first use (UnsatisfiedLinkError); one HTTP exchange over loopback uses it both ways
+      java.util.concurrent.CompletableFuture<String> got = new java.util.concurrent.CompletableFuture<>();
+      vertx.getOrCreateContext().runOnContext(v -> vertx.createHttpServer().requestHandler(r -> r.response().end("pong"))
+          .listen(0, "127.0.0.1")
+          .compose(server -> vertx.createHttpClient().request(io.vertx.core.http.HttpMethod.GET, server.actualPort(), "127.0.0.1", "/"))
+          .compose(req -> req.send().compose(io.vertx.core.http.HttpClientResponse::body))
+          .onComplete(ar -> {
+            if (ar.succeeded()) got.complete(ar.result().toString());
+            else got.completeExceptionally(ar.cause());
+          }));
+      String body = got.get(10, TimeUnit.SECONDS);
+      assertEquals("pong", body);
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }

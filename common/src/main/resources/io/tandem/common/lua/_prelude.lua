@@ -168,11 +168,12 @@ local function pair(sid, x, y, common, region, now)
 end
 
 -- Puts a user in the queue (or refreshes its interests, keeping its place). Returns its waiting table.
-local function enqueue(uid, conn, node, name, interests, now)
-  local q = redis.call('HMGET', ukey(uid), 'seq', 'queuedAt', 'interests')
-  local seq, queued_at = tonumber(q[1]), tonumber(q[2])
+-- u: the user's fields as join.lua read them in one HMGET (conn, session, node, name, seq, queuedAt,
+-- interests, dev), so nothing is read twice.
+local function enqueue(uid, u, interests, now)
+  local seq, queued_at = tonumber(u[5]), tonumber(u[6])
   if seq then
-    dequeue(uid, q[3] or '')
+    dequeue(uid, u[7] or '')
   else
     seq = redis.call('INCR', QSEQ)
     queued_at = now
@@ -185,8 +186,8 @@ local function enqueue(uid, conn, node, name, interests, now)
     for _, i in ipairs(list) do redis.call('ZADD', ikey(i), seq, uid) end
   end
   redis.call('HSET', ukey(uid), 'queuedAt', queued_at, 'seq', seq, 'interests', interests)
-  return {id = uid, conn = conn, node = node, name = name, interests = interests, queuedAt = queued_at, seq = seq,
-    dev = redis.call('HGET', ukey(uid), 'dev') or ''}
+  return {id = uid, conn = u[1], node = u[3], name = u[4] or '', interests = interests, queuedAt = queued_at, seq = seq,
+    dev = u[8] or ''}
 end
 
 -- Undoes a match that did not become a call both sides know (no rematch cooldown). Returns the

@@ -62,18 +62,6 @@ class DeliveryOnLoopTest {
         });
   }
 
-  private static <T> T on(Context c, java.util.concurrent.Callable<T> task) throws Exception {
-    CompletableFuture<T> r = new CompletableFuture<>();
-    c.runOnContext(v -> {
-      try {
-        r.complete(task.call());
-      } catch (Throwable e) {
-        r.completeExceptionally(e);
-      }
-    });
-    return r.get(5, TimeUnit.SECONDS);
-  }
-
   private static void awaitWrites(List<Write> writes, int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (writes.size() < n && System.nanoTime() < deadline) Thread.sleep(10);
@@ -85,20 +73,20 @@ class DeliveryOnLoopTest {
     List<Context> contexts = SocketLoopTest.contexts(vertx, 2, ThreadingModel.EVENT_LOOP);
     Context nodeContext = contexts.get(0);
     Context socketContext = contexts.get(1);
-    Thread nodeThread = on(nodeContext, Thread::currentThread);
-    Thread socketThread = on(socketContext, Thread::currentThread);
+    Thread nodeThread = SocketLoopTest.on(nodeContext, Thread::currentThread);
+    Thread socketThread = SocketLoopTest.on(socketContext, Thread::currentThread);
     assertNotEquals(nodeThread, socketThread, "the node and the socket are on different loops");
 
     Registry registry = new Registry();
     QueueFrames queue = new QueueFrames(vertx.eventBus(), new DeliveryOptions(), NODE, null, new MatchedFrame(new JsonArray(), null));
-    DeliveryRouter router = on(nodeContext, () -> new DeliveryRouter(vertx.eventBus(), NODE, registry, queue));
+    DeliveryRouter router = SocketLoopTest.on(nodeContext, () -> new DeliveryRouter(vertx.eventBus(), NODE, registry, queue));
     router.ready().await(5, TimeUnit.SECONDS);
 
     List<Write> writes = new CopyOnWriteArrayList<>();
     SocketLoop loop = new SocketLoop(socketContext, 1);
     Identity alice = new Identity("alice", "Alice", "device-a", System.currentTimeMillis() / 1000 + 300);
     Connection c = new Connection(vertx, loop, recordingSocket(writes), alice, "ip-a", "conn-a", null, null, null, 4096);
-    on(socketContext, () -> {
+    SocketLoopTest.on(socketContext, () -> {
       c.call().join(List.of()); // searching
       return registry.put(c);
     });

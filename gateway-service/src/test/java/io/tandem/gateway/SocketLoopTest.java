@@ -56,7 +56,8 @@ class SocketLoopTest {
     return t.get(5, TimeUnit.SECONDS);
   }
 
-  private static <T> T on(Context c, java.util.concurrent.Callable<T> task) throws Exception {
+  /** Runs {@code task} on context {@code c} and waits for its result (shared with the other loop tests). */
+  static <T> T on(Context c, java.util.concurrent.Callable<T> task) throws Exception {
     CompletableFuture<T> r = new CompletableFuture<>();
     c.runOnContext(v -> {
       try {

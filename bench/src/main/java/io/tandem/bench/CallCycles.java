@@ -226,30 +226,41 @@ final class CallCycles {
         st.match.recordNanos(Math.max(fa.nanos(), fb.nanos()) - t.nanos);
         return sid;
       });
-    }).compose(sid -> {
-      Future<Ws.Frame> offer = pool.expect(vertx, b, "offer");
-      Stamp t = send(a, Frames.offer(sid, sdp));
-      return offer.map(f -> {
-        st.offer.recordNanos(f.nanos() - t.nanos);
-        return sid;
-      });
-    }).compose(sid -> {
-      Future<Ws.Frame> answer = pool.expect(vertx, a, "answer");
-      b.send(Frames.answer(sid, sdp));
-      return answer.map(sid);
-    }).compose(sid -> candidates(vertx, pool, a, b, st, sid, "candidate", 0))
+    }).compose(sid -> signaling(vertx, pool, a, b, st, sid, sdp, Kinds.TANDEM))
         .compose(sid -> {
-          Future<Ws.Frame> msg = pool.expect(vertx, b, "message");
+          Future<Ws.Frame> ended = pool.expect(vertx, a, "call-ended");
+          Future<Ws.Frame> left = pool.expect(vertx, b, "peer-disconnected");
+          a.send(Frames.endCall(sid));
+          return Future.all(ended, left).mapEmpty();
+        });
+  }
+
+  /**
+   * The frame types the receiving side sees for each step: Tandem's relayed types, or the sender's own
+   * types, which the bare relay forwards unchanged.
+   */
+  private record Kinds(String offer, String answer, String candidate, String message) {
+    static final Kinds TANDEM = new Kinds("offer", "answer", "candidate", "message");
+    static final Kinds BARE = new Kinds("send-offer", "send-answer", "send-candidate", "send-message");
+  }
+
+  /** The call's middle, the same on both systems: offer (timed), answer, the candidates (timed), a chat line (timed). */
+  private static Future<String> signaling(Vertx vertx, Pool pool, Ws a, Ws b, Stats st, String sid, String sdp, Kinds kinds) {
+    Future<Ws.Frame> offer = pool.expect(vertx, b, kinds.offer());
+    Stamp sent = send(a, Frames.offer(sid, sdp));
+    return offer.compose(f -> {
+      st.offer.recordNanos(f.nanos() - sent.nanos);
+      Future<Ws.Frame> answer = pool.expect(vertx, a, kinds.answer());
+      b.send(Frames.answer(sid, sdp));
+      return answer;
+    }).compose(f -> candidates(vertx, pool, a, b, st, sid, kinds.candidate(), 0))
+        .compose(x -> {
+          Future<Ws.Frame> msg = pool.expect(vertx, b, kinds.message());
           Stamp t = send(a, Frames.message(sid, "hi, how are you?"));
           return msg.map(f -> {
             st.chat.recordNanos(f.nanos() - t.nanos);
             return sid;
           });
-        }).compose(sid -> {
-          Future<Ws.Frame> ended = pool.expect(vertx, a, "call-ended");
-          Future<Ws.Frame> left = pool.expect(vertx, b, "peer-disconnected");
-          a.send(Frames.endCall(sid));
-          return Future.all(ended, left).mapEmpty();
         });
   }
 
@@ -275,26 +286,8 @@ final class CallCycles {
         st.match.recordNanos(f.nanos() - t.nanos);
         return sid;
       });
-    }).compose(s -> {
-      Future<Ws.Frame> offer = pool.expect(vertx, b, "send-offer");
-      Stamp t = send(a, Frames.offer(sid, sdp));
-      return offer.map(f -> {
-        st.offer.recordNanos(f.nanos() - t.nanos);
-        return sid;
-      });
-    }).compose(s -> {
-      Future<Ws.Frame> answer = pool.expect(vertx, a, "send-answer");
-      b.send(Frames.answer(sid, sdp));
-      return answer.map(sid);
-    }).compose(s -> candidates(vertx, pool, a, b, st, sid, "send-candidate", 0))
+    }).compose(s -> signaling(vertx, pool, a, b, st, sid, sdp, Kinds.BARE))
         .compose(s -> {
-          Future<Ws.Frame> msg = pool.expect(vertx, b, "send-message");
-          Stamp t = send(a, Frames.message(sid, "hi, how are you?"));
-          return msg.map(f -> {
-            st.chat.recordNanos(f.nanos() - t.nanos);
-            return sid;
-          });
-        }).compose(s -> {
           Future<Ws.Frame> end = pool.expect(vertx, b, "end-call");
           a.send(Frames.endCall(sid));
           return end.mapEmpty();

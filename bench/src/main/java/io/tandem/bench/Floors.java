@@ -104,10 +104,11 @@ public final class Floors implements Scenario {
     boolean clustered = o.bool("clustered");
     String xmx = o.str("launcher-xmx");
     String sdp = Frames.sdp("floors");
+    boolean nativeTransport = nativeTransport(o);
 
     Outcome out = new Outcome(name());
     out.topology = "launcher (one JVM, -Xmx" + xmx + ") + redis-server; bare Vert.x relay (one JVM, one event loop)"
-        + "; transport " + (nativeTransport(o) ? "epoll (native) where it loads" : "nio")
+        + "; transport " + (nativeTransport ? "epoll (native) where it loads" : "nio")
         + (clustered ? "; clustered: " + Topology.Spec.of(1, 1).describe() : "");
     Path benchJar = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     int base = Topology.freeClusterBase();
@@ -116,7 +117,7 @@ public final class Floors implements Scenario {
     try {
       Solo.Started redis = Solo.redis(bench.runDir, base);
       solos.add(redis);
-      Solo.Started bare = Solo.bareRelay(bench.runDir, benchJar, base + 1, xmx, nativeTransport(o));
+      Solo.Started bare = Solo.bareRelay(bench.runDir, benchJar, base + 1, xmx, nativeTransport);
       solos.add(bare);
       Solo.Started launcher = Solo.launcher(bench.root, bench.runDir, base + 2, base + 3, redis.port(), xmx, jvmArgs(o), serviceEnv(o));
       solos.add(launcher);

@@ -87,6 +87,8 @@ export function offersTurn(iceServers) {
 
 /** How many ICE candidates a warmed-up connection gathers before it is used (RTCConfiguration). */
 const ICE_POOL_SIZE = 1;
+/** Every m-line on one transport from the start (RTCConfiguration.bundlePolicy); every current browser bundles. */
+const BUNDLE_POLICY = 'max-bundle';
 /** The in-band channel both sides open (negotiated, same id: no extra signaling) for call-state notes. */
 const CONTROL_CHANNEL = { label: 'tandem-control', id: 0 };
 
@@ -99,6 +101,9 @@ const CONTROL_CHANNEL = { label: 'tandem-control', id: 0 };
 export function preparePeerConnection({ iceServers = [], relay = false, localStream = null } = {}) {
   const pc = new RTCPeerConnection({
     iceServers, iceTransportPolicy: relay ? 'relay' : 'all', iceCandidatePoolSize: ICE_POOL_SIZE,
+    // One ICE transport and one DTLS handshake for audio, video and the control channel from the first
+    // offer on (the default 'balanced' gathers and checks a transport per media kind until the answer).
+    bundlePolicy: BUNDLE_POLICY,
   });
   const tracks = localStream ? localStream.getTracks() : [];
   for (const kind of ['audio', 'video']) {

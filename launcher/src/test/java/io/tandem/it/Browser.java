@@ -109,6 +109,28 @@ final class Browser implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits inside the page (a timer there checks {@code condition}, a JS expression, every
+   * {@value #IN_PAGE_POLL_MS} ms) instead of asking over WebDriver every 50 ms: nothing outside the page
+   * runs while it waits, so a timing measured by the page is not slowed by the test's own polling.
+   */
+  void awaitInPage(String what, String condition, Duration timeout) {
+    driver.manage().timeouts().scriptTimeout(timeout);
+    try {
+      Object ok = ((JavascriptExecutor) driver).executeAsyncScript(
+          "const done = arguments[arguments.length - 1];"
+          + "const check = () => { let v = false; try { v = !!(" + condition + "); } catch (e) { v = false; }"
+          + "  if (v) done(true); else setTimeout(check, " + IN_PAGE_POLL_MS + "); };"
+          + "check();");
+      if (!Boolean.TRUE.equals(ok)) throw new AssertionError(label + ": " + what + ": page answered " + ok);
+    } catch (RuntimeException e) {
+      throw new AssertionError(label + ": " + what + " (state=" + safeState() + ")", e);
+    }
+  }
+
+  /** How often {@link #awaitInPage} checks its condition inside the page. */
+  static final int IN_PAGE_POLL_MS = 25;
+
   void waitForState(String state) {
     waitFor("state " + state, d -> state.equals(state()));
   }

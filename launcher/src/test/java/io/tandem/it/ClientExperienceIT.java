@@ -62,8 +62,9 @@ class ClientExperienceIT {
     for (Browser b : new Browser[] {alice, bob}) b.js("document.getElementById('start').click()");
     Map<String, Map<String, Double>> abs = new LinkedHashMap<>();
     for (Browser b : new Browser[] {alice, bob}) {
-      b.waitFor("first remote frame (run " + run + ")",
-          d -> b.js("return window.tandem.timeline.marks.firstFrame !== undefined ? true : null"), RUN_BOUND.plusSeconds(5));
+      // waited for inside the page: WebDriver polling would compete for the 2 cores being measured
+      b.awaitInPage("first remote frame (run " + run + ")", "window.tandem.timeline.marks.firstFrame !== undefined",
+          RUN_BOUND.plusSeconds(5));
       abs.put(b.label, marks(b));
     }
     double lastStart = abs.values().stream().mapToDouble(m -> m.get("start")).max().orElseThrow();

@@ -62,7 +62,8 @@ public final class Floors implements Scenario {
   public void declare(Options o) {
     o.declare("rounds", "3", "alternating rounds of call cycles (bare relay, launcher, clustered); medians are reported")
         .declare("cycles", "2000", "measured call cycles per system per round")
-        .declare("warmup-cycles", "2000", "call cycles per system before the first round (not measured)")
+        .declare("warmup-cycles", "2000", "call cycles per warm-up batch (not measured); batches repeat until the JIT settles")
+        .declare("warmup-batches", "15", "at most this many warm-up batches per system (at least one)")
         .declare("pairs", "1500", "pairs per system used in rotation (a pair re-joins at most once per 1.1 s: the join budget)")
         .declare("redis-samples", "20000", "PING and EVALSHA round trips measured (after as many warm-up ones)")
         .declare("connect-sockets", "5000", "idle sockets for connects/s and the first memory point (tokens fetched first)")
@@ -91,6 +92,7 @@ public final class Floors implements Scenario {
     int rounds = o.integer("rounds", 1, 9);
     int cycles = o.integer("cycles", 10, 100_000);
     int warmupCycles = o.integer("warmup-cycles", 0, 100_000);
+    int warmupBatches = o.integer("warmup-batches", 1, 100);
     int pairs = o.integer("pairs", 2, 3000);
     int redisSamples = o.integer("redis-samples", 100, 1_000_000);
     int connectSockets = o.integer("connect-sockets", 10, SOCKETS_PER_WORKER);
@@ -157,10 +159,12 @@ public final class Floors implements Scenario {
         cpuPids.put("clustered", withRedis);
       }
       pools.addAll(pool.values());
+      JsonObject warmups = new JsonObject();
       for (Map.Entry<String, CallCycles.Pool> e : pool.entrySet()) {
-        CallCycles.Stats w = cycles(bench, e.getKey(), e.getValue(), warmupCycles, sdp);
-        System.out.printf(Locale.ROOT, "warm-up %s: %d cycles at %.0f/s, %d failed%n", e.getKey(), w.cycles, w.cyclesPerSecond(), w.failures);
+        warmups.put(e.getKey(), warmUp(bench, e.getKey(), e.getValue(), serverPids(cpuPids.get(e.getKey()), !e.getKey().equals("bare")),
+            warmupCycles, warmupBatches, sdp));
       }
+      out.details.put("warmUp", warmups);
       Map<String, Rounds> results = new LinkedHashMap<>();
       pool.keySet().forEach(k -> results.put(k, new Rounds()));
       if (topo != null) bench.startProfiles();
@@ -170,15 +174,17 @@ public final class Floors implements Scenario {
           long[] pids = cpuPids.get(e.getKey());
           Integer redisPort = redisPorts.get(e.getKey());
           RedisCommandStats commandsBefore = redisPort == null ? null : RedisCommandStats.read(redisPort);
+          boolean hasRedis = !e.getKey().equals("bare");
+          long jitBefore = sum(jit(serverPids(pids, hasRedis)));
           long[] before = cpu(pids);
           CallCycles.Stats st = cycles(bench, e.getKey(), e.getValue(), cycles, sdp);
           long[] after = cpu(pids);
+          long jitMs = sum(jit(serverPids(pids, hasRedis))) - jitBefore;
           Rounds rs = results.get(e.getKey());
           rs.stats.add(st);
           JsonObject commands = redisPort == null ? new JsonObject()
               : RedisCommandStats.read(redisPort).perCycleSince(commandsBefore, st.cycles);
           rs.redisCommandsPerCycle.add(commands);
-          boolean hasRedis = !e.getKey().equals("bare");
           long server = 0;
           for (int i = 0; i < pids.length - (hasRedis ? 1 : 0); i++) server += after[i] - before[i];
           rs.serverCpuMsPerCycle.add(server / (double) Math.max(1, st.cycles));
@@ -187,11 +193,13 @@ public final class Floors implements Scenario {
           for (int i = 0; i < pids.length; i++) {
             byProcess.put(cpuRoles.get(e.getKey()).get(i), Math.round((after[i] - before[i]) * 1000.0 / Math.max(1, st.cycles)) / 1000.0);
           }
+          // the JIT compiler threads' part of the server CPU above (≈ 0 once warm)
+          byProcess.put("jitOfServer", Math.round(jitMs * 1000.0 / Math.max(1, st.cycles)) / 1000.0);
           rs.cpuMsPerCycleByProcess.add(byProcess);
-          System.out.printf(Locale.ROOT, "round %d %-9s %5d cycles %6.0f/s  match p50 %s p99 %s  candidate p50 %s p99 %s  server CPU %.3f ms/cycle  redis CPU %.3f ms/cycle  failed %d%n",
+          System.out.printf(Locale.ROOT, "round %d %-9s %5d cycles %6.0f/s  match p50 %s p99 %s  candidate p50 %s p99 %s  server CPU %.3f ms/cycle (JIT %.3f)  redis CPU %.3f ms/cycle  failed %d%n",
               r + 1, e.getKey(), st.cycles, st.cyclesPerSecond(), Latency.fmt(st.match.summary().p50()), Latency.fmt(st.match.summary().p99()),
               Latency.fmt(st.candidate.summary().p50()), Latency.fmt(st.candidate.summary().p99()),
-              rs.serverCpuMsPerCycle.get(r), rs.redisCpuMsPerCycle.get(r), st.failures);
+              rs.serverCpuMsPerCycle.get(r), jitMs / (double) Math.max(1, st.cycles), rs.redisCpuMsPerCycle.get(r), st.failures);
           if (!commands.isEmpty()) System.out.println("  redis commands per cycle: " + RedisCommandStats.line(commands, 12));
         }
       }
@@ -316,6 +324,55 @@ public final class Floors implements Scenario {
 
   private static CallCycles.Stats cycles(Bench bench, String system, CallCycles.Pool pool, int n, String sdp) throws Exception {
     return system.equals("bare") ? CallCycles.bare(bench.vertx, pool, n, sdp) : CallCycles.tandem(bench.vertx, pool, n, sdp);
+  }
+
+  /** JIT compilation's share of a server's CPU below which it counts as warm (steady state). */
+  static final double JIT_SETTLED_SHARE = 0.05;
+
+  /**
+   * Runs batches of call cycles until the JIT compiler threads used less than {@link #JIT_SETTLED_SHARE}
+   * of the server processes' CPU during a batch (or {@code maxBatches} ran): the rounds then measure the
+   * steady state a long-running service is in, not compilation. → {batches, cycles, jitShareFirst, jitShareLast}.
+   */
+  private static JsonObject warmUp(Bench bench, String system, CallCycles.Pool pool, long[] serverPids, int batchCycles,
+                                   int maxBatches, String sdp) throws Exception {
+    JsonObject w = new JsonObject();
+    if (batchCycles == 0) return w.put("batches", 0);
+    int batches = 0;
+    long total = 0;
+    double first = -1;
+    double share = 1;
+    while (batches < maxBatches && share >= JIT_SETTLED_SHARE) {
+      long[] cpu0 = cpu(serverPids);
+      long jit0 = sum(jit(serverPids));
+      CallCycles.Stats st = cycles(bench, system, pool, batchCycles, sdp);
+      long cpu = sum(cpu(serverPids)) - sum(cpu0);
+      share = (sum(jit(serverPids)) - jit0) / (double) Math.max(1, cpu);
+      if (first < 0) first = share;
+      batches++;
+      total += st.cycles;
+      System.out.printf(Locale.ROOT, "warm-up %s batch %d: %d cycles at %.0f/s, %d failed, JIT %.0f%% of the server's CPU%n",
+          system, batches, st.cycles, st.cyclesPerSecond(), st.failures, 100 * share);
+    }
+    return w.put("batches", batches).put("cycles", total).put("jitShareFirst", first).put("jitShareLast", share)
+        .put("settled", share < JIT_SETTLED_SHARE);
+  }
+
+  /** The server JVMs among a system's CPU pids (Redis, listed last, is not a JVM). */
+  private static long[] serverPids(long[] pids, boolean lastIsRedis) {
+    return lastIsRedis ? java.util.Arrays.copyOf(pids, pids.length - 1) : pids;
+  }
+
+  private static long[] jit(long[] pids) {
+    long[] out = new long[pids.length];
+    for (int i = 0; i < pids.length; i++) out[i] = Proc.jitMillis(pids[i]);
+    return out;
+  }
+
+  private static long sum(long[] v) {
+    long t = 0;
+    for (long x : v) t += x;
+    return t;
   }
 
   private static long[] cpu(long[] pids) {

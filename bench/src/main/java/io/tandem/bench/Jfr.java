@@ -23,10 +23,18 @@ public final class Jfr {
   private static final Pattern START = Pattern.compile("startTime = (\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)");
   private static final Pattern PAUSE = Pattern.compile("sumOfPauses = ([0-9.]+) (ms|s|us|ns)");
 
+  /**
+   * JFR's method-profiling level for the recordings: {@code high} samples running Java threads every 10 ms
+   * ({@code normal}: 20 ms, {@code max}: 1 ms, for a short investigation). System property
+   * {@code bench.jfr.methodProfiling}.
+   */
+  static final String METHOD_PROFILING = System.getProperty("bench.jfr.methodProfiling", "high");
+
   private Jfr() {}
 
   public static void start(long pid, String name) throws IOException, InterruptedException {
-    String out = Proc.jcmd(pid, "JFR.start", "name=" + name, "settings=default", "maxage=15m");
+    String out = Proc.jcmd(pid, "JFR.start", "name=" + name, "settings=default",
+        "method-profiling=" + METHOD_PROFILING, "maxage=15m");
     if (!out.contains("Started recording")) throw new IOException("JFR.start failed: " + out.trim());
   }
 
@@ -102,7 +110,9 @@ public final class Jfr {
     final int all = Math.max(1, total);
     StringBuilder b = new StringBuilder();
     b.append("# JFR profile: ").append(title).append('\n');
-    b.append("recording: ").append(jfr.getFileName()).append(" (settings=default: execution samples every 20 ms, low overhead)\n");
+    b.append("recording: ").append(jfr.getFileName()).append(" (settings=default, method-profiling=" + METHOD_PROFILING
+        + ": execution samples every " + switch (METHOD_PROFILING) { case "normal" -> "20 ms"; case "max" -> "1 ms"; default -> "10 ms"; }
+        + ")\n");
     b.append(String.format(Locale.ROOT, "execution samples: %d; GC: %d collections, %.1f ms total pause, max %.1f ms%n%n", total, gcs, pauseMs, maxPauseMs));
     b.append("## samples by thread group\n");
     top(threads, 10).forEach((k, v) -> b.append(String.format(Locale.ROOT, "%6.1f%%  %s%n", 100.0 * v / all, k)));

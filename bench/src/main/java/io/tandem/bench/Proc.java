@@ -31,6 +31,30 @@ public final class Proc {
     }
   }
 
+  /**
+   * CPU time (user + system) the JVM's JIT compiler threads ({@code C1/C2 CompilerThread*}) consumed so far,
+   * milliseconds (from {@code /proc/<pid>/task/<tid>/stat}); 0 when unknown or not a HotSpot JVM.
+   */
+  public static long jitMillis(long pid) {
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (!comm.contains("CompilerThre")) continue;
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+    return ticks * 1000 / CLK_TCK;
+  }
+
   /** Resident set size, KiB; -1 when unknown. */
   public static long rssKib(long pid) {
     return statusKib(pid, "VmRSS:");

@@ -77,7 +77,7 @@ public final class ClusterSetup {
         .setPort(env.integer("EVENTBUS_PORT", 0, 0, 65535));
     String publicHost = env.raw("EVENTBUS_PUBLIC_HOST");
     if (publicHost != null) options.getEventBusOptions().setClusterPublicHost(publicHost);
-    return Telemetry.vertxBuilder(options)
+    return Telemetry.vertxBuilder(options, env)
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(env)))
         .buildClustered()
         .map(vertx -> Transport.report(vertx, env));

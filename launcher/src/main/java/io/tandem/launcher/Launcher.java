@@ -81,7 +81,7 @@ public final class Launcher implements AutoCloseable {
     List<ServiceModule> modules = selected(env);
     Vertx vertx = null;
     try {
-      vertx = (env.bool("CLUSTERED", false) ? ClusterSetup.start(env) : Future.succeededFuture(Transport.report(Telemetry.vertxBuilder(Transport.options(env)).build(), env)))
+      vertx = (env.bool("CLUSTERED", false) ? ClusterSetup.start(env) : Future.succeededFuture(Transport.report(Telemetry.vertxBuilder(Transport.options(env), env).build(), env)))
           .await(60, TimeUnit.SECONDS);
       Future<Void> chain = Future.succeededFuture();
       for (ServiceModule m : modules) {

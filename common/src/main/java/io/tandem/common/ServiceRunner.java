@@ -31,15 +31,17 @@ public final class ServiceRunner {
             } catch (Exception e) {
               LOG.warn("{} did not stop cleanly: {}", service, e.toString());
             }
+            LOG.info("{} stopped", service);
+            Logs.flush();
           }, service + "-shutdown"));
         })
         .onFailure(err -> {
           if (err instanceof IllegalArgumentException) {
             LOG.error("{}: bad configuration: {}", service, err.getMessage());
-            System.exit(2);
+            Logs.exit(2);
           }
           LOG.error("{} failed to start", service, err);
-          System.exit(1);
+          Logs.exit(1);
         });
   }
 

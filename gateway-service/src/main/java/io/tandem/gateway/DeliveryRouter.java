@@ -84,15 +84,25 @@ final class DeliveryRouter {
       case Delivery.KICK -> {
         if (c != null) c.onLoop(() -> c.close(CloseCodes.REPLACED, "replaced by a newer connection"));
       }
-      default -> {
-        if (c != null && RELAYED.contains(d.type())) {
-          long sentAt = d.sentAt();
-          c.onLoop(() -> {
-            relay(c, d.type(), d.data());
-            if (sentAt > 0) GatewayMetrics.relayed(sentAt);
-          });
-        }
-      }
+      default -> relayTo(c, d);
+    }
+  }
+
+  /**
+   * A relayed frame from a socket of this same node (its peer is here too): handed straight to the
+   * peer socket's loop, without the event bus and its copy of the message. Any thread.
+   */
+  void deliverLocal(Delivery d) {
+    relayTo(registry.get(d.userId(), d.connId()), d);
+  }
+
+  private void relayTo(Connection c, Delivery d) {
+    if (c != null && RELAYED.contains(d.type())) {
+      long sentAt = d.sentAt();
+      c.onLoop(() -> {
+        relay(c, d.type(), d.data());
+        if (sentAt > 0) GatewayMetrics.relayed(sentAt);
+      });
     }
   }
 

@@ -64,7 +64,8 @@ public final class GatewayVerticle extends VerticleBase {
     DeliveryOptions requests = new DeliveryOptions().setSendTimeout(config.busTimeoutMs());
     MatchedFrame frames = new MatchedFrame(config.iceServers(), config.turn());
     QueueFrames queue = new QueueFrames(vertx.eventBus(), requests, config.nodeId(), presence, frames);
-    FrameDispatcher dispatcher = new FrameDispatcher(queue, new RelayFrames(vertx.eventBus(), requests),
+    FrameDispatcher dispatcher = new FrameDispatcher(queue, new RelayFrames(vertx.eventBus(), requests, config.nodeId(),
+            delivery -> router.deliverLocal(delivery)),
         new CallControlFrames(presence, verifier, safety, blocks, vertx.eventBus(), frames));
     RateLimiter handshakeLimiter = new RateLimiter(redis, "ws:ip", config.handshakesPerMinute(), 60_000,
         Math.max(1, config.handshakesPerMinute() / 3));

@@ -14,17 +14,23 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Signaling (offer, answer, candidate) forwarded straight to the peer's gateway, and chat through
+ * Signaling (offer, answer, candidate) forwarded straight to the peer's gateway (to the peer's socket
+ * loop directly when the peer is on this node), and chat through
  * chat-service. Both only within the socket's current call; payloads are rebuilt from known fields.
  * While the stranger reconnects, signaling is dropped and chat refused ({@code peer-away}).
  */
 final class RelayFrames {
   private final EventBus bus;
   private final DeliveryOptions requests;
+  private final String nodeId;
+  private final java.util.function.Consumer<Delivery> local;
 
-  RelayFrames(EventBus bus, DeliveryOptions requests) {
+  /** {@code local} delivers to a socket of this node ({@code nodeId}) without the event bus. */
+  RelayFrames(EventBus bus, DeliveryOptions requests, String nodeId, java.util.function.Consumer<Delivery> local) {
     this.bus = bus;
     this.requests = requests;
+    this.nodeId = nodeId;
+    this.local = local;
   }
 
   /** Forwards at once (no store involved, so it never waits behind another step). */
@@ -33,7 +39,9 @@ final class RelayFrames {
     // the stranger is reconnecting: signaling to its lost socket is dropped (an ICE restart follows its resume)
     if (c.call().peerAway()) return Future.succeededFuture();
     JsonObject data = new JsonObject().put("sessionId", m.sessionId()).put("from", c.identity().userId()).put(field, payload);
-    bus.send(Addresses.gatewayNode(m.peerNode()), Delivery.relay(m.peerId(), m.peerConn(), out.wire, data).toJson());
+    Delivery delivery = Delivery.relay(m.peerId(), m.peerConn(), out.wire, data);
+    if (nodeId.equals(m.peerNode())) local.accept(delivery);
+    else bus.send(Addresses.gatewayNode(m.peerNode()), delivery.toJson());
     return Future.succeededFuture();
   }
 

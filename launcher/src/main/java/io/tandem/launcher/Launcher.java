@@ -4,6 +4,7 @@ import io.tandem.auth.AuthModule;
 import io.tandem.chat.ChatModule;
 import io.tandem.common.ClusterSetup;
 import io.tandem.common.Env;
+import io.tandem.common.Logs;
 import io.tandem.common.ServiceModule;
 import io.tandem.common.ServiceRunner;
 import io.tandem.common.Telemetry;
@@ -132,13 +133,14 @@ public final class Launcher implements AutoCloseable {
         } catch (Exception e) {
           LOG.warn("stop failed: {}", e.toString());
         }
+        Logs.flush();
       }, "tandem-shutdown"));
     } catch (IllegalArgumentException e) {
       LOG.error("bad configuration: {}", e.getMessage());
-      System.exit(2);
+      Logs.exit(2);
     } catch (Exception e) {
       LOG.error("Tandem failed to start", e);
-      System.exit(1);
+      Logs.exit(1);
     }
   }
 }

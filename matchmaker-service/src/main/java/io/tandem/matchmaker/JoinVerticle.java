@@ -29,6 +29,7 @@ public final class JoinVerticle extends VerticleBase {
   private final CallStore store;
   private final MatchmakerConfig config;
   private PeerNotifier notifier;
+  private Confirmations confirmations;
   private MessageConsumer<JsonObject> joins;
   private MessageConsumer<JsonObject> leaves;
   private final InFlight inFlight = new InFlight();
@@ -41,6 +42,7 @@ public final class JoinVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     notifier = new PeerNotifier(vertx.eventBus());
+    confirmations = new Confirmations(vertx, store);
     joins = vertx.eventBus().consumer(Addresses.MATCHMAKER_JOIN, msg -> {
       JoinRequest req;
       try {
@@ -75,7 +77,7 @@ public final class JoinVerticle extends VerticleBase {
             MatchMetrics.paired(p, false);
             // The caller has it and the callee gets it in the reply: confirmed. If the reply is lost,
             // the callee's gateway gives up on the join and undoes the session itself (abandon).
-            store.confirm(p.sessionId()).onFailure(err -> LOG.warn("confirm failed session={}: {}", p.sessionId(), err.toString()));
+            confirmations.add(p.sessionId());
           })
           .onFailure(err -> {
             LOG.info("partner gone at delivery session={} user={}: {}", p.sessionId(), p.caller().userId(), Failures.map(err).code().code);
@@ -92,6 +94,7 @@ public final class JoinVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.all(joins.unregister(), leaves.unregister()).transform(ar -> inFlight.drained(vertx));
+    return Future.all(joins.unregister(), leaves.unregister()).transform(ar -> inFlight.drained(vertx))
+        .transform(ar -> confirmations.flush().otherwiseEmpty());
   }
 }

@@ -28,6 +28,7 @@ public final class SweepVerticle extends VerticleBase {
   private final CallStore store;
   private final MatchmakerConfig config;
   private PeerNotifier notifier;
+  private Confirmations confirmations;
   private long timer = -1;
   private boolean running;
   private Future<Void> inFlightSweep = Future.succeededFuture();
@@ -40,6 +41,7 @@ public final class SweepVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     notifier = new PeerNotifier(vertx.eventBus());
+    confirmations = new Confirmations(vertx, store);
     timer = vertx.setPeriodic(config.sweepIntervalMs(), t -> tick());
     return Future.succeededFuture();
   }
@@ -104,7 +106,7 @@ public final class SweepVerticle extends VerticleBase {
         MatchMetrics.paired(p, true);
         Future.all(notifier.match(p.caller(), p.forCaller(), config.deliveryTimeoutMs()),
                 notifier.match(p.callee(), p.forCallee(), config.deliveryTimeoutMs()))
-            .onSuccess(v -> store.confirm(p.sessionId()).onFailure(err -> LOG.warn("confirm failed session={}: {}", p.sessionId(), err.toString())))
+            .onSuccess(v -> confirmations.add(p.sessionId()))
             .onFailure(err -> {
               // One side is gone: undo the match and tell whoever got it (it searches again).
               MatchMetrics.aborted();
@@ -119,6 +121,7 @@ public final class SweepVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    return running ? inFlightSweep : Future.succeededFuture();
+    Future<?> sweep = running ? inFlightSweep : Future.succeededFuture();
+    return sweep.transform(ar -> confirmations.flush().otherwiseEmpty());
   }
 }

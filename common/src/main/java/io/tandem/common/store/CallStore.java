@@ -79,7 +79,15 @@ public interface CallStore {
   Future<EndedCall> abandon(UserRef user);
 
   /** Marks a pending match as delivered; succeeds whether or not it was still pending or still exists. */
-  Future<Void> confirm(String sessionId);
+  default Future<Void> confirm(String sessionId) {
+    return confirmAll(java.util.List.of(sessionId));
+  }
+
+  /** {@link #confirm} for several matches in one round trip (at most {@link #CONFIRM_BATCH_MAX}). */
+  Future<Void> confirmAll(java.util.List<String> sessionIds);
+
+  /** Most matches one {@link #confirmAll} call confirms (the script's ARGV). */
+  int CONFIRM_BATCH_MAX = 500;
 
   /** Undoes a match that could not be delivered (no cooldown); succeeds if it no longer exists (then nobody to tell). */
   Future<Undone> abort(String sessionId);

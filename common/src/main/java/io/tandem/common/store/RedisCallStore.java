@@ -108,8 +108,12 @@ public final class RedisCallStore implements CallStore {
   }
 
   @Override
-  public Future<Void> confirm(String sessionId) {
-    return RedisScript.CONFIRM.run(redis, sessionId).mapEmpty();
+  public Future<Void> confirmAll(List<String> sessionIds) {
+    if (sessionIds.isEmpty()) return Future.succeededFuture();
+    if (sessionIds.size() > CONFIRM_BATCH_MAX) {
+      return Future.failedFuture(new IllegalArgumentException("at most " + CONFIRM_BATCH_MAX + " matches per confirmation, got " + sessionIds.size()));
+    }
+    return RedisScript.CONFIRM.run(redis, sessionIds.toArray(String[]::new)).mapEmpty();
   }
 
   @Override

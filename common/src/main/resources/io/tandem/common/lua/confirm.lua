@@ -1,4 +1,4 @@
--- A match reached both sides (the matchmaker delivered it): the session is no longer pending, so
--- the sweep will not undo it. ARGV: sid. Returns 1 when it was pending, else 0 (already confirmed
--- or ended: succeeds either way).
-return redis.call('ZREM', PENDING, ARGV[1])
+-- Matches reached both sides (the matchmaker delivered them): no longer pending, so the sweep will
+-- not undo them. ARGV: one or more sids (a matchmaker confirms what it delivered in the last few ms
+-- at once). Returns how many were still pending (already confirmed or ended ones succeed too).
+return redis.call('ZREM', PENDING, unpack(ARGV))

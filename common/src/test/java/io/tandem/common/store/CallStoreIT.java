@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -124,6 +125,18 @@ class CallStoreIT {
     assertFalse(pending(p.sessionId()));
     store.confirm(p.sessionId()).await(); // succeeds again
     assertEquals(ErrorCode.IN_SESSION, failure(store.join(a, List.of(), RULES)).code(), "in a call: refused");
+  }
+
+  @Test
+  void severalMatchesAreConfirmedInOneCall() {
+    Pairing p1 = pair(user("c1"), user("c2"));
+    Pairing p2 = pair(user("c3"), user("c4"));
+    store.confirmAll(List.of(p1.sessionId(), p2.sessionId(), "s_not-a-session")).await();
+    assertFalse(pending(p1.sessionId()) || pending(p2.sessionId()), "both confirmed; an unknown id is harmless");
+    store.confirmAll(List.of()).await();
+    List<String> tooMany = new java.util.ArrayList<>();
+    for (int i = 0; i <= CallStore.CONFIRM_BATCH_MAX; i++) tooMany.add("s_" + i);
+    assertThrows(IllegalArgumentException.class, () -> store.confirmAll(tooMany).await(), "a batch over the limit is refused");
   }
 
   @Test

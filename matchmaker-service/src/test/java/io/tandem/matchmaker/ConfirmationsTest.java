@@ -1,0 +1,78 @@
+package io.tandem.matchmaker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tandem.common.store.CallStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Delivered matches are confirmed in batches: one store call per {@link Confirmations#FLUSH_MS} window. */
+class ConfirmationsTest {
+  private final Vertx vertx = Vertx.vertx();
+  /** Every confirmAll call the batcher made, in order. */
+  private final List<List<String>> calls = new CopyOnWriteArrayList<>();
+  /** Only confirmAll is used by the batcher; anything else is a test failure. */
+  private final CallStore store = (CallStore) Proxy.newProxyInstance(CallStore.class.getClassLoader(), new Class<?>[] {CallStore.class},
+      (proxy, method, args) -> {
+        if (!method.getName().equals("confirmAll")) throw new AssertionError("unexpected store call " + method.getName());
+        @SuppressWarnings("unchecked") List<String> ids = (List<String>) args[0];
+        calls.add(List.copyOf(ids));
+        return Future.succeededFuture();
+      });
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  /** Runs {@code body} on one context (as a verticle would) and waits for it. */
+  private void onContext(Runnable body) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    vertx.getOrCreateContext().runOnContext(v -> {
+      body.run();
+      done.complete(null);
+    });
+    done.get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void matchesDeliveredTogetherShareOneRoundTrip() throws Exception {
+    Confirmations c = new Confirmations(vertx, store);
+    onContext(() -> {
+      c.add("s_1");
+      c.add("s_2");
+      c.add("s_3");
+    });
+    assertEquals(List.of(), calls, "nothing is sent at once");
+    long deadline = System.currentTimeMillis() + 2_000;
+    while (calls.isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(5);
+    Thread.sleep(3 * Confirmations.FLUSH_MS);
+    assertEquals(List.of(List.of("s_1", "s_2", "s_3")), calls, "one call for the three");
+  }
+
+  @Test
+  void aFullBatchGoesAtOnceAndStopFlushesTheRest() throws Exception {
+    Confirmations c = new Confirmations(vertx, store);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < CallStore.CONFIRM_BATCH_MAX + 2; i++) ids.add("s_" + i);
+    onContext(() -> ids.forEach(c::add));
+    assertEquals(1, calls.size(), "the full batch went at once");
+    assertEquals(CallStore.CONFIRM_BATCH_MAX, calls.get(0).size());
+    CompletableFuture<Void> flushed = new CompletableFuture<>();
+    vertx.getOrCreateContext().runOnContext(v -> c.flush().onComplete(ar -> flushed.complete(null)));
+    flushed.get(5, TimeUnit.SECONDS);
+    assertEquals(List.of(ids.get(ids.size() - 2), ids.get(ids.size() - 1)), calls.get(1), "flush sends the rest");
+    Thread.sleep(3 * Confirmations.FLUSH_MS);
+    assertEquals(2, calls.size(), "the cancelled timer sends nothing more");
+    assertTrue(calls.stream().allMatch(l -> l.size() <= CallStore.CONFIRM_BATCH_MAX));
+  }
+}

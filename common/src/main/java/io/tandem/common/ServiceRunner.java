@@ -31,17 +31,15 @@ public final class ServiceRunner {
             } catch (Exception e) {
               LOG.warn("{} did not stop cleanly: {}", service, e.toString());
             }
-            LOG.info("{} stopped", service);
-            Logs.flush();
           }, service + "-shutdown"));
         })
         .onFailure(err -> {
           if (err instanceof IllegalArgumentException) {
             LOG.error("{}: bad configuration: {}", service, err.getMessage());
-            Logs.exit(2);
+            System.exit(2);
           }
           LOG.error("{} failed to start", service, err);
-          Logs.exit(1);
+          System.exit(1);
         });
   }
 

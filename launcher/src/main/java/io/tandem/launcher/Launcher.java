@@ -4,7 +4,6 @@ import io.tandem.auth.AuthModule;
 import io.tandem.chat.ChatModule;
 import io.tandem.common.ClusterSetup;
 import io.tandem.common.Env;
-import io.tandem.common.Logs;
 import io.tandem.common.ServiceModule;
 import io.tandem.common.ServiceRunner;
 import io.tandem.common.Telemetry;
@@ -133,14 +132,13 @@ public final class Launcher implements AutoCloseable {
         } catch (Exception e) {
           LOG.warn("stop failed: {}", e.toString());
         }
-        Logs.flush();
       }, "tandem-shutdown"));
     } catch (IllegalArgumentException e) {
       LOG.error("bad configuration: {}", e.getMessage());
-      Logs.exit(2);
+      System.exit(2);
     } catch (Exception e) {
       LOG.error("Tandem failed to start", e);
-      Logs.exit(1);
+      System.exit(1);
     }
   }
 }

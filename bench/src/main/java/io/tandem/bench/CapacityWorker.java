@@ -28,8 +28,21 @@ public final class CapacityWorker {
    * tried again after a pause, as the web client does; at most this many times per socket.
    */
   static final int BUSY_RETRIES = 50;
-  /** Pause before such a retry: this, plus up to as much again at random (spreads the retries). */
-  static final long BUSY_RETRY_MS = 50;
+  /**
+   * First pause before such a retry; it doubles with every retry of the same socket, ±20% at random, as
+   * the web client backs off a socket that did not open (web-client signaling.js {@code backoffDelay}:
+   * 1 s, 2 s, 4 s …). A bench that retried every 50–100 ms instead kept a 2-core machine busy answering
+   * its own retry storm (31,446 refusals in one 19,000-socket ramp).
+   */
+  static final long BUSY_RETRY_MS = 1_000;
+  /** Longest pause between retries (the web client's is 30 s; a smaller one keeps the ramp bounded). */
+  static final long BUSY_RETRY_CAP_MS = 8_000;
+
+  /** The pause before retry {@code n} (0-based) of one socket. */
+  static long busyPause(int n, double random) {
+    double base = Math.min(BUSY_RETRY_CAP_MS, BUSY_RETRY_MS * Math.pow(2, Math.min(n, 20)));
+    return Math.round(Math.min(BUSY_RETRY_CAP_MS, base * (0.8 + 0.4 * random)));
+  }
 
   private CapacityWorker() {}
 
@@ -44,7 +57,7 @@ public final class CapacityWorker {
       if (!busy(err) || left == 0) return Future.failedFuture(err);
       retries.incrementAndGet();
       io.vertx.core.Promise<Void> pause = io.vertx.core.Promise.promise();
-      vertx.setTimer(BUSY_RETRY_MS + java.util.concurrent.ThreadLocalRandom.current().nextLong(BUSY_RETRY_MS + 1), t -> pause.complete());
+      vertx.setTimer(busyPause(BUSY_RETRIES - left, java.util.concurrent.ThreadLocalRandom.current().nextDouble()), t -> pause.complete());
       return pause.future().compose(v -> connectRetrying(vertx, attempt, left - 1, retries));
     });
   }

@@ -239,10 +239,17 @@ public final class Capacity implements Scenario {
     /** A client process; {@code bareUri} non-empty connects without tokens to a bare server. */
     static Worker start(Path jar, Path runDir, String logName, int index, String local, int gatewayPort, int authPort, int count,
                         int concurrency, String bareUri) throws IOException {
+      return start(jar, runDir, logName, index, local, gatewayPort, authPort, count, concurrency, bareUri, 0);
+    }
+
+    /** The same, first opening and closing {@code warmup} sockets (see {@link CapacityWorker}). */
+    static Worker start(Path jar, Path runDir, String logName, int index, String local, int gatewayPort, int authPort, int count,
+                        int concurrency, String bareUri, int warmup) throws IOException {
       List<String> cmd = new ArrayList<>(List.of(Proc.javaTool("java"), "-Xmx512m", "-cp", jar.toString(), CapacityWorker.class.getName(),
           "--gateway-port", Integer.toString(gatewayPort), "--auth-port", Integer.toString(authPort), "--count", Integer.toString(count),
           "--local", local, "--concurrency", Integer.toString(concurrency)));
       if (!bareUri.isEmpty()) cmd.addAll(List.of("--bare-uri", bareUri));
+      if (warmup > 0) cmd.addAll(List.of("--warmup", Integer.toString(warmup)));
       Process p = new ProcessBuilder(cmd).redirectError(runDir.resolve(logName + ".log").toFile()).start();
       Children.register(p);
       return new Worker(index, local, p);

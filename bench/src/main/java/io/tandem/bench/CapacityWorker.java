@@ -71,6 +71,7 @@ public final class CapacityWorker {
         .declare("concurrency", "256", "handshakes in flight")
         .declare("token-concurrency", "16", "token requests in flight")
         .declare("bare-uri", "", "connect without tokens to this URI of a bare server (the floors scenario's relay) instead of /signaling")
+        .declare("warmup", "0", "before TOKENS: open this many extra sockets (their own tokens) and close them again, so the measured ramp finds warm JITs on both sides")
         .parse(List.of(args));
     int port = o.integer("gateway-port", 1, 65535);
     int count = o.integer("count", 1, 19_500);
@@ -86,6 +87,8 @@ public final class CapacityWorker {
       tokens.close();
     }
     List<Tokens.Token> tokenList = list;
+    int warmup = o.integer("warmup", 0, 20_000);
+    if (warmup > 0) warmUp(vertx, port, local, bareUri, o, warmup);
     say("TOKENS " + (bareUri.isEmpty() ? list.size() : count) + " " + (System.nanoTime() - t0) / 1_000_000);
     String line = in.readLine();
     if (!"GO".equals(line)) {
@@ -141,6 +144,30 @@ public final class CapacityWorker {
     vertx.close().await(10, TimeUnit.SECONDS);
     System.exit(0);
   }
+
+  /** Opens {@code n} sockets with tokens of their own (none for a bare server), closes them, and lets the server settle. */
+  private static void warmUp(Vertx vertx, int port, String local, String bareUri, Options o, int n) throws Exception {
+    List<Tokens.Token> tokens = List.of();
+    if (bareUri.isEmpty()) {
+      Tokens t = new Tokens(vertx, "127.0.0.1", local, o.integer("auth-port", 1, 65535), o.integer("token-concurrency", 1, 1024));
+      tokens = t.fetch(n).await(240, TimeUnit.SECONDS);
+      t.close();
+    }
+    List<Tokens.Token> warmTokens = tokens;
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(local)
+        .setMaxConnections(n + 16).setConnectTimeout(60_000));
+    AtomicInteger retries = new AtomicInteger();
+    List<Ws> opened = Parallel.map(n, o.integer("concurrency", 1, 10_000), i -> connectRetrying(vertx,
+            () -> bareUri.isEmpty() ? Ws.connect(client, port, 0, warmTokens.get(i)) : Ws.connectBare(client, port, bareUri, "warm-" + i),
+            BUSY_RETRIES, retries).recover(err -> Future.succeededFuture(null)))
+        .await(600, TimeUnit.SECONDS);
+    Future.join(opened.stream().filter(java.util.Objects::nonNull).map(Ws::close).toList()).await(60, TimeUnit.SECONDS);
+    client.close().await(10, TimeUnit.SECONDS);
+    Thread.sleep(WARMUP_SETTLE_MS);
+  }
+
+  /** Pause after the warm-up sockets closed: the server's disconnect clean-ups finish before the measured ramp. */
+  static final long WARMUP_SETTLE_MS = 2_000;
 
   private static void say(String s) {
     System.out.println(s);

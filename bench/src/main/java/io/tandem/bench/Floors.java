@@ -69,6 +69,7 @@ public final class Floors implements Scenario {
         .declare("connect-sockets", "5000", "idle sockets for connects/s and the first memory point (tokens fetched first)")
         .declare("big-sockets", "19000", "idle sockets for the second memory point and the full-process relay probe (0: skip)")
         .declare("concurrency", "128", "handshakes in flight per client process")
+        .declare("connect-warmup", "2000", "sockets the first client process opens and closes before the measured ramp (warm JITs; 0: none)")
         .declare("probe-pairs", "20", "pairs relaying candidates on the full process")
         .declare("probe-rate", "400", "probe messages per second (paced, measured from the intended send time)")
         .declare("probe-seconds", "25", "length of the probe on the full process (covers one 20 s ping round)")
@@ -99,6 +100,7 @@ public final class Floors implements Scenario {
     int bigSockets = o.integer("big-sockets", 0, 19_500);
     if (bigSockets != 0 && bigSockets < connectSockets) throw new IllegalArgumentException("--big-sockets must be 0 or at least --connect-sockets");
     int concurrency = o.integer("concurrency", 1, 5000);
+    int connectWarmup = o.integer("connect-warmup", 0, 20_000);
     int probePairs = o.integer("probe-pairs", 1, 500);
     double probeRate = o.decimal("probe-rate", 1, 20_000);
     if (probeRate / probePairs > 40) throw new IllegalArgumentException("--probe-rate / --probe-pairs must stay within 40 per pair per second (the signaling budget is 50/s)");
@@ -210,9 +212,9 @@ public final class Floors implements Scenario {
       if (topo != null) topo.close(); // the rest runs on the launcher and the bare relay only
 
       // 3. connects/s, memory per idle socket, relay on a full process
-      JsonObject bareSockets = sockets(bench, "bare", bare, benchJar, connectSockets, bigSockets, concurrency, probePairs, probeRate,
+      JsonObject bareSockets = sockets(bench, "bare", bare, benchJar, connectSockets, bigSockets, concurrency, connectWarmup, probePairs, probeRate,
           probeSeconds, null);
-      JsonObject launcherSockets = sockets(bench, "launcher", launcher, benchJar, connectSockets, bigSockets, concurrency, probePairs, probeRate,
+      JsonObject launcherSockets = sockets(bench, "launcher", launcher, benchJar, connectSockets, bigSockets, concurrency, connectWarmup, probePairs, probeRate,
           probeSeconds, launcherProfile);
 
       report(out, rf, results, bareSockets, launcherSockets, connectSockets, bigSockets);
@@ -417,21 +419,25 @@ public final class Floors implements Scenario {
    * probe pairs while it holds {@code big}.
    */
   private static JsonObject sockets(Bench bench, String system, Solo.Started server, Path benchJar, int first, int big, int concurrency,
-                                    int probePairs, double probeRate, double probeSeconds, SoloProfile profile) throws Exception {
+                                    int connectWarmup, int probePairs, double probeRate, double probeSeconds, SoloProfile profile)
+      throws Exception {
     boolean bare = system.equals("bare");
     List<Ws[]> probe = bare ? pairsOf(bareSockets(bench, server.port(), probePairs, "probe")) : matchedPairs(bench, server.port(), probePairs);
     JsonObject out = new JsonObject().put("pid", server.pid()).put("openFilesLimit", Proc.maxOpenFiles(server.pid()));
-    Thread.sleep(1000);
-    long heap0 = Proc.liveHeapKib(server.pid());
-    long rss0 = Proc.rssKib(server.pid());
-    out.put("liveHeapKiBBefore", heap0).put("rssKiBBefore", rss0);
     List<Capacity.Worker> workers = new ArrayList<>();
     String uri = bare ? "/relay" : "";
+    long heap0;
+    long rss0;
     try {
       Capacity.Worker w0 = Capacity.Worker.start(benchJar, bench.runDir, system + "-client-1", 0, "127.0.0.2", server.port(), server.port(),
-          first, concurrency, uri);
+          first, concurrency, uri, connectWarmup);
       workers.add(w0);
-      w0.expect("TOKENS", Duration.ofSeconds(300));
+      w0.expect("TOKENS", Duration.ofSeconds(600));
+      // the baseline after the warm-up sockets came and went (what they left behind is not charged to the ramp)
+      Thread.sleep(1000);
+      heap0 = Proc.liveHeapKib(server.pid());
+      rss0 = Proc.rssKib(server.pid());
+      out.put("liveHeapKiBBefore", heap0).put("rssKiBBefore", rss0);
       Proc.CpuWindow cpu = new Proc.CpuWindow().add(system, server.pid()).add("client-1", w0.process.pid()).start();
       if (profile != null) profile.start();
       long go = System.nanoTime();

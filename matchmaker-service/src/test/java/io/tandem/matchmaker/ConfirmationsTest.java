@@ -20,13 +20,15 @@ class ConfirmationsTest {
   private final Vertx vertx = Vertx.vertx();
   /** Every confirmAll call the batcher made, in order. */
   private final List<List<String>> calls = new CopyOnWriteArrayList<>();
+  /** How many of the next confirmAll calls fail (a stalled store). */
+  private final java.util.concurrent.atomic.AtomicInteger failNext = new java.util.concurrent.atomic.AtomicInteger();
   /** Only confirmAll is used by the batcher; anything else is a test failure. */
   private final CallStore store = (CallStore) Proxy.newProxyInstance(CallStore.class.getClassLoader(), new Class<?>[] {CallStore.class},
       (proxy, method, args) -> {
         if (!method.getName().equals("confirmAll")) throw new AssertionError("unexpected store call " + method.getName());
         @SuppressWarnings("unchecked") List<String> ids = (List<String>) args[0];
         calls.add(List.copyOf(ids));
-        return Future.succeededFuture();
+        return failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? Future.failedFuture("store stalled") : Future.succeededFuture();
       });
 
   @AfterEach
@@ -74,5 +76,17 @@ class ConfirmationsTest {
     Thread.sleep(3 * Confirmations.FLUSH_MS);
     assertEquals(2, calls.size(), "the cancelled timer sends nothing more");
     assertTrue(calls.stream().allMatch(l -> l.size() <= CallStore.CONFIRM_BATCH_MAX));
+  }
+
+  @Test
+  void aBatchTheStoreDidNotTakeIsSentAgain() throws Exception {
+    Confirmations c = new Confirmations(vertx, store);
+    failNext.set(2);
+    onContext(() -> c.add("s_stalled"));
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (calls.size() < 3 && System.currentTimeMillis() < deadline) Thread.sleep(10);
+    Thread.sleep(2 * Confirmations.RETRY_MS);
+    assertEquals(List.of(List.of("s_stalled"), List.of("s_stalled"), List.of("s_stalled")), calls,
+        "two failed attempts, then the third is taken, and nothing more is sent");
   }
 }

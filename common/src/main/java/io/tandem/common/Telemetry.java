@@ -78,7 +78,8 @@ public final class Telemetry {
 
   /** A Vert.x builder with the Vert.x metric domains of {@code VERTX_METRICS} reported to {@link #registry()}. */
   public static VertxBuilder vertxBuilder(VertxOptions options, Env env) {
-    java.util.Set<String> on = domains(env.str(SETTING, DEFAULT_DOMAINS));
+    // read by its literal name: the deploy checks derive every service's variables from the code
+    java.util.Set<String> on = domains(env.str("VERTX_METRICS", DEFAULT_DOMAINS));
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true);
     for (String category : DOMAINS.values()) {
       if (!on.contains(category)) metrics.addDisabledMetricsCategory(category);

@@ -80,23 +80,16 @@ public final class CapacityWorker {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     long t0 = System.nanoTime();
     String bareUri = o.str("bare-uri");
-    List<Tokens.Token> list = List.of();
-    if (bareUri.isEmpty()) {
-      Tokens tokens = new Tokens(vertx, "127.0.0.1", local, o.integer("auth-port", 1, 65535), o.integer("token-concurrency", 1, 1024));
-      list = tokens.fetch(count).await(240, TimeUnit.SECONDS);
-      tokens.close();
-    }
-    List<Tokens.Token> tokenList = list;
+    List<Tokens.Token> tokenList = tokens(vertx, local, bareUri, o, count);
     int warmup = o.integer("warmup", 0, 20_000);
     if (warmup > 0) warmUp(vertx, port, local, bareUri, o, warmup);
-    say("TOKENS " + (bareUri.isEmpty() ? list.size() : count) + " " + (System.nanoTime() - t0) / 1_000_000);
+    say("TOKENS " + (bareUri.isEmpty() ? tokenList.size() : count) + " " + (System.nanoTime() - t0) / 1_000_000);
     String line = in.readLine();
     if (!"GO".equals(line)) {
       vertx.close();
       return;
     }
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(local)
-        .setMaxConnections(count + 16).setConnectTimeout(60_000));
+    WebSocketClient client = client(vertx, local, count);
     Latency handshake = new Latency();
     AtomicInteger closed = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
@@ -105,9 +98,7 @@ public final class CapacityWorker {
     long start = System.nanoTime();
     List<Ws> result = Parallel.map(count, o.integer("concurrency", 1, 10_000), i -> {
       long s = System.nanoTime();
-      Future<Ws> connecting = connectRetrying(vertx, () -> bareUri.isEmpty() ? Ws.connect(client, port, 0, tokenList.get(i))
-          : Ws.connectBare(client, port, bareUri, "idle-" + i), BUSY_RETRIES, busyRetries);
-      return connecting.map(ws -> {
+      return open(vertx, client, port, bareUri, tokenList, i, "idle-", busyRetries).map(ws -> {
         handshake.recordNanos(System.nanoTime() - s);
         ws.listener(new Ws.Listener() {
           @Override
@@ -147,23 +138,37 @@ public final class CapacityWorker {
 
   /** Opens {@code n} sockets with tokens of their own (none for a bare server), closes them, and lets the server settle. */
   private static void warmUp(Vertx vertx, int port, String local, String bareUri, Options o, int n) throws Exception {
-    List<Tokens.Token> tokens = List.of();
-    if (bareUri.isEmpty()) {
-      Tokens t = new Tokens(vertx, "127.0.0.1", local, o.integer("auth-port", 1, 65535), o.integer("token-concurrency", 1, 1024));
-      tokens = t.fetch(n).await(240, TimeUnit.SECONDS);
-      t.close();
-    }
-    List<Tokens.Token> warmTokens = tokens;
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(local)
-        .setMaxConnections(n + 16).setConnectTimeout(60_000));
+    List<Tokens.Token> tokens = tokens(vertx, local, bareUri, o, n);
+    WebSocketClient client = client(vertx, local, n);
     AtomicInteger retries = new AtomicInteger();
-    List<Ws> opened = Parallel.map(n, o.integer("concurrency", 1, 10_000), i -> connectRetrying(vertx,
-            () -> bareUri.isEmpty() ? Ws.connect(client, port, 0, warmTokens.get(i)) : Ws.connectBare(client, port, bareUri, "warm-" + i),
-            BUSY_RETRIES, retries).recover(err -> Future.succeededFuture(null)))
+    List<Ws> opened = Parallel.map(n, o.integer("concurrency", 1, 10_000),
+            i -> open(vertx, client, port, bareUri, tokens, i, "warm-", retries).recover(err -> Future.succeededFuture(null)))
         .await(600, TimeUnit.SECONDS);
     Future.join(opened.stream().filter(java.util.Objects::nonNull).map(Ws::close).toList()).await(60, TimeUnit.SECONDS);
     client.close().await(10, TimeUnit.SECONDS);
     Thread.sleep(WARMUP_SETTLE_MS);
+  }
+
+  /** Tokens for {@code n} sockets, fetched from auth-service (none for a bare server). */
+  private static List<Tokens.Token> tokens(Vertx vertx, String local, String bareUri, Options o, int n) throws Exception {
+    if (!bareUri.isEmpty()) return List.of();
+    Tokens t = new Tokens(vertx, "127.0.0.1", local, o.integer("auth-port", 1, 65535), o.integer("token-concurrency", 1, 1024));
+    List<Tokens.Token> list = t.fetch(n).await(240, TimeUnit.SECONDS);
+    t.close();
+    return list;
+  }
+
+  /** A WebSocket client from {@code local} able to hold {@code sockets} connections. */
+  private static WebSocketClient client(Vertx vertx, String local, int sockets) {
+    return vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(local)
+        .setMaxConnections(sockets + 16).setConnectTimeout(60_000));
+  }
+
+  /** Socket {@code i}: with token {@code i}, or to the bare server as {@code label + i}; a 503 is retried. */
+  private static Future<Ws> open(Vertx vertx, WebSocketClient client, int port, String bareUri, List<Tokens.Token> tokens, int i,
+                                 String label, AtomicInteger retries) {
+    return connectRetrying(vertx, () -> bareUri.isEmpty() ? Ws.connect(client, port, 0, tokens.get(i))
+        : Ws.connectBare(client, port, bareUri, label + i), BUSY_RETRIES, retries);
   }
 
   /** Pause after the warm-up sockets closed: the server's disconnect clean-ups finish before the measured ramp. */

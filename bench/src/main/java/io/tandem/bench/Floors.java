@@ -366,21 +366,15 @@ public final class Floors implements Scenario {
   }
 
   private static long[] jit(long[] pids) {
-    long[] out = new long[pids.length];
-    for (int i = 0; i < pids.length; i++) out[i] = Proc.jitMillis(pids[i]);
-    return out;
+    return java.util.Arrays.stream(pids).map(Proc::jitMillis).toArray();
   }
 
   private static long sum(long[] v) {
-    long t = 0;
-    for (long x : v) t += x;
-    return t;
+    return java.util.Arrays.stream(v).sum();
   }
 
   private static long[] cpu(long[] pids) {
-    long[] out = new long[pids.length];
-    for (int i = 0; i < pids.length; i++) out[i] = Proc.cpuMillis(pids[i]);
-    return out;
+    return java.util.Arrays.stream(pids).map(Proc::cpuMillis).toArray();
   }
 
   static List<Ws[]> pairsOf(List<Ws> ws) {

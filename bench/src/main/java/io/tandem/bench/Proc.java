@@ -21,11 +21,7 @@ public final class Proc {
   /** CPU time (user + system) consumed so far, milliseconds; -1 when unknown. */
   public static long cpuMillis(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // after "pid (comm) ": state is f[0]; utime is field 14 overall = f[11], stime f[12]
-      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-      return ticks * 1000 / CLK_TCK;
+      return statTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) * 1000 / CLK_TCK;
     } catch (IOException | RuntimeException e) {
       return -1;
     }
@@ -42,9 +38,7 @@ public final class Proc {
         try {
           String stat = Files.readString(task.resolve("stat"));
           String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          if (!comm.contains("CompilerThre")) continue;
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          if (comm.contains("CompilerThre")) ticks += statTicks(stat);
         } catch (IOException | RuntimeException e) {
           // the thread ended meanwhile
         }
@@ -53,6 +47,13 @@ public final class Proc {
       return 0;
     }
     return ticks * 1000 / CLK_TCK;
+  }
+
+  /** User + system clock ticks of a {@code /proc/.../stat} line. */
+  private static long statTicks(String stat) {
+    // after "pid (comm) ": state is f[0]; utime is field 14 overall = f[11], stime f[12]
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   /** Resident set size, KiB; -1 when unknown. */

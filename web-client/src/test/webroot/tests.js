@@ -3,5 +3,7 @@ import { run } from './harness.js';
 import './signaling.test.js';
 import './state.test.js';
 import './chat.test.js';
+import './api.test.js';
+import './call.test.js';
 
 run();

@@ -5,6 +5,8 @@ export const HTTP_TIMEOUT_MS = 10000;
 const DEVICE_KEY = 'tandem.deviceId';
 const REFRESH_AT = 0.8;          // refresh at 80% of expiresIn
 const EXPIRY_MARGIN_MS = 30000;  // a token closer than this (or 20% of its life) to expiry counts as expired
+/** Token requests made ahead of Start per page: a person editing a complete form costs at most this many. */
+export const PREFETCH_MAX = 4;
 
 /** An HTTP or network failure. `status` is 0 for network errors and timeouts. */
 export class ApiError extends Error {
@@ -90,7 +92,10 @@ export async function postJson(path, body, timeoutMs = HTTP_TIMEOUT_MS) {
 
 /**
  * Holds the current token pair and keeps it fresh.
- * - issue(name, age): POST /auth/token
+ * - prefetch(name, age): POST /auth/token ahead of Start (the landing form is complete); the next issue()
+ *   with the same name and age takes that pair instead of waiting for the server. Nothing else uses it:
+ *   no refresh timer runs for it, and a failure is dropped (issue() asks again and reports its own).
+ * - issue(name, age): POST /auth/token (or the prefetched pair)
  * - refresh(): POST /auth/refresh (single flight); a 401 falls back to a fresh /auth/token with the
  *   remembered name and age.
  * - get({force}): a usable access token, refreshing first when forced or close to expiry.
@@ -98,9 +103,13 @@ export async function postJson(path, body, timeoutMs = HTTP_TIMEOUT_MS) {
  * background refresh hits a permanent error (e.g. 403 blocked).
  */
 export class TokenManager {
-  constructor({ onRefreshed = () => {}, onFatal = () => {} } = {}) {
+  constructor({ onRefreshed = () => {}, onFatal = () => {}, post = postJson, now = Date.now } = {}) {
     this.onRefreshed = onRefreshed;
     this.onFatal = onFatal;
+    this.post = post;
+    this.now = now;
+    this.early = null;   // {key, promise → {pair, receivedAt} | null} of the last prefetch
+    this.prefetches = 0;
     this.accessToken = null;
     this.refreshToken = null;
     this.expiresAt = 0;
@@ -113,11 +122,37 @@ export class TokenManager {
     this.gen = 0; // bumped by stop(): answers to older requests are dropped
   }
 
+  /** → true when a request went out (false: this profile's pair is on its way or here, or the budget is spent). */
+  prefetch(name, age) {
+    const key = JSON.stringify([name, age]);
+    if (this.early && this.early.key === key) return false;
+    if (this.prefetches >= PREFETCH_MAX) return false;
+    this.prefetches += 1;
+    const promise = this.post('/auth/token', { deviceId: deviceId(), name, age })
+      .then((pair) => ({ pair, receivedAt: this.now() }), () => null);
+    this.early = { key, promise };
+    return true;
+  }
+
+  /** The prefetched pair for this profile, if any, with its expiresIn cut to what is left; it is used once. */
+  async takeEarly(name, age) {
+    const early = this.early;
+    this.early = null;
+    if (!early || early.key !== JSON.stringify([name, age])) return null;
+    const got = await early.promise;
+    if (!got) return null;
+    const lifeMs = (Number(got.pair.expiresIn) > 0 ? Number(got.pair.expiresIn) : 300) * 1000;
+    const leftMs = got.receivedAt + lifeMs - this.now();
+    if (leftMs <= Math.min(EXPIRY_MARGIN_MS, lifeMs * (1 - REFRESH_AT))) return null; // as good as expired (get())
+    return { ...got.pair, expiresIn: leftMs / 1000 };
+  }
+
   async issue(name, age) {
     this.stopped = false;
     this.profile = { name, age };
+    this.prefetches = 0; // the budget bounds edits between two Starts
     const gen = this.gen;
-    const pair = await postJson('/auth/token', { deviceId: deviceId(), name, age });
+    const pair = (await this.takeEarly(name, age)) || await this.post('/auth/token', { deviceId: deviceId(), name, age });
     this.accept(pair, gen);
     return this.accessToken;
   }
@@ -127,7 +162,7 @@ export class TokenManager {
     const expiresIn = Number(pair.expiresIn) > 0 ? Number(pair.expiresIn) : 300;
     this.accessToken = pair.accessToken;
     if (typeof pair.refreshToken === 'string' && pair.refreshToken) this.refreshToken = pair.refreshToken;
-    this.expiresAt = Date.now() + expiresIn * 1000;
+    this.expiresAt = this.now() + expiresIn * 1000;
     this.margin = Math.min(EXPIRY_MARGIN_MS, expiresIn * 1000 * (1 - REFRESH_AT));
     this.failures = 0;
     this.schedule(expiresIn * 1000 * REFRESH_AT);
@@ -168,7 +203,7 @@ export class TokenManager {
     let pair;
     if (this.refreshToken) {
       try {
-        pair = await postJson('/auth/refresh', { refreshToken: this.refreshToken });
+        pair = await this.post('/auth/refresh', { refreshToken: this.refreshToken });
       } catch (err) {
         if (!(err instanceof ApiError) || err.status !== 401) throw err;
         this.refreshToken = null; // spent or expired: start over below
@@ -176,7 +211,7 @@ export class TokenManager {
     }
     if (!pair) {
       if (!this.profile) throw new ApiError('Not signed in.', { status: 401, code: 'unauthorized' });
-      pair = await postJson('/auth/token', { deviceId: deviceId(), ...this.profile });
+      pair = await this.post('/auth/token', { deviceId: deviceId(), ...this.profile });
     }
     this.accept(pair, gen);
     if (gen !== this.gen) throw new ApiError('Signed out.', { status: 401, code: 'stopped' });
@@ -185,7 +220,7 @@ export class TokenManager {
 
   /** A token not about to expire (refreshing first when needed or forced). */
   async get({ force = false } = {}) {
-    if (force || !this.accessToken || Date.now() > this.expiresAt - this.margin) {
+    if (force || !this.accessToken || this.now() > this.expiresAt - this.margin) {
       return this.refresh();
     }
     return this.accessToken;

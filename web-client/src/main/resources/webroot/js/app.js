@@ -3,7 +3,9 @@
 
 import { TokenManager, ApiError } from './api.js';
 import { Signaling } from './signaling.js';
-import { Call, getLocalMedia, describeMediaError, preparePeerConnection, preOffer } from './call.js';
+import {
+  Call, getLocalMedia, describeMediaError, preparePeerConnection, attachLocal, preOffer,
+} from './call.js';
 import * as timeline from './timeline.js';
 import { Chat } from './chat.js';
 import * as ui from './ui.js';
@@ -35,6 +37,7 @@ export const CONFIG = Object.freeze({
   resumeRetryMs: 1000,           // resume answered `unavailable` (busy store) → send it again
   bannerTickMs: 250,             // the reconnect countdown and the stranger's grace countdown refresh this often
   outboxMax: 200,                // signaling frames held while our socket is replaced during a call
+  tokenPrefetchDelayMs: 150,     // a complete landing form unedited this long → its token is fetched ahead of Start
 });
 
 // The page's pure logic (states, texts, validation, helpers) lives in state.js; re-exported for callers.
@@ -118,7 +121,7 @@ function setState(next, { text, hint } = {}) {
   if (!canTransition(prev, next)) log(`unexpected state change ${prev} → ${next}`);
   ui.setStatus(next, text || STATUS_TEXT[next], hint ?? defaultHint(next, { peerName: S.peerName, shared: S.shared }));
   if (next !== prev) ui.scrollToTop();
-  if (next === 'landing' && prev !== 'landing') refreshLandingStats();
+  if (next === 'landing' && prev !== 'landing') { refreshLandingStats(); prefetchToken(); }
   // presence counts describe the search: hide them once a call starts
   if (next !== 'searching') ui.setText('stats', '');
   renderBanners();
@@ -214,6 +217,7 @@ async function start({ textOnly = false } = {}) {
     decideMedia();
   } else {
     acquireMedia(gen);
+    prepareAtStart();
   }
   try {
     await tokens.issue(v.profile.name, v.profile.age);
@@ -240,6 +244,18 @@ async function start({ textOnly = false } = {}) {
   if (textOnly) chat.addNotice('Text only: the stranger will not see or hear you, but you will see and hear them.');
 }
 
+/**
+ * The landing form is complete and was left alone for a moment: fetch its token now, so Start opens the
+ * socket at once (the token is the one step of Start that needs the server; api.js TokenManager.prefetch).
+ */
+function prefetchToken() {
+  timers.set('prefetch', CONFIG.tokenPrefetchDelayMs, () => {
+    if (S.state !== 'landing' || S.starting) return;
+    const v = validateProfile({ name: ui.$('name').value, age: ui.$('age').value, interests: ui.$('interests').value });
+    if (v.ok) tokens.prefetch(v.profile.name, v.profile.age);
+  });
+}
+
 /** Ask for the camera and microphone; the answer is applied whenever it comes (before or after the token). */
 function acquireMedia(gen) {
   const attempt = ++S.mediaAttempt;
@@ -257,8 +273,9 @@ function acquireMedia(gen) {
     }
     timers.clear('mediaHint');
     timeline.mark('camera');
-    useLocalStream(stream);
+    S.localStream = stream; // join-queue goes out before the self-view is set up (tens of ms on a busy device)
     decideMedia();
+    useLocalStream(stream);
     if (!stream.getVideoTracks().length) chat.addNotice('No camera found: the stranger will hear you but not see you.');
     else if (!stream.getAudioTracks().length) chat.addNotice('No microphone found: the stranger will see you but not hear you.');
   }, (err) => {
@@ -320,8 +337,27 @@ function continueTextOnly() {
   chat.addNotice('Text only: the stranger will not see or hear you, but you will see and hear them.');
 }
 
+/**
+ * At Start, while the camera is being opened: the next match's peer connection without its tracks (making
+ * one takes tens of ms on a busy device; done now, the moment the camera answers is free for join-queue and
+ * `matched`). prewarm() adds the tracks once the camera question is settled.
+ */
+function prepareAtStart() {
+  if (S.warm) return;
+  try {
+    S.warm = preparePeerConnection({ iceServers: CONFIG.iceServers, tracksLater: true });
+  } catch (err) {
+    log('could not prepare a peer connection', err);
+    S.warm = null;
+  }
+}
+
 /** A peer connection for the next match, made now so `matched` finds it ready (see call.js). */
 function prewarm() {
+  if (S.warm && !S.warm.attached) {
+    attachLocal(S.warm, S.localStream); // made at Start (prepareAtStart): only the tracks were missing
+    return;
+  }
   if (S.warm && S.warm.stream === S.localStream) return;
   dropWarm();
   try {
@@ -356,10 +392,10 @@ function openSocket() {
 }
 
 function goOnline() {
+  joinQueue({ quiet: true }); // first: the match round trip is the longer wait; the screen follows
   ui.show('media-error', false);
   ui.show('media-hint', false);
   setState('searching', { hint: S.sig && S.sig.isOpen ? '' : 'Connecting to Tandem…' });
-  joinQueue();
 }
 
 // ───────────────────────────── socket events ─────────────────────────────
@@ -592,13 +628,14 @@ const FRAME_HANDLERS = {
   error: onServerError,
 };
 
-function joinQueue() {
+/** Sends join-queue when the socket is open and the camera decided; `quiet`: the caller shows the state itself. */
+function joinQueue({ quiet = false } = {}) {
   timers.clear('requeue');
   if (!S.sig || !S.profile || S.sessionId || !S.mediaDecided) return; // goOnline/onOpen call again
   const data = S.profile.interests.length ? { interests: S.profile.interests } : {};
   if (!S.sig.send('join-queue', data)) return; // not open: the reconnect path joins on open
   timeline.mark('joined');
-  if (S.state !== 'peer-left' && S.state !== 'searching') setState('searching');
+  if (!quiet && S.state !== 'peer-left' && S.state !== 'searching') setState('searching');
   timers.set('queuedAck', CONFIG.queuedAckTimeoutMs, () => {
     if (S.sessionId || !S.sig) return;
     S.queuedMisses += 1;
@@ -993,6 +1030,7 @@ function init() {
 
   const startFromForm = () => start({ textOnly: ui.$('text-only-start').checked });
   ui.$('landing-form').addEventListener('submit', (e) => { e.preventDefault(); startFromForm(); });
+  ui.$('landing-form').addEventListener('input', prefetchToken);
   ui.$('landing-retry').addEventListener('click', startFromForm);
   document.addEventListener('keydown', onEscape);
   ui.$('media-retry').addEventListener('click', () => { if (S.state === 'media') acquireMedia(S.gen); });
@@ -1041,6 +1079,7 @@ function init() {
   try { const saved = localStorage.getItem('tandem.name'); if (saved) ui.$('name').value = saved; } catch { /* */ }
   setState('landing');
   refreshLandingStats();
+  prefetchToken();
   ui.$(ui.$('name').value ? 'age' : 'name').focus();
 }
 

@@ -96,22 +96,38 @@ const CONTROL_CHANNEL = { label: 'tandem-control', id: 0 };
  * A peer connection made ready before a match: certificate generated, local tracks attached, control
  * channel created and ICE candidates pre-gathered (iceCandidatePoolSize). Role-neutral: tracks go in
  * with addTrack, which both the caller's offer and the callee's answer reuse.
- * → {pc, channel, stream, iceServers}
+ * `tracksLater`: made at Start, while the camera is still being opened; attachLocal() adds the tracks
+ * (or none, for text only) once the camera question is settled, before it is used.
+ * → {pc, channel, stream, attached, iceServers}
  */
-export function preparePeerConnection({ iceServers = [], relay = false, localStream = null } = {}) {
+export function preparePeerConnection({ iceServers = [], relay = false, localStream = null, tracksLater = false } = {}) {
   const pc = new RTCPeerConnection({
     iceServers, iceTransportPolicy: relay ? 'relay' : 'all', iceCandidatePoolSize: ICE_POOL_SIZE,
     // One ICE transport and one DTLS handshake for audio, video and the control channel from the first
     // offer on (the default 'balanced' gathers and checks a transport per media kind until the answer).
     bundlePolicy: BUNDLE_POLICY,
   });
+  const channel = pc.createDataChannel(CONTROL_CHANNEL.label, { negotiated: true, id: CONTROL_CHANNEL.id });
+  const ready = { pc, channel, stream: null, attached: false, iceServers };
+  if (!tracksLater) attachLocal(ready, localStream);
+  return ready;
+}
+
+/**
+ * Adds the local stream's audio and video tracks (none when null: text only) to a prepared connection
+ * made with `tracksLater`. → false when it has tracks already (of this or another stream).
+ */
+export function attachLocal(ready, localStream) {
+  if (ready.attached) return ready.stream === localStream;
   const tracks = localStream ? localStream.getTracks() : [];
   for (const kind of ['audio', 'video']) {
     const track = tracks.find((t) => t.kind === kind);
-    if (track) pc.addTrack(track, localStream);
+    if (!track) continue;
+    ready.pc.addTrack(track, localStream);
   }
-  const channel = pc.createDataChannel(CONTROL_CHANNEL.label, { negotiated: true, id: CONTROL_CHANNEL.id });
-  return { pc, channel, stream: localStream, iceServers };
+  ready.stream = localStream;
+  ready.attached = true;
+  return true;
 }
 
 /** Adds a receive-only m-line for each kind we do not send, so the stranger's media plays anyway (caller shape). */
@@ -254,7 +270,7 @@ export class Call {
     const warm = this.warm;
     this.warm = null;
     if (!warm) return null;
-    const usable = !relay && warm.stream === this.localStream && warm.pc.connectionState !== 'closed';
+    const usable = !relay && warm.attached && warm.stream === this.localStream && warm.pc.connectionState !== 'closed';
     if (usable && warm.offering) {
       // made for a caller; its ICE servers are fixed by the offer already applied
       if (this.role === 'caller' && sameIceServers(warm.iceServers, this.iceServers)) return warm;

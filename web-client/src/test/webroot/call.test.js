@@ -1,0 +1,46 @@
+import { test, eq, ok } from './harness.js';
+import { preparePeerConnection, attachLocal } from '../js/call.js';
+
+/** A stream with one video track (a canvas) and one audio track (an oscillator), no devices needed. */
+function syntheticStream() {
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 48;
+  canvas.getContext('2d').fillRect(0, 0, 64, 48);
+  const video = canvas.captureStream(5).getVideoTracks()[0];
+  const ctx = new AudioContext();
+  const dest = ctx.createMediaStreamDestination();
+  ctx.createOscillator().connect(dest);
+  return new MediaStream([video, dest.stream.getAudioTracks()[0]]);
+}
+
+test('preparePeerConnection tracksLater: made without tracks; attachLocal adds audio and video once', async () => {
+  const ready = preparePeerConnection({ tracksLater: true });
+  try {
+    eq(ready.attached, false);
+    eq(ready.pc.getSenders().length, 0, 'no senders before the camera answered');
+    const stream = syntheticStream();
+    ok(attachLocal(ready, stream));
+    eq(ready.stream, stream);
+    eq(ready.pc.getSenders().map((s) => s.track.kind).sort().join(','), 'audio,video');
+    ok(attachLocal(ready, stream), 'same stream again: fine, nothing added');
+    eq(ready.pc.getSenders().length, 2);
+    ok(!attachLocal(ready, syntheticStream()), 'another stream: refused');
+    const offer = await ready.pc.createOffer();
+    eq((offer.sdp.match(/^m=/gm) || []).length, 3, 'audio, video and the control channel');
+  } finally {
+    ready.pc.close();
+  }
+});
+
+test('preparePeerConnection tracksLater: text only attaches no track', () => {
+  const ready = preparePeerConnection({ tracksLater: true });
+  try {
+    ok(attachLocal(ready, null));
+    eq(ready.attached, true);
+    eq(ready.stream, null);
+    eq(ready.pc.getSenders().length, 0);
+  } finally {
+    ready.pc.close();
+  }
+});

@@ -1,5 +1,5 @@
 import { test, eq, ok } from './harness.js';
-import { preparePeerConnection, attachLocal } from '../js/call.js';
+import { preparePeerConnection, attachLocal, iceServerList, sameIceUrls } from '../js/call.js';
 
 /** A stream with one video track (a canvas) and one audio track (an oscillator), no devices needed. */
 function syntheticStream() {
@@ -43,4 +43,22 @@ test('preparePeerConnection tracksLater: text only attaches no track', () => {
   } finally {
     ready.pc.close();
   }
+});
+
+test('iceServerList: the server\'s entries with urls, else the fallback', () => {
+  const fallback = [{ urls: 'stun:fallback.example' }];
+  eq(iceServerList(undefined, fallback), fallback);
+  eq(iceServerList([], fallback), fallback);
+  eq(iceServerList([null, 'x', {}], fallback), fallback, 'nothing usable');
+  const turn = { urls: ['turn:127.0.0.1:3478'], username: '1:u', credential: 'c' };
+  eq(JSON.stringify(iceServerList([turn, {}], fallback)), JSON.stringify([turn]));
+});
+
+test('sameIceUrls: the same servers with other TURN credentials are the same servers', () => {
+  const a = [{ urls: ['turn:127.0.0.1:3478'], username: '100:u', credential: 'x' }];
+  const b = [{ urls: ['turn:127.0.0.1:3478'], username: '160:u', credential: 'y' }];
+  ok(sameIceUrls(a, b));
+  ok(sameIceUrls([], []));
+  ok(!sameIceUrls(a, []), 'TURN added');
+  ok(!sameIceUrls(a, [{ urls: ['turn:10.0.0.1:3478'] }]), 'another server');
 });

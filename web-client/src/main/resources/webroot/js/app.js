@@ -4,7 +4,7 @@
 import { TokenManager, ApiError } from './api.js';
 import { Signaling } from './signaling.js';
 import {
-  Call, getLocalMedia, describeMediaError, preparePeerConnection, attachLocal, preOffer,
+  Call, getLocalMedia, describeMediaError, preparePeerConnection, attachLocal, preOffer, iceServerList, sameIceServers,
 } from './call.js';
 import * as timeline from './timeline.js';
 import { Chat } from './chat.js';
@@ -368,6 +368,17 @@ function prewarm() {
   }
 }
 
+/** Gives a prepared connection (not yet offering) the ICE servers the server named; a failure keeps the old ones. */
+function useIceServers(ready, iceServers) {
+  if (ready.offering || sameIceServers(ready.iceServers, iceServers)) return;
+  try {
+    ready.pc.setConfiguration({ ...ready.pc.getConfiguration(), iceServers });
+    ready.iceServers = iceServers;
+  } catch (err) {
+    log('the prepared connection could not take the ICE servers', err);
+  }
+}
+
 function dropWarm() {
   if (S.warm) { try { S.warm.pc.close(); } catch { /* closed already */ } }
   S.warm = null;
@@ -591,8 +602,12 @@ const FRAME_HANDLERS = {
     if (statsText(d)) ui.setStats(statsText(d));
     if (S.sessionId || S.waitingEnd) return;
     // Waiting in the queue: whoever comes next makes us the caller (the one who waited longer offers),
-    // so the offer is made now and goes out the moment `matched` arrives. `{}` means matched at once.
-    if (S.warm && Object.keys(d).length) preOffer(S.warm);
+    // so the offer is made now, with the ICE servers the match will bring, and goes out the moment `matched`
+    // arrives. `{}` means matched at once.
+    if (S.warm && Object.keys(d).length) {
+      useIceServers(S.warm, iceServerList(d.iceServers, CONFIG.iceServers));
+      preOffer(S.warm);
+    }
     if (S.state === 'searching') {
       const hint = ui.$('status-hint').textContent;
       if (hint === 'Connecting to Tandem…' || hint.startsWith('Tandem is busy')) ui.setHint('');
@@ -703,9 +718,7 @@ function onMatched(d) {
 
 /** Creates the call for the session just matched (the caller's offer goes out at once). → false if it failed. */
 function startCall(d) {
-  const iceServers = Array.isArray(d.iceServers) && d.iceServers.length
-    ? d.iceServers.filter((s) => s && typeof s === 'object' && (s.urls || s.url))
-    : CONFIG.iceServers;
+  const iceServers = iceServerList(d.iceServers, CONFIG.iceServers);
   let call;
   try {
     const warm = S.warm;

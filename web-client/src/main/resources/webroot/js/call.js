@@ -155,6 +155,18 @@ export function preOffer(ready) {
   return ready.offering;
 }
 
+/** The server's RTCIceServer list (entries with urls), or `fallback` when it sent none. */
+export function iceServerList(list, fallback = []) {
+  const given = Array.isArray(list) ? list.filter((s) => s && typeof s === 'object' && (s.urls || s.url)) : [];
+  return given.length ? given : fallback;
+}
+
+/** Whether two iceServers lists name the same servers (their TURN credentials may differ). */
+export function sameIceUrls(a, b) {
+  const urls = (list) => JSON.stringify((list || []).map((s) => [].concat(s.urls || s.url || [])));
+  return urls(a) === urls(b);
+}
+
 /** Whether two iceServers lists are the same (so a warmed-up connection can be used as it is). */
 export function sameIceServers(a, b) {
   return JSON.stringify(a || []) === JSON.stringify(b || []);
@@ -209,6 +221,7 @@ export class Call {
   start() {
     const ready = this.createPc(false);
     if (this.role !== 'caller') return Promise.resolve();
+    this.log(ready.offering ? 'sending the offer made while waiting' : 'making the offer now');
     if (ready.offering) return this.run('offer', () => this.sendPreparedOffer(ready));
     return this.run('offer', () => this.offer());
   }
@@ -272,8 +285,18 @@ export class Call {
     if (!warm) return null;
     const usable = !relay && warm.attached && warm.stream === this.localStream && warm.pc.connectionState !== 'closed';
     if (usable && warm.offering) {
-      // made for a caller; its ICE servers are fixed by the offer already applied
-      if (this.role === 'caller' && sameIceServers(warm.iceServers, this.iceServers)) return warm;
+      // Made for a caller, with the servers `queued` named (their candidates are in the offer already): usable
+      // when `matched` names the same servers; its fresher TURN credentials serve later gathering (ICE restart).
+      if (this.role === 'caller' && sameIceUrls(warm.iceServers, this.iceServers)) {
+        if (!sameIceServers(warm.iceServers, this.iceServers)) {
+          try {
+            warm.pc.setConfiguration({ ...warm.pc.getConfiguration(), iceServers: this.iceServers });
+          } catch (err) {
+            this.log('the prepared offer keeps its earlier TURN credentials', err);
+          }
+        }
+        return warm;
+      }
     } else if (usable && warm.pc.signalingState === 'stable' && !warm.pc.localDescription) {
       if (sameIceServers(warm.iceServers, this.iceServers)) return warm;
       try {

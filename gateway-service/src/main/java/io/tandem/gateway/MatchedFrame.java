@@ -6,7 +6,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** Builds the {@code matched} and {@code resumed} frames: the peer as the client may see it, and ICE servers with this user's TURN credentials. */
+/**
+ * Builds the {@code matched} and {@code resumed} frames: the peer as the client may see it, and ICE servers with this
+ * user's TURN credentials (which a waiting user also gets in {@code queued}, to make its offer before the match).
+ */
 final class MatchedFrame {
   private final JsonArray iceServers;
   private final TurnCredentials turn;
@@ -27,10 +30,15 @@ final class MatchedFrame {
     return ServerFrames.of(MessageType.RESUMED, body(userId, m, nowMillis).put("peerReconnecting", peerReconnecting));
   }
 
-  private JsonObject body(String userId, MatchInfo m, long nowMillis) {
+  /** The configured ICE servers, with this user's TURN credentials when TURN is configured (also sent in {@code queued}). */
+  JsonArray iceServers(String userId, long nowMillis) {
     JsonArray ice = iceServers.copy();
     if (turn != null) ice.add(turn.forUser(userId, nowMillis / 1000));
+    return ice;
+  }
+
+  private JsonObject body(String userId, MatchInfo m, long nowMillis) {
     return new JsonObject().put("sessionId", m.sessionId()).put("peerId", m.peerId()).put("role", m.role())
-        .put("peer", new JsonObject().put("name", m.peerName())).put("iceServers", ice);
+        .put("peer", new JsonObject().put("name", m.peerName())).put("iceServers", iceServers(userId, nowMillis));
   }
 }

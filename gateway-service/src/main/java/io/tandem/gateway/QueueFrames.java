@@ -69,6 +69,8 @@ final class QueueFrames {
       if (stats.containsKey("online")) {
         stats.put("online", Math.max(1L, stats.getLong("online"))).put("waiting", Math.max(1L, stats.getLong("waiting")));
       }
+      // the ICE servers the match will bring: the waiting user (the next match's caller) makes its offer with them now
+      stats.put("iceServers", matched.iceServers(c.identity().userId(), System.currentTimeMillis()));
       if (c.call().searching()) c.send(ServerFrames.of(MessageType.QUEUED, stats));
       return null;
     });

@@ -150,6 +150,13 @@ final class Browser implements AutoCloseable {
     waitFor("remote video time advances", d -> ((Number) js("return document.getElementById('remote-video').currentTime")).doubleValue() > t0 + 0.3);
   }
 
+  /** Every console line since the last call to this or {@link #consoleErrors()} (WebDriver hands each line out once). */
+  List<String> consoleLines() {
+    List<String> out = new ArrayList<>();
+    for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) out.add(e.getMessage());
+    return out;
+  }
+
   List<String> consoleErrors() {
     List<String> out = new ArrayList<>();
     for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {

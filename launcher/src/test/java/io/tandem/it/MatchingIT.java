@@ -97,6 +97,8 @@ class MatchingIT {
       g.await("queued");
       h.send("join-queue", new JsonObject());
       String sid = h.await("matched").getString("sessionId");
+      // taken now, so the await after H's next join waits for that join's own answer (H must be queued before G)
+      assertEquals(new JsonObject(), h.await("queued"), "a join matched at once is acknowledged with {}");
       g.await("matched");
       g.send("end-call", new JsonObject().put("sessionId", sid));
       g.await("call-ended");

@@ -204,6 +204,45 @@ class TurnRelayIT {
     assertTrue(log.contains(userA) && log.contains("ALLOCATE processed, success"), "coturn logged the caller's allocation");
   }
 
+  /**
+   * The web client with TURN configured: a waiting user gets the ICE servers (its TURN credentials included) in
+   * {@code queued}, so the offer it makes while waiting gathers through the relay and is the one sent at the match.
+   */
+  @Test
+  void theOfferMadeWhileWaitingUsesTheServersOfQueued() throws Exception {
+    try (Browser a = new Browser("turn-app-a", true); Browser b = new Browser("turn-app-b", true)) {
+      a.open(port);
+      b.open(port);
+      JsonObject queued = queuedIceServers();
+      assertTrue(queued.getJsonArray("iceServers").encode().contains("turn:127.0.0.1:" + turnPort), "queued names the TURN server: " + queued);
+      a.start("Ann", 30, null);
+      a.waitForState("searching");
+      a.waitFor("queued answered", d -> a.driver.findElement(org.openqa.selenium.By.cssSelector("#stats")).getText().isEmpty() ? null : true);
+      b.start("Ben", 31, null);
+      for (Browser x : new Browser[] {a, b}) {
+        x.waitForState("connected");
+        x.waitForRemoteVideoPlaying();
+      }
+      assertEquals("caller", a.js("return window.tandem.role"));
+      List<String> lines = a.consoleLines();
+      assertTrue(lines.stream().anyMatch(l -> l.contains("sending the offer made while waiting")), "the prepared offer was sent: " + lines);
+      String annId = (String) b.js("return window.tandem.peerId");
+      String log = Files.readString(dir.resolve("turnserver.log"));
+      assertTrue(annId != null && log.contains(annId) && log.contains("ALLOCATE processed, success"),
+          "the waiting user's connection allocated a relay with the credentials of queued");
+    }
+  }
+
+  /** The {@code queued} frame a waiting Java client gets. */
+  static JsonObject queuedIceServers() throws Exception {
+    try (WsClient a = WsClient.connect(client, port, Http.token(port, "Quinn").getString("accessToken"))) {
+      a.send("join-queue", new JsonObject());
+      JsonObject queued = a.await("queued");
+      a.send("leave-queue", new JsonObject());
+      return queued;
+    }
+  }
+
   @Test
   void anExpiredCredentialIsRefused() throws Exception {
     String user = (System.currentTimeMillis() / 1000 - 60) + ":u_expired";

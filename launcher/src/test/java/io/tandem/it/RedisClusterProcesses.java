@@ -27,9 +27,12 @@ final class RedisClusterProcesses implements AutoCloseable {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "redis-cluster-");
     for (int i = 0; i < masters; i++) {
       int port = LocalRedis.freePort();
+      // the cluster bus port is chosen free too (Redis' default, port + 10000, may be some other socket's)
+      int busPort = LocalRedis.freePort();
       ports.add(port);
       processes.add(new ProcessBuilder("/usr/bin/redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-          "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf", "--save", "", "--appendonly", "no")
+          "--cluster-enabled", "yes", "--cluster-port", Integer.toString(busPort),
+          "--cluster-config-file", "nodes-" + port + ".conf", "--save", "", "--appendonly", "no")
           .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "redis-" + port + ".log")).start());
     }
     for (int port : ports) waitForPing(port);

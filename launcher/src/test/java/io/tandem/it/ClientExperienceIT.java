@@ -28,9 +28,9 @@ import org.openqa.selenium.WebElement;
  */
 class ClientExperienceIT {
   /** Unmeasured runs first (printed with numbers 0, -1, …). */
-  static final int WARMUP_RUNS = 2;
+  static final int WARMUP_RUNS = 1;
   /** Pause between filling in both forms and pressing Start. */
-  static final long SETTLE_MS = 500;
+  static final long SETTLE_MS = 200;
   /** Measured runs (after the warm-up runs); the README quotes the median. {@code -Dttv.runs=N} for more. */
   static final int RUNS = Integer.getInteger("ttv.runs", 5);
   /** Generous bound per run: the target is 0.5 s median, never above 1 s, on a quiet machine (reported, not asserted). */
@@ -130,9 +130,7 @@ class ClientExperienceIT {
       b.type("#name", b == alice ? "Alice" : "Bob");
       b.type("#age", "30");
     }
-    // The previous run's sockets are closed on the server too, and this JVM's own WebDriver work (its JIT
-    // compiles run in the background) has settled before the measured window.
-    Thread.sleep(SETTLE_MS);
+    Thread.sleep(SETTLE_MS); // the previous run's sockets are closed on the server too
     for (Browser b : new Browser[] {alice, bob}) b.js("document.getElementById('start').click()");
     Map<String, Map<String, Double>> abs = new LinkedHashMap<>();
     for (Browser b : new Browser[] {alice, bob}) {
@@ -175,9 +173,7 @@ class ClientExperienceIT {
   @Test
   void startToStrangersVideoIsFast() throws Exception {
     warmServer();
-    // warm-up: the browsers' first media pipelines, and this JVM's WebDriver client (its compiler threads would
-    // otherwise take CPU from the browsers during the measured runs)
-    for (int i = 0; i < WARMUP_RUNS; i++) oneRun(-i, true);
+    for (int i = 0; i < WARMUP_RUNS; i++) oneRun(-i, true); // the browsers' first media pipelines
     List<Long> totals = new ArrayList<>();
     for (int i = 1; i <= RUNS; i++) totals.add(oneRun(i, true));
     List<Long> sorted = new ArrayList<>(totals);

@@ -122,8 +122,7 @@ export function attachLocal(ready, localStream) {
   const tracks = localStream ? localStream.getTracks() : [];
   for (const kind of ['audio', 'video']) {
     const track = tracks.find((t) => t.kind === kind);
-    if (!track) continue;
-    ready.pc.addTrack(track, localStream);
+    if (track) ready.pc.addTrack(track, localStream);
   }
   ready.stream = localStream;
   ready.attached = true;

@@ -1,5 +1,7 @@
 import { test, eq, ok } from './harness.js';
-import { preparePeerConnection, attachLocal, iceServerList, sameIceUrls } from '../js/call.js';
+import {
+  preparePeerConnection, attachLocal, iceServerList, sameIceUrls, candidateKey, sdpCandidateKeys,
+} from '../js/call.js';
 
 /** A stream with one video track (a canvas) and one audio track (an oscillator), no devices needed. */
 function syntheticStream() {
@@ -61,4 +63,32 @@ test('sameIceUrls: the same servers with other TURN credentials are the same ser
   ok(sameIceUrls([], []));
   ok(!sameIceUrls(a, []), 'TURN added');
   ok(!sameIceUrls(a, [{ urls: ['turn:10.0.0.1:3478'] }]), 'another server');
+});
+
+test('candidateKey: an SDP line and the trickled string of one candidate have the same key', () => {
+  const line = 'a=candidate:842163049 1 udp 2122260223 127.0.0.1 49394 typ host generation 0 network-cost 999';
+  const trickled = 'candidate:842163049 1 UDP 2122260223 127.0.0.1 49394 typ host generation 0 ufrag Ab12 network-id 1';
+  eq(candidateKey(line), candidateKey(trickled));
+  ok(candidateKey(line) !== candidateKey(trickled.replace('49394', '49395')), 'another port is another candidate');
+  eq(candidateKey('garbage'), null);
+  eq(candidateKey(undefined), null);
+});
+
+test('sdpCandidateKeys: the candidates written into a real offer', async () => {
+  const ready = preparePeerConnection({ tracksLater: true });
+  try {
+    attachLocal(ready, syntheticStream());
+    const gathered = [];
+    const complete = new Promise((resolve) => {
+      ready.pc.onicecandidate = (e) => { if (e.candidate && e.candidate.candidate) gathered.push(e.candidate.candidate); else resolve(); };
+    });
+    await ready.pc.setLocalDescription(await ready.pc.createOffer());
+    await Promise.race([complete, new Promise((r) => setTimeout(r, 3000))]);
+    const keys = sdpCandidateKeys(ready.pc.localDescription.sdp);
+    ok(gathered.length > 0, 'some candidate gathered');
+    for (const c of gathered) ok(keys.has(candidateKey(c)), `in the SDP: ${c}`);
+    ok(!keys.has(null), 'only candidate lines');
+  } finally {
+    ready.pc.close();
+  }
 });

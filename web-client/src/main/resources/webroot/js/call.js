@@ -77,6 +77,24 @@ export function sdpFingerprint(sdp) {
   return m ? m[1].toLowerCase() : null;
 }
 
+/**
+ * A candidate's identity: foundation, component, transport, priority, address and port (the SDP's a=candidate
+ * line and the trickled candidate string differ in their trailing extensions). null if it is not one.
+ */
+export function candidateKey(text) {
+  const f = String(text || '').replace(/^a=/, '').replace(/^candidate:/, '').trim().split(/\s+/);
+  return f.length >= 6 ? [f[0], f[1], f[2].toLowerCase(), f[3], f[4], f[5]].join(' ') : null;
+}
+
+/** The keys of the candidates written into an SDP (its a=candidate lines). */
+export function sdpCandidateKeys(sdp) {
+  const keys = new Set();
+  for (const line of String(sdp || '').split(/\r?\n/)) {
+    if (line.startsWith('a=candidate:')) keys.add(candidateKey(line));
+  }
+  return keys;
+}
+
 /** Whether an iceServers list offers a TURN server (turn: or turns: URL). */
 export function offersTurn(iceServers) {
   return (Array.isArray(iceServers) ? iceServers : []).some((s) => {
@@ -235,10 +253,26 @@ export class Call {
       await this.offer(); // rare: the early offer failed; make one now
       return;
     }
-    this.onSignal('offer', { type: 'offer', sdp: pc.localDescription.sdp });
+    this.sendDescription('offer', pc);
     const held = [...ready.candidates, ...(this.held || [])];
     this.held = null;
-    for (const c of held) this.onSignal('candidate', c);
+    for (const c of held) this.sendCandidate(c);
+  }
+
+  /**
+   * Sends our offer or answer as it stands: the candidates gathered so far are in it (a=candidate lines), so
+   * they are not sent again one by one (sendCandidate); the peer adds them with the description.
+   */
+  sendDescription(kind, pc) {
+    const sdp = pc.localDescription.sdp;
+    this.inSdp = sdpCandidateKeys(sdp);
+    this.onSignal(kind, { type: kind, sdp });
+  }
+
+  /** Trickles a candidate the description we sent did not carry. */
+  sendCandidate(c) {
+    if (this.inSdp && this.inSdp.has(candidateKey(c.candidate))) return;
+    this.onSignal('candidate', c);
   }
 
   createPc(relay) {
@@ -247,6 +281,7 @@ export class Call {
     const { pc, channel } = ready;
     this.pc = pc;
     this.pending = [];
+    this.inSdp = null;
     this.remoteFp = null;
     this.lastState = null;
     this.connected = false;
@@ -260,7 +295,7 @@ export class Call {
       if (pc !== this.pc || this.closed) return;
       if (!e.candidate || !e.candidate.candidate) return;
       if (this.held) this.held.push(e.candidate.toJSON());
-      else this.onSignal('candidate', e.candidate.toJSON());
+      else this.sendCandidate(e.candidate.toJSON());
     };
     pc.ontrack = (e) => {
       if (pc !== this.pc || this.closed) return;
@@ -339,7 +374,7 @@ export class Call {
     if (pc !== this.pc || this.closed) return;
     await pc.setLocalDescription(offer);
     if (pc !== this.pc || this.closed) return;
-    this.onSignal('offer', { type: 'offer', sdp: pc.localDescription.sdp });
+    this.sendDescription('offer', pc);
   }
 
   handleOffer(offer) {
@@ -355,12 +390,12 @@ export class Call {
       const pc = this.pc;
       await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
       this.remoteFp = fp;
-      await this.flush(pc);
       const answer = await pc.createAnswer();
       if (pc !== this.pc || this.closed) return;
       await pc.setLocalDescription(answer);
       if (pc !== this.pc || this.closed) return;
-      this.onSignal('answer', { type: 'answer', sdp: pc.localDescription.sdp });
+      this.sendDescription('answer', pc);
+      await this.flush(pc); // trickled candidates that came early: after the answer, which the caller waits for
     });
   }
 

@@ -60,8 +60,11 @@ class MatchmakingLoadIT {
   final Map<String, String> current = new ConcurrentHashMap<>();
   final Map<String, Set<String>> sessions = new ConcurrentHashMap<>();
   final Map<String, String> roles = new ConcurrentHashMap<>();
+  final Map<String, String> peers = new ConcurrentHashMap<>();
   final Map<String, Long> endedPairs = new ConcurrentHashMap<>();
   final Set<String> departed = ConcurrentHashMap.newKeySet();
+  /** Sessions undone before both sides had them (a side departed while its match was being delivered). */
+  final Set<String> undone = ConcurrentHashMap.newKeySet();
   final Map<String, List<String>> interestsOf = new ConcurrentHashMap<>();
   final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -98,6 +101,7 @@ class MatchmakingLoadIT {
     if (before != null && !before.equals(m.sessionId())) violations.add(user + " matched into " + m.sessionId() + " while in " + before);
     sessions.computeIfAbsent(m.sessionId(), k -> ConcurrentHashMap.newKeySet()).add(user);
     roles.put(user + "@" + m.sessionId(), m.role());
+    peers.put(user + "@" + m.sessionId(), m.peerId());
     Long ended = endedPairs.get(pairKey(user, m.peerId()));
     if (ended != null) violations.add("pair " + pairKey(user, m.peerId()) + " rematched " + (System.currentTimeMillis() - ended) + " ms after ending");
     return true;
@@ -129,6 +133,7 @@ class MatchmakingLoadIT {
         else io.tandem.common.Failures.reply(msg, new io.tandem.common.TandemException(io.tandem.common.ErrorCode.GONE));
       } else if ("peer-disconnected".equals(d.type())) {
         // like the web client: the stranger left, search again
+        if ("match-failed".equals(d.data().getString("reason"))) undone.add(d.data().getString("sessionId"));
         ended(d.userId(), d.data().getString("sessionId"));
         if (!departed.contains(d.userId())) join(d.userId(), interestsOf.get(d.userId()));
       }
@@ -197,8 +202,19 @@ class MatchmakingLoadIT {
     Thread.sleep(1500); // a few sweeps
 
     assertEquals(List.of(), violations);
-    // Every session has two users in opposite roles.
+    // Every session has two users in opposite roles. One only had it when the other departed while the match
+    // was being delivered (the session was undone, match-failed, or ended by the departure): then the store
+    // holds nothing of it.
+    int oneSided = 0;
     for (Map.Entry<String, Set<String>> e : sessions.entrySet()) {
+      if (e.getValue().size() == 1) {
+        String sid = e.getKey();
+        String other = peers.get(e.getValue().iterator().next() + "@" + sid);
+        assertTrue(undone.contains(sid) || departed.contains(other), sid + " reached one side only, and its other side did not depart");
+        assertEquals(0, redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.session(sid))).await().toInteger(), sid + " is gone");
+        oneSided++;
+        continue;
+      }
       assertEquals(2, e.getValue().size(), e.getKey());
       Set<String> rs = new HashSet<>();
       for (String u : e.getValue()) rs.add(roles.get(u + "@" + e.getKey()));
@@ -229,8 +245,8 @@ class MatchmakingLoadIT {
         assertEquals(sid, String.valueOf(redis.send(Request.cmd(Command.HGET).arg(RedisKeys.user(u)).arg("session")).await()), u);
       }
     }
-    System.out.printf("load: invariants hold: %d in calls, %d waiting, %d departed, %d sessions ever%n",
-        inCall, waiting, departed.size(), sessions.size());
+    System.out.printf("load: invariants hold: %d in calls, %d waiting, %d departed, %d sessions ever (%d reached one side only: its other side departed at delivery)%n",
+        inCall, waiting, departed.size(), sessions.size(), oneSided);
   }
 
   private static void awaitQuiet(java.util.function.BooleanSupplier done) throws InterruptedException {

@@ -24,6 +24,15 @@ final class RedisClusterProcesses implements AutoCloseable {
   }
 
   RedisClusterProcesses(int masters) throws Exception {
+    try {
+      start(masters);
+    } catch (Exception | Error e) {
+      close(); // nodes already started do not outlive a failed start
+      throw e;
+    }
+  }
+
+  private void start(int masters) throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "redis-cluster-");
     for (int i = 0; i < masters; i++) {
       int port = LocalRedis.freePort();
@@ -41,7 +50,6 @@ final class RedisClusterProcesses implements AutoCloseable {
     cmd.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
     Process create = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "create.log")).start();
     if (!create.waitFor(30, TimeUnit.SECONDS) || create.exitValue() != 0) {
-      close();
       throw new IllegalStateException("redis-cli --cluster create failed; see " + dir.resolve("create.log"));
     }
     for (int port : ports) waitForClusterOk(port);

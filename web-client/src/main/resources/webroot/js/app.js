@@ -4,7 +4,7 @@
 import { TokenManager, ApiError } from './api.js';
 import { Signaling } from './signaling.js';
 import {
-  Call, getLocalMedia, describeMediaError, preparePeerConnection, attachLocal, preOffer, iceServerList, sameIceServers,
+  Call, getLocalMedia, describeMediaError, preparePeerConnection, attachLocal, preOffer, iceServerList, giveIceServers,
 } from './call.js';
 import * as timeline from './timeline.js';
 import { Chat } from './chat.js';
@@ -196,7 +196,7 @@ function isCameraOff() {
 async function start({ textOnly = false } = {}) {
   if (S.state !== 'landing' || S.starting) return;
   ui.setLandingError('');
-  const v = validateProfile({ name: ui.$('name').value, age: ui.$('age').value, interests: ui.$('interests').value });
+  const v = formProfile();
   if (!v.ok) {
     ui.setLandingError(v.message);
     ui.$(v.field).focus();
@@ -244,6 +244,11 @@ async function start({ textOnly = false } = {}) {
   if (textOnly) chat.addNotice('Text only: the stranger will not see or hear you, but you will see and hear them.');
 }
 
+/** The landing form's name, age and interests, checked (state.js validateProfile). */
+function formProfile() {
+  return validateProfile({ name: ui.$('name').value, age: ui.$('age').value, interests: ui.$('interests').value });
+}
+
 /**
  * The landing form is complete and was left alone for a moment: fetch its token now, so Start opens the
  * socket at once (the token is the one step of Start that needs the server; api.js TokenManager.prefetch).
@@ -251,7 +256,7 @@ async function start({ textOnly = false } = {}) {
 function prefetchToken() {
   timers.set('prefetch', CONFIG.tokenPrefetchDelayMs, () => {
     if (S.state !== 'landing' || S.starting) return;
-    const v = validateProfile({ name: ui.$('name').value, age: ui.$('age').value, interests: ui.$('interests').value });
+    const v = formProfile();
     if (v.ok) tokens.prefetch(v.profile.name, v.profile.age);
   });
 }
@@ -365,17 +370,6 @@ function prewarm() {
   } catch (err) {
     log('could not prepare a peer connection', err);
     S.warm = null;
-  }
-}
-
-/** Gives a prepared connection (not yet offering) the ICE servers the server named; a failure keeps the old ones. */
-function useIceServers(ready, iceServers) {
-  if (ready.offering || sameIceServers(ready.iceServers, iceServers)) return;
-  try {
-    ready.pc.setConfiguration({ ...ready.pc.getConfiguration(), iceServers });
-    ready.iceServers = iceServers;
-  } catch (err) {
-    log('the prepared connection could not take the ICE servers', err);
   }
 }
 
@@ -605,7 +599,7 @@ const FRAME_HANDLERS = {
     // so the offer is made now, with the ICE servers the match will bring, and goes out the moment `matched`
     // arrives. `{}` means matched at once.
     if (S.warm && Object.keys(d).length) {
-      useIceServers(S.warm, iceServerList(d.iceServers, CONFIG.iceServers));
+      if (!S.warm.offering) giveIceServers(S.warm, iceServerList(d.iceServers, CONFIG.iceServers), log);
       preOffer(S.warm);
     }
     if (S.state === 'searching') {

@@ -189,6 +189,19 @@ export function sameIceServers(a, b) {
   return JSON.stringify(a || []) === JSON.stringify(b || []);
 }
 
+/** Gives a prepared connection these ICE servers (setConfiguration). → false when the browser refused them. */
+export function giveIceServers(ready, iceServers, log = () => {}) {
+  if (sameIceServers(ready.iceServers, iceServers)) return true;
+  try {
+    ready.pc.setConfiguration({ ...ready.pc.getConfiguration(), iceServers });
+    ready.iceServers = iceServers;
+    return true;
+  } catch (err) {
+    log('the prepared connection could not take the ICE servers', err);
+    return false;
+  }
+}
+
 /**
  * One call's peer connection.
  *   new Call({role, iceServers, localStream, warm, onSignal, onRemoteStream, onEvent, log})
@@ -320,25 +333,14 @@ export class Call {
     const usable = !relay && warm.attached && warm.stream === this.localStream && warm.pc.connectionState !== 'closed';
     if (usable && warm.offering) {
       // Made for a caller, with the servers `queued` named (their candidates are in the offer already): usable
-      // when `matched` names the same servers; its fresher TURN credentials serve later gathering (ICE restart).
+      // when `matched` names the same servers; its fresher TURN credentials serve later gathering (ICE restart),
+      // and if the browser refuses them the offer is still used with its earlier ones.
       if (this.role === 'caller' && sameIceUrls(warm.iceServers, this.iceServers)) {
-        if (!sameIceServers(warm.iceServers, this.iceServers)) {
-          try {
-            warm.pc.setConfiguration({ ...warm.pc.getConfiguration(), iceServers: this.iceServers });
-          } catch (err) {
-            this.log('the prepared offer keeps its earlier TURN credentials', err);
-          }
-        }
+        giveIceServers(warm, this.iceServers, this.log);
         return warm;
       }
     } else if (usable && warm.pc.signalingState === 'stable' && !warm.pc.localDescription) {
-      if (sameIceServers(warm.iceServers, this.iceServers)) return warm;
-      try {
-        warm.pc.setConfiguration({ ...warm.pc.getConfiguration(), iceServers: this.iceServers });
-        return warm;
-      } catch (err) {
-        this.log('warm connection could not take the ice servers', err);
-      }
+      if (giveIceServers(warm, this.iceServers, this.log)) return warm;
     }
     try { warm.pc.close(); } catch { /* closed already */ }
     return null;

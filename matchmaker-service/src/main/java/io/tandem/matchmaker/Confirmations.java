@@ -68,9 +68,9 @@ final class Confirmations {
 
   private Future<Void> send() {
     if (queued.isEmpty()) return Future.succeededFuture();
-    List<Entry> batch = queued.size() <= CallStore.CONFIRM_BATCH_MAX ? queued : new ArrayList<>(queued.subList(0, CallStore.CONFIRM_BATCH_MAX));
-    queued = queued.size() <= CallStore.CONFIRM_BATCH_MAX ? new ArrayList<>()
-        : new ArrayList<>(queued.subList(CallStore.CONFIRM_BATCH_MAX, queued.size()));
+    int n = Math.min(queued.size(), CallStore.CONFIRM_BATCH_MAX);
+    List<Entry> batch = new ArrayList<>(queued.subList(0, n));
+    queued = new ArrayList<>(queued.subList(n, queued.size()));
     inFlight = true;
     return store.confirmAll(batch.stream().map(Entry::sessionId).toList())
         .onComplete(ar -> {

@@ -1,6 +1,6 @@
 import { test, eq, ok } from './harness.js';
 import {
-  preparePeerConnection, attachLocal, iceServerList, sameIceUrls, candidateKey, sdpCandidateKeys,
+  Call, sdpFingerprint, preparePeerConnection, attachLocal, iceServerList, sameIceUrls, candidateKey, sdpCandidateKeys,
 } from '../js/call.js';
 
 /** A stream with one video track (a canvas) and one audio track (an oscillator), no devices needed. */
@@ -90,5 +90,46 @@ test('sdpCandidateKeys: the candidates written into a real offer', async () => {
     ok(!keys.has(null), 'only candidate lines');
   } finally {
     ready.pc.close();
+  }
+});
+
+test('Call: the callee sends its answer before applying it, with its final credentials; the call connects', async () => {
+  const seen = { caller: [], callee: [] };
+  let caller = null;
+  let callee = null;
+  let answerSentIn = null;
+  let sentAnswer = null;
+  const both = new Promise((resolve) => {
+    const onEvent = (who) => (ev) => {
+      seen[who].push(ev);
+      if (seen.caller.includes('connected') && seen.callee.includes('connected')) resolve(true);
+    };
+    caller = new Call({
+      role: 'caller', localStream: syntheticStream(), onRemoteStream: () => {}, onEvent: onEvent('caller'),
+      onSignal: (kind, payload) => (kind === 'offer' ? callee.handleOffer(payload) : callee.addCandidate(payload)),
+    });
+    callee = new Call({
+      role: 'callee', localStream: syntheticStream(), onRemoteStream: () => {}, onEvent: onEvent('callee'),
+      onSignal: (kind, payload) => {
+        if (kind === 'answer') {
+          answerSentIn = callee.pc.signalingState;
+          sentAnswer = payload.sdp;
+          caller.handleAnswer(payload);
+        } else caller.addCandidate(payload);
+      },
+    });
+  });
+  try {
+    callee.start();
+    caller.start();
+    const ok1 = await Promise.race([both, new Promise((r) => setTimeout(() => r(false), 8000))]);
+    ok(ok1, `both connected (caller ${seen.caller}, callee ${seen.callee})`);
+    eq(answerSentIn, 'have-remote-offer', 'sent before setLocalDescription finished');
+    const ufrag = (sdp) => (sdp.match(/^a=ice-ufrag:(.*)$/m) || [])[1];
+    eq(ufrag(sentAnswer), ufrag(callee.pc.localDescription.sdp), 'the ICE credentials it applied');
+    eq(sdpFingerprint(sentAnswer), sdpFingerprint(callee.pc.localDescription.sdp), 'the DTLS fingerprint it applied');
+  } finally {
+    caller.close();
+    callee.close();
   }
 });

@@ -5,5 +5,6 @@ import './state.test.js';
 import './chat.test.js';
 import './api.test.js';
 import './call.test.js';
+import './preview.test.js';
 
 run();

@@ -7,6 +7,7 @@ import {
   Call, getLocalMedia, describeMediaError, preparePeerConnection, attachLocal, preOffer, iceServerList, giveIceServers,
 } from './call.js';
 import * as timeline from './timeline.js';
+import { Preview } from './preview.js';
 import { Chat } from './chat.js';
 import * as ui from './ui.js';
 import {
@@ -38,6 +39,7 @@ export const CONFIG = Object.freeze({
   bannerTickMs: 250,             // the reconnect countdown and the stranger's grace countdown refresh this often
   outboxMax: 200,                // signaling frames held while our socket is replaced during a call
   tokenPrefetchDelayMs: 150,     // a complete landing form unedited this long → its token is fetched ahead of Start
+  previewIdleMs: 300000,         // the landing's camera preview is turned off after this long without input there
 });
 
 // The page's pure logic (states, texts, validation, helpers) lives in state.js; re-exported for callers.
@@ -71,6 +73,8 @@ const S = {
   mediaDecided: false,  // camera stream in hand or text only chosen: join-queue may go out
   mediaError: null,     // describeMediaError() of a failed camera request not yet shown
   warm: null,           // a prepared peer connection for the next match (call.js preparePeerConnection)
+  previewUserOff: false, // the person turned the landing's camera preview off: it is not opened by itself again
+  previewResume: false,  // the preview was closed because the page was hidden: reopened when it is visible again
   peerCameraOff: false, // the stranger said their camera is off
   shared: '',           // "You both like chess." from matched.commonInterests
   escArmedAt: null,     // when a first Esc asked "Press Esc again for Next"
@@ -212,12 +216,15 @@ async function start({ textOnly = false } = {}) {
   ui.setBusy('start', true, 'Starting…');
   ui.show('landing-retry', false);
   if (textOnly) {
+    preview.hide();
     S.mediaAttempt += 1;
     useLocalStream(null);
     decideMedia();
   } else {
     acquireMedia(gen);
-    prepareAtStart();
+    // A task, not now: with the token prefetched, the socket is opened first (the awaited token below resumes
+    // before any task) and its handshake runs while the peer connection is made; otherwise during the request.
+    setTimeout(() => { if (gen === S.gen && (S.starting || S.sig)) prepareAtStart(); }, 0);
   }
   try {
     await tokens.issue(v.profile.name, v.profile.age);
@@ -227,6 +234,7 @@ async function start({ textOnly = false } = {}) {
     S.mediaAttempt += 1; // a camera answer still on its way is dropped (and its tracks stopped)
     releaseLocalMedia();
     ui.setBusy('start', false);
+    autoPreview();
     const { message, retry } = describeApiError(err);
     ui.setLandingError(message, { retry });
     log('token request failed', err);
@@ -247,6 +255,78 @@ async function start({ textOnly = false } = {}) {
 /** The landing form's name, age and interests, checked (state.js validateProfile). */
 function formProfile() {
   return validateProfile({ name: ui.$('name').value, age: ui.$('age').value, interests: ui.$('interests').value });
+}
+
+// ───────────────────────────── the landing's camera preview (preview.js) ─────────────────────────────
+const preview = new Preview({ open: () => getLocalMedia(), onChange: drawPreview });
+
+function previewOffered() {
+  const md = globalThis.navigator && navigator.mediaDevices;
+  return !!md && typeof md.getUserMedia === 'function' && !ui.$('text-only-start').checked;
+}
+
+function drawPreview() {
+  ui.setPreview({ state: preview.state, stream: preview.stream, offered: previewOffered() });
+  if (preview.state === 'on') armPreviewIdle();
+  else timers.clear('previewIdle');
+  if (S.state !== 'landing' || S.starting) return; // Start took the stream (and the connection made for it)
+  if (preview.state === 'on') prepareForPreview();
+  else if (S.warm) dropWarm();
+}
+
+/**
+ * The camera is open on the landing page: the next match's peer connection is made now, with its tracks, so
+ * Start has only the socket to open (the connection is closed with the preview).
+ */
+function prepareForPreview() {
+  if (S.warm && S.warm.stream === preview.stream) return;
+  dropWarm();
+  try {
+    S.warm = preparePeerConnection({ iceServers: CONFIG.iceServers, localStream: preview.stream });
+  } catch (err) {
+    log('could not prepare a peer connection', err);
+    S.warm = null;
+  }
+}
+
+/** Someone using the landing page: the preview stays on for another previewIdleMs. */
+function armPreviewIdle() {
+  if (preview.state !== 'on') return;
+  timers.set('previewIdle', CONFIG.previewIdleMs, () => { if (S.state === 'landing' && !S.starting) preview.hide(); });
+}
+
+/** Opens the preview on the landing page when the browser allows it without asking and nothing says no. */
+function autoPreview() {
+  if (S.state !== 'landing' || S.starting || S.previewUserOff || !previewOffered()) return;
+  if (document.visibilityState === 'hidden') return;
+  preview.show();
+}
+
+/** The preview button: on (the browser may ask now: the person asked) or off (and kept off). */
+function togglePreview() {
+  if (S.state !== 'landing' || S.starting) return;
+  if (preview.state === 'on') {
+    S.previewUserOff = true;
+    preview.hide();
+    return;
+  }
+  S.previewUserOff = false;
+  ui.setLandingError('');
+  preview.show({ ask: true }).then((stream) => {
+    if (stream || !preview.error || S.state !== 'landing') return;
+    const d = describeMediaError(preview.error);
+    ui.setLandingError(`${d.title}. ${d.text}`);
+  });
+}
+
+function onPreviewVisibility() {
+  if (S.state !== 'landing' || S.starting) return;
+  if (document.visibilityState === 'hidden') {
+    if (preview.state !== 'off') { S.previewResume = true; preview.hide(); }
+  } else if (S.previewResume) {
+    S.previewResume = false;
+    autoPreview();
+  }
 }
 
 /**
@@ -271,7 +351,9 @@ function acquireMedia(gen) {
   timers.set('mediaHint', CONFIG.mediaPromptHintMs, () => {
     if (S.state === 'media' && attempt === S.mediaAttempt && ui.$('media-error').hidden) ui.show('media-hint', true);
   });
-  getLocalMedia().then((stream) => {
+  const previewed = preview.take(); // the landing's preview: the camera is open already
+  const media = previewed ? previewed.then((s) => s || getLocalMedia(), () => getLocalMedia()) : getLocalMedia();
+  media.then((stream) => {
     if (gen !== S.gen || attempt !== S.mediaAttempt) {
       stream.getTracks().forEach((t) => t.stop());
       return;
@@ -307,8 +389,10 @@ function showMediaFailure() {
 function decideMedia() {
   S.mediaDecided = true;
   S.mediaError = null;
-  if (!S.starting) goOnline();
-  prewarm();
+  if (!S.starting) { goOnline(); prewarm(); return; }
+  // Start is still taking its token (the camera answered first, e.g. from the preview): the socket goes first
+  const gen = S.gen;
+  setTimeout(() => { if (gen === S.gen && S.mediaDecided) prewarm(); }, 0);
 }
 
 function useLocalStream(stream) {
@@ -1038,6 +1122,14 @@ function init() {
   const startFromForm = () => start({ textOnly: ui.$('text-only-start').checked });
   ui.$('landing-form').addEventListener('submit', (e) => { e.preventDefault(); startFromForm(); });
   ui.$('landing-form').addEventListener('input', prefetchToken);
+  ui.$('landing-form').addEventListener('input', armPreviewIdle);
+  ui.$('preview-toggle').addEventListener('click', togglePreview);
+  ui.$('text-only-start').addEventListener('change', () => {
+    if (ui.$('text-only-start').checked) preview.hide();
+    else autoPreview();
+    drawPreview();
+  });
+  document.addEventListener('visibilitychange', onPreviewVisibility);
   ui.$('landing-retry').addEventListener('click', startFromForm);
   document.addEventListener('keydown', onEscape);
   ui.$('media-retry').addEventListener('click', () => { if (S.state === 'media') acquireMedia(S.gen); });
@@ -1060,6 +1152,7 @@ function init() {
   });
 
   window.addEventListener('pagehide', () => {
+    preview.hide();
     if (S.sig) {
       endCallFrame();
       S.sig.stop(1000, 'page closed');
@@ -1087,6 +1180,8 @@ function init() {
   setState('landing');
   refreshLandingStats();
   prefetchToken();
+  drawPreview();
+  autoPreview();
   ui.$(ui.$('name').value ? 'age' : 'name').focus();
 }
 

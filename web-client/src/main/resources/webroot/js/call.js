@@ -273,11 +273,11 @@ export class Call {
   }
 
   /**
-   * Sends our offer or answer as it stands: the candidates gathered so far are in it (a=candidate lines), so
-   * they are not sent again one by one (sendCandidate); the peer adds them with the description.
+   * Sends our offer or answer (the applied one, or `sdp` not yet applied): the candidates gathered so far are
+   * in it (a=candidate lines), so they are not sent again one by one (sendCandidate); the peer adds them with
+   * the description.
    */
-  sendDescription(kind, pc) {
-    const sdp = pc.localDescription.sdp;
+  sendDescription(kind, pc, sdp = pc.localDescription.sdp) {
     this.inSdp = sdpCandidateKeys(sdp);
     this.onSignal(kind, { type: kind, sdp });
   }
@@ -394,9 +394,12 @@ export class Call {
       this.remoteFp = fp;
       const answer = await pc.createAnswer();
       if (pc !== this.pc || this.closed) return;
-      await pc.setLocalDescription(answer);
+      // Sent before it is applied: the caller applies it while we do (its ICE credentials and DTLS fingerprint
+      // are final once created); our candidates, gathered as it is applied, follow by trickle.
+      const applied = pc.setLocalDescription(answer);
+      this.sendDescription('answer', pc, answer.sdp);
+      await applied;
       if (pc !== this.pc || this.closed) return;
-      this.sendDescription('answer', pc);
       await this.flush(pc); // trickled candidates that came early: after the answer, which the caller waits for
     });
   }

@@ -135,3 +135,23 @@ export function showMediaError(info) {
   show('media-error', true);
   show('media-hint', false);
 }
+
+/**
+ * The landing's camera preview (preview.js): `state` 'off' | 'opening' | 'on', its stream, and whether it is
+ * offered at all (not with text only). The button turns it on or off.
+ */
+export function setPreview({ state, stream, offered }) {
+  const box = $('preview');
+  const video = $('preview-video');
+  const button = $('preview-toggle');
+  box.hidden = !offered;
+  box.dataset.state = state;
+  const on = state === 'on' && !!stream;
+  if (video.srcObject !== (on ? stream : null)) {
+    video.muted = true;
+    video.srcObject = on ? stream : null;
+    if (on) video.play().catch(() => { /* autoplay of a muted element; nothing to do */ });
+  }
+  button.disabled = state === 'opening';
+  setText('preview-toggle', on ? 'Hide preview' : state === 'opening' ? 'Opening…' : 'Camera preview');
+}

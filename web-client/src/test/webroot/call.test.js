@@ -1,6 +1,6 @@
 import { test, eq, ok } from './harness.js';
 import {
-  Call, sdpFingerprint, preparePeerConnection, attachLocal, iceServerList, sameIceUrls, candidateKey, sdpCandidateKeys,
+  Call, sdpFingerprint, preparePeerConnection, preOffer, attachLocal, iceServerList, sameIceUrls, candidateKey, sdpCandidateKeys,
 } from '../js/call.js';
 
 /** A stream with one video track (a canvas) and one audio track (an oscillator), no devices needed. */
@@ -131,5 +131,24 @@ test('Call: the callee sends its answer before applying it, with its final crede
   } finally {
     caller.close();
     callee.close();
+  }
+});
+
+test('Call.start with an offer made while waiting: the offer goes out before start() returns', async () => {
+  const stream = syntheticStream();
+  const ready = preparePeerConnection({ localStream: stream });
+  ok(await preOffer(ready), 'offer made and applied');
+  const sent = [];
+  const call = new Call({
+    role: 'caller', localStream: stream, warm: ready, onRemoteStream: () => {}, onEvent: () => {},
+    onSignal: (kind, payload) => sent.push([kind, payload]),
+  });
+  try {
+    call.start();
+    eq(sent.length > 0 && sent[0][0], 'offer', 'sent synchronously, first');
+    eq(sent[0][1].sdp, ready.pc.localDescription.sdp);
+    eq(call.pc, ready.pc, 'the prepared connection is the call\'s');
+  } finally {
+    call.close();
   }
 });

@@ -39,6 +39,7 @@ export const CONFIG = Object.freeze({
   bannerTickMs: 250,             // the reconnect countdown and the stranger's grace countdown refresh this often
   outboxMax: 200,                // signaling frames held while our socket is replaced during a call
   tokenPrefetchDelayMs: 150,     // a complete landing form unedited this long → its token is fetched ahead of Start
+  calleeScreenDelayMs: 150,      // matched as callee: the call screen waits for our answer to go out, at most this long
   previewIdleMs: 300000,         // the landing's camera preview is turned off after this long without input there
 });
 
@@ -74,7 +75,8 @@ const S = {
   mediaError: null,     // describeMediaError() of a failed camera request not yet shown
   warm: null,           // a prepared peer connection for the next match (call.js preparePeerConnection)
   previewUserOff: false, // the person turned the landing's camera preview off: it is not opened by itself again
-  previewResume: false,  // the preview was closed because the page was hidden: reopened when it is visible again
+  previewResume: false,
+  screenPending: null,  // the callee's session whose call screen waits for its answer (drawCallScreen)  // the preview was closed because the page was hidden: reopened when it is visible again
   peerCameraOff: false, // the stranger said their camera is off
   shared: '',           // "You both like chess." from matched.commonInterests
   escArmedAt: null,     // when a first Esc asked "Press Esc again for Next"
@@ -120,6 +122,7 @@ const tokens = new TokenManager({
 // ───────────────────────────── state + view ─────────────────────────────
 function setState(next, { text, hint } = {}) {
   const prev = S.state;
+  if (S.screenPending) { S.screenPending = null; timers.clear('callScreen'); } // another state came first
   S.state = next;
   ui.setView(next === 'landing' ? 'landing' : 'call');
   if (!canTransition(prev, next)) log(`unexpected state change ${prev} → ${next}`);
@@ -684,7 +687,8 @@ const FRAME_HANDLERS = {
     // arrives. `{}` means matched at once.
     if (S.warm && Object.keys(d).length) {
       if (!S.warm.offering) giveIceServers(S.warm, iceServerList(d.iceServers, CONFIG.iceServers), log);
-      preOffer(S.warm);
+      const warm = S.warm;
+      preOffer(warm).then((made) => { if (made && warm === S.warm) timeline.mark('offerMade'); });
     }
     if (S.state === 'searching') {
       const hint = ui.$('status-hint').textContent;
@@ -784,14 +788,37 @@ function onMatched(d) {
 
   // The peer connection and the caller's offer first (that is what the stranger waits for), the screen after.
   const started = startCall(d);
-  chat.clear();
+  chat.clear(); // now: a chat line of this call may come before the screen is drawn
   chat.addNotice(`You're now chatting with ${S.peerName}. Say hi!`);
   if (S.shared) chat.addNotice(S.shared);
+  timers.set('connect', CONFIG.connectTimeoutMs, () => failCall('timeout'));
+  if (!started) { drawCallScreen(); failCall('setup'); return; }
+  if (S.role === 'caller') { drawCallScreen(); return; }
+  // The callee's next step is the caller's offer, due within milliseconds: the screen (tens of ms of DOM work
+  // and layout on a busy phone) is drawn once the answer is out, or after calleeScreenDelayMs at the latest.
+  const sid = S.sessionId;
+  S.screenPending = sid;
+  timers.set('callScreen', CONFIG.calleeScreenDelayMs, () => drawIfPending(sid));
+}
+
+function drawIfPending(sid) {
+  if (S.screenPending === sid && S.sessionId === sid) drawCallScreen();
+}
+
+/** The call screen for the session just matched ("connecting"), unless another state came first. */
+function drawCallScreen() {
+  S.screenPending = null;
+  timers.clear('callScreen');
   ui.setText('peer-name', S.peerName);
   if (!S.reportPending) ui.setReportResult('');
   setState('connecting');
-  timers.set('connect', CONFIG.connectTimeoutMs, () => failCall('timeout'));
-  if (!started) failCall('setup');
+}
+
+/** The callee's answer is out: its call screen now (a task later, after the send). */
+function drawPendingScreen() {
+  const sid = S.screenPending;
+  if (!sid) return;
+  setTimeout(() => drawIfPending(sid), 0);
 }
 
 /** Creates the call for the session just matched (the caller's offer goes out at once). → false if it failed. */
@@ -816,6 +843,7 @@ function startCall(d) {
           return;
         }
         if (S.sig.send(type, data) && kind !== 'candidate') timeline.mark(`${kind}Sent`);
+        if (kind === 'answer') drawPendingScreen();
       },
       onRemoteStream: (stream) => {
         if (call !== S.call) return;

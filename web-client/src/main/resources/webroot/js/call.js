@@ -168,7 +168,7 @@ export function preOffer(ready) {
   addMissingKinds(pc);
   ready.offering = pc.createOffer()
     .then((offer) => pc.setLocalDescription(offer))
-    .then(() => true, () => false);
+    .then(() => { ready.offered = true; return true; }, () => false);
   return ready.offering;
 }
 
@@ -251,6 +251,12 @@ export class Call {
   start() {
     const ready = this.createPc(false);
     if (this.role !== 'caller') return Promise.resolve();
+    if (ready.offered && this.pc.signalingState === 'have-local-offer') {
+      // Made and applied while we waited: out now, before the rest of `matched`'s work (the call screen)
+      this.log('sending the offer made while waiting');
+      this.releaseOffer(ready, this.pc);
+      return this.chain;
+    }
     this.log(ready.offering ? 'sending the offer made while waiting' : 'making the offer now');
     if (ready.offering) return this.run('offer', () => this.sendPreparedOffer(ready));
     return this.run('offer', () => this.offer());
@@ -266,6 +272,11 @@ export class Call {
       await this.offer(); // rare: the early offer failed; make one now
       return;
     }
+    this.releaseOffer(ready, pc);
+  }
+
+  /** Sends the offer made while waiting, then the candidates it gathered that the offer does not carry. */
+  releaseOffer(ready, pc) {
     this.sendDescription('offer', pc);
     const held = [...ready.candidates, ...(this.held || [])];
     this.held = null;

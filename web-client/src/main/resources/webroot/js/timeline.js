@@ -1,5 +1,5 @@
 // timeline.js: performance.now() marks of the way from Start to the stranger's first video frame
-// (token, camera, socketOpen, joined, matched, offerSent/offerReceived, answerSent/answerReceived,
+// (token, camera, socketOpen, joined, offerMade (the waiting caller's offer), matched, offerSent/offerReceived, answerSent/answerReceived,
 // iceConnected, firstFrame). Each mark keeps its first value since the last reset (one Start).
 // Exposed read-only as window.tandem.timeline for the browser tests; nothing is sent anywhere.
 

@@ -158,7 +158,7 @@ class ClientExperienceIT {
           + " ms since the earlier Start (epoch ms %d):%n", run, total, Math.round(t0)));
       for (var e : abs.entrySet()) {
         sb.append("  ").append(e.getKey()).append(':');
-        for (String step : List.of("start", "token", "camera", "socketOpen", "joined", "matched", "offerSent",
+        for (String step : List.of("start", "token", "camera", "socketOpen", "joined", "offerMade", "matched", "offerSent",
             "offerReceived", "answerSent", "answerReceived", "iceConnected", "firstFrame")) {
           Double t = e.getValue().get(step);
           if (t != null) sb.append(' ').append(step).append('=').append(Math.round(t - t0));

@@ -106,3 +106,30 @@ test('Preview.take of a stream whose tracks ended (camera unplugged): null, Star
   eq(p.take(), null);
   eq(p.state, 'off');
 });
+
+test('Preview idleMs: closed when nobody touches the page for that long; touch() restarts the wait', async () => {
+  const pending = new Map();
+  let next = 1;
+  const timer = { set: (fn, ms) => { pending.set(next, { fn, ms }); return next++; }, clear: (id) => pending.delete(id) };
+  const stream = fakeStream();
+  const p = new Preview({ open: async () => stream, allowed: async () => true, idleMs: 300000, timer });
+  await p.show();
+  eq(pending.size, 1, 'armed when on');
+  eq([...pending.values()][0].ms, 300000);
+  const first = [...pending.keys()][0];
+  p.touch();
+  ok(!pending.has(first), 'touch() replaces the timer');
+  eq(pending.size, 1);
+  const [id, due] = [...pending][0];
+  pending.delete(id); // it fires
+  due.fn();
+  eq(p.state, 'off', 'idle: closed');
+  ok(stream.tracks.every((t) => t.readyState === 'ended'), 'the camera light goes off');
+  p.touch();
+  eq(pending.size, 0, 'touch() on a closed preview arms nothing');
+  const again = fakeStream();
+  const q = new Preview({ open: async () => again, allowed: async () => true, idleMs: 300000, timer });
+  await q.show();
+  q.take();
+  eq(pending.size, 0, 'taken by Start: no idle limit any more');
+});

@@ -261,7 +261,7 @@ function formProfile() {
 }
 
 // ───────────────────────────── the landing's camera preview (preview.js) ─────────────────────────────
-const preview = new Preview({ open: () => getLocalMedia(), onChange: drawPreview });
+const preview = new Preview({ open: () => getLocalMedia(), onChange: drawPreview, idleMs: CONFIG.previewIdleMs });
 
 function previewOffered() {
   const md = globalThis.navigator && navigator.mediaDevices;
@@ -270,8 +270,6 @@ function previewOffered() {
 
 function drawPreview() {
   ui.setPreview({ state: preview.state, stream: preview.stream, offered: previewOffered() });
-  if (preview.state === 'on') armPreviewIdle();
-  else timers.clear('previewIdle');
   if (S.state !== 'landing' || S.starting) return; // Start took the stream (and the connection made for it)
   if (preview.state === 'on') prepareForPreview();
   else if (S.warm) dropWarm();
@@ -290,12 +288,6 @@ function prepareForPreview() {
     log('could not prepare a peer connection', err);
     S.warm = null;
   }
-}
-
-/** Someone using the landing page: the preview stays on for another previewIdleMs. */
-function armPreviewIdle() {
-  if (preview.state !== 'on') return;
-  timers.set('previewIdle', CONFIG.previewIdleMs, () => { if (S.state === 'landing' && !S.starting) preview.hide(); });
 }
 
 /** Opens the preview on the landing page when the browser allows it without asking and nothing says no. */
@@ -1150,7 +1142,7 @@ function init() {
   const startFromForm = () => start({ textOnly: ui.$('text-only-start').checked });
   ui.$('landing-form').addEventListener('submit', (e) => { e.preventDefault(); startFromForm(); });
   ui.$('landing-form').addEventListener('input', prefetchToken);
-  ui.$('landing-form').addEventListener('input', armPreviewIdle);
+  ui.$('landing-form').addEventListener('input', () => preview.touch()); // the preview's idle limit restarts
   ui.$('preview-toggle').addEventListener('click', togglePreview);
   ui.$('text-only-start').addEventListener('change', () => {
     if (ui.$('text-only-start').checked) preview.hide();

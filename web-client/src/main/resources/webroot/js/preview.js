@@ -17,17 +17,21 @@ export async function mediaAllowed(permissions = globalThis.navigator && navigat
 const stopAll = (stream) => { if (stream) stream.getTracks().forEach((t) => t.stop()); };
 const isLive = (stream) => !!stream && stream.getTracks().some((t) => t.readyState === 'live');
 
+const realTimer = { set: (fn, ms) => setTimeout(fn, ms), clear: (id) => clearTimeout(id) };
+
 /**
- * new Preview({open, allowed, onChange})
+ * new Preview({open, allowed, onChange, idleMs, timer})
  *   open(): → Promise<MediaStream> (call.js getLocalMedia)
  *   allowed(): → Promise<boolean> (mediaAllowed)
  *   onChange(preview): after every change of `state` ('off' | 'opening' | 'on') or `stream`
+ *   idleMs: an open preview nobody touch()es for this long is closed (0: never)
  * show() opens it when allowed (show({ask: true}): the person asked, so the browser may prompt); hide()
  * closes it and stops its tracks; take() hands its stream (or the promise of it) to Start, which then owns it.
  */
 export class Preview {
-  constructor({ open, allowed = mediaAllowed, onChange = () => {} }) {
-    Object.assign(this, { open, allowed, onChange });
+  constructor({ open, allowed = mediaAllowed, onChange = () => {}, idleMs = 0, timer = realTimer }) {
+    Object.assign(this, { open, allowed, onChange, idleMs, timer });
+    this.idle = null;     // the idle timer while on
     this.state = 'off';
     this.stream = null;
     this.pending = null;  // the open() promise while the camera is opening
@@ -39,7 +43,16 @@ export class Preview {
   set(state, stream = this.stream) {
     this.state = state;
     this.stream = stream;
+    if (state === 'on') this.touch();
+    else if (this.idle != null) { this.timer.clear(this.idle); this.idle = null; }
     this.onChange(this);
+  }
+
+  /** Someone is using the page: an open preview stays open for another idleMs. */
+  touch() {
+    if (this.state !== 'on' || !this.idleMs) return;
+    if (this.idle != null) this.timer.clear(this.idle);
+    this.idle = this.timer.set(() => { this.idle = null; if (this.state === 'on') this.hide(); }, this.idleMs);
   }
 
   /** → Promise of the stream shown, or null (not allowed, failed, or hidden/taken meanwhile). */

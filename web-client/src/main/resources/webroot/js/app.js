@@ -1179,7 +1179,11 @@ function init() {
       S.sig = null;
     }
   });
-  window.addEventListener('pageshow', (e) => { if (e.persisted && S.state !== 'landing') location.reload(); });
+  window.addEventListener('pageshow', (e) => {
+    if (!e.persisted) return;
+    if (S.state !== 'landing') location.reload();
+    else autoPreview(); // back from the back/forward cache: pagehide closed the preview
+  });
   window.addEventListener('unhandledrejection', (e) => { log('unhandled rejection', e.reason); e.preventDefault(); });
 
   Object.defineProperty(window, 'tandem', {

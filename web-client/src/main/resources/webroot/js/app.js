@@ -280,14 +280,7 @@ function drawPreview() {
  * Start has only the socket to open (the connection is closed with the preview).
  */
 function prepareForPreview() {
-  if (S.warm && S.warm.stream === preview.stream) return;
-  dropWarm();
-  try {
-    S.warm = preparePeerConnection({ iceServers: CONFIG.iceServers, localStream: preview.stream });
-  } catch (err) {
-    log('could not prepare a peer connection', err);
-    S.warm = null;
-  }
+  if (!S.warm || S.warm.stream !== preview.stream) makeWarm({ localStream: preview.stream });
 }
 
 /** Opens the preview on the landing page when the browser allows it without asking and nothing says no. */
@@ -427,13 +420,7 @@ function continueTextOnly() {
  * `matched`). prewarm() adds the tracks once the camera question is settled.
  */
 function prepareAtStart() {
-  if (S.warm) return;
-  try {
-    S.warm = preparePeerConnection({ iceServers: CONFIG.iceServers, tracksLater: true });
-  } catch (err) {
-    log('could not prepare a peer connection', err);
-    S.warm = null;
-  }
+  if (!S.warm) makeWarm({ tracksLater: true });
 }
 
 /** A peer connection for the next match, made now so `matched` finds it ready (see call.js). */
@@ -443,9 +430,14 @@ function prewarm() {
     return;
   }
   if (S.warm && S.warm.stream === S.localStream) return;
+  makeWarm({ localStream: S.localStream });
+}
+
+/** S.warm: a new prepared peer connection (call.js preparePeerConnection options), replacing any other. */
+function makeWarm(options) {
   dropWarm();
   try {
-    S.warm = preparePeerConnection({ iceServers: CONFIG.iceServers, localStream: S.localStream });
+    S.warm = preparePeerConnection({ iceServers: CONFIG.iceServers, ...options });
   } catch (err) {
     log('could not prepare a peer connection', err);
     S.warm = null;

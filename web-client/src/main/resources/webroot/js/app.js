@@ -197,9 +197,10 @@ function isCameraOff() {
 }
 
 // ───────────────────────────── landing → media → online ─────────────────────────────
-// Start runs three things at once: the token request, the camera prompt and (as soon as the token is
-// there) the socket. A peer connection is warmed up as soon as the camera is decided, and join-queue
-// goes out once both the socket is open and the camera is decided.
+// Start runs three things at once: the token request (usually prefetched), the camera (usually open
+// already: the landing's preview, whose peer connection is made too) and, as soon as the token is there,
+// the socket. Without the preview the next match's peer connection is made while the camera opens, after
+// the socket is on its way. join-queue goes out once both the socket is open and the camera is decided.
 async function start({ textOnly = false } = {}) {
   if (S.state !== 'landing' || S.starting) return;
   ui.setLandingError('');

@@ -75,8 +75,8 @@ const S = {
   mediaError: null,     // describeMediaError() of a failed camera request not yet shown
   warm: null,           // a prepared peer connection for the next match (call.js preparePeerConnection)
   previewUserOff: false, // the person turned the landing's camera preview off: it is not opened by itself again
-  previewResume: false,
-  screenPending: null,  // the callee's session whose call screen waits for its answer (drawCallScreen)  // the preview was closed because the page was hidden: reopened when it is visible again
+  previewResume: false,  // the preview was closed because the page was hidden: reopened when it is visible again
+  screenPending: null,  // the callee's session whose call screen waits for its answer (drawCallScreen)
   peerCameraOff: false, // the stranger said their camera is off
   shared: '',           // "You both like chess." from matched.commonInterests
   escArmedAt: null,     // when a first Esc asked "Press Esc again for Next"

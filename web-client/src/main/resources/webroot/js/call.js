@@ -257,8 +257,11 @@ export class Call {
       this.releaseOffer(ready, this.pc);
       return this.chain;
     }
-    this.log(ready.offering ? 'sending the offer made while waiting' : 'making the offer now');
-    if (ready.offering) return this.run('offer', () => this.sendPreparedOffer(ready));
+    if (ready.offering) {
+      this.log('sending the offer being made while waiting, once it is ready');
+      return this.run('offer', () => this.sendPreparedOffer(ready));
+    }
+    this.log('making the offer now');
     return this.run('offer', () => this.offer());
   }
 

@@ -71,7 +71,8 @@ class ClientExperienceIT {
 
   /** What a browser loads with the page (the warm-up fetches them as a visitor would). */
   static final List<String> PAGE_FILES = List.of("/", "/styles.css", "/favicon.svg", "/js/app.js", "/js/api.js",
-      "/js/call.js", "/js/chat.js", "/js/signaling.js", "/js/state.js", "/js/timeline.js", "/js/ui.js", "/stats");
+      "/js/call.js", "/js/chat.js", "/js/preview.js", "/js/signaling.js", "/js/state.js", "/js/timeline.js", "/js/ui.js",
+      "/stats");
 
   /** A socket as the web client opens it: the token in the subprotocol list. */
   static WsClient browserLikeSocket(Vertx vertx, String name) throws Exception {

@@ -6,5 +6,6 @@ import './chat.test.js';
 import './api.test.js';
 import './call.test.js';
 import './preview.test.js';
+import './shield.test.js';
 
 run();

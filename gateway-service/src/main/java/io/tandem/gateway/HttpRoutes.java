@@ -23,6 +23,13 @@ import io.vertx.redis.client.Request;
 public final class HttpRoutes {
   /** Classpath folder of the web client (the web-client module). */
   public static final String WEBROOT = "webroot";
+  /**
+   * Vendored third-party files in versioned folders ({@code /vendor/<package>-<x.y.z>/…}: the shield's
+   * model and runtime): a new version is a new URL, so they are cached for a year as {@code immutable}.
+   */
+  public static final String VENDOR_PATH_REGEX = "^/vendor/[a-z0-9-]+-\\d+\\.\\d+\\.\\d+/[^/]+$";
+  /** How long a browser keeps a vendored file without asking again. */
+  public static final long VENDOR_MAX_AGE_SECONDS = 365L * 24 * 60 * 60;
 
   private HttpRoutes() {}
 
@@ -50,6 +57,8 @@ public final class HttpRoutes {
     router.get("/signaling").handler(ctx -> HttpReplies.error(ctx.response(),
         new TandemException(ErrorCode.BAD_REQUEST, "WebSocket upgrade required")));
     if (config.serveWebClient()) {
+      router.getWithRegex(VENDOR_PATH_REGEX).handler(StaticHandler.create(WEBROOT)
+          .setCachingEnabled(true).setMaxAgeSeconds(VENDOR_MAX_AGE_SECONDS));
       router.route("/*").handler(StaticHandler.create(WEBROOT).setCachingEnabled(false).setIndexPage("index.html"));
     }
     router.route().last().handler(ctx -> HttpReplies.error(ctx.response(), new TandemException(ErrorCode.NOT_FOUND)));

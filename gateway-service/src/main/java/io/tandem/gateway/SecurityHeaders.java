@@ -10,8 +10,13 @@ import io.vertx.ext.web.RoutingContext;
  * (directly, or behind trusted proxies that say {@code X-Forwarded-Proto: https}).
  */
 public final class SecurityHeaders {
-  /** The page loads only its own files, connects only to its own origin (the signaling socket), and cannot be framed. */
-  public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+  /**
+   * The page loads only its own files, connects only to its own origin (the signaling socket), and cannot be framed.
+   * {@code 'wasm-unsafe-eval'} lets the nudity shield's worker compile its vendored WebAssembly (the TF.js WASM
+   * backend); it allows WebAssembly compilation only, never JavaScript eval (docs/safety.md). Workers fall back to
+   * {@code script-src}: {@code 'self'} only.
+   */
+  public static final String CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; "
       + "media-src 'self' blob: mediastream:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
       + "form-action 'self'; frame-ancestors 'none'";
   /** Camera and microphone for this origin only; the rest of the powerful features off. */

@@ -16,14 +16,14 @@ import java.util.Map;
  * modules are tested exactly as the browser will load them: no inline script or style, no eval.
  */
 final class StaticWebServer implements AutoCloseable {
-  /** The policy the client must live with (no 'unsafe-inline', no 'unsafe-eval'). */
-  static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+  /** The policy the client must live with (no 'unsafe-inline', no 'unsafe-eval'; WebAssembly for the shield's worker). */
+  static final String CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
       + "connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
   static final Path WEBROOT = Path.of("..", "web-client", "src", "main", "resources", "webroot").toAbsolutePath().normalize();
   static final Path TEST_WEBROOT = Path.of("..", "web-client", "src", "test", "webroot").toAbsolutePath().normalize();
   private static final Map<String, String> TYPES = Map.of(
       "html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8",
-      "svg", "image/svg+xml", "png", "image/png", "json", "application/json");
+      "svg", "image/svg+xml", "png", "image/png", "json", "application/json", "wasm", "application/wasm");
 
   private final HttpServer server;
 

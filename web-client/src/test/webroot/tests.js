@@ -6,5 +6,9 @@ import './chat.test.js';
 import './api.test.js';
 import './call.test.js';
 import './preview.test.js';
+import './store.test.js';
+import './landing.test.js';
+import './preview-control.test.js';
+import './media.test.js';
 
 run();

@@ -35,7 +35,7 @@ export class FakeClock {
 export class FakeSocket {
   constructor(options) { this.options = options; this.isOpen = false; this.sent = []; this.stopped = null; this.retries = 0; this.reconnects = 0; }
   start() { this.started = true; }
-  send(type, data = {}) { if (!this.isOpen) return false; this.sent.push([type, data]); return true; }
+  send(type, data = {}) { if (!this.isOpen) return false; this.sent.push([type, data]); if (this.onSend) this.onSend(type); return true; }
   stop(code, reason) { this.isOpen = false; this.stopped = { code, reason }; }
   retryNow() { this.retries += 1; return true; }
   reconnectNow() { this.reconnects += 1; }
@@ -76,14 +76,14 @@ export function fakeStream(kinds = ['audio', 'video']) {
 }
 
 /** The view: records every call; the few queries answer from `view.model`. */
-function fakeView() {
+function fakeView(events) {
   const calls = [];
   const model = { hint: '', reportOpen: false, reason: '', form: { name: 'Ann', age: '30', interests: '' }, textOnly: false, mediaError: false, landingError: '' };
   const queries = {
     model, calls,
     hint: () => model.hint,
     setHint: (h) => { calls.push(['setHint', h]); model.hint = h; },
-    renderStatus: (next, prev, text, hint) => { calls.push(['renderStatus', next, text, hint]); model.hint = hint; },
+    renderStatus: (next, prev, text, hint) => { calls.push(['renderStatus', next, text, hint]); events.push(`screen ${next}`); model.hint = hint; },
     reportPanelOpen: () => model.reportOpen,
     openReportPanel: (open) => { calls.push(['openReportPanel', open]); model.reportOpen = open; },
     reportReason: () => model.reason,
@@ -117,7 +117,7 @@ function fakeChat() {
 export function makeTestApp(overrides = {}) {
   const t = { sockets: [], calls: [], events: [], illegal: [], marks: [], logs: [], prepared: [] };
   t.clock = new FakeClock();
-  t.view = fakeView();
+  t.view = fakeView(t.events);
   t.chat = fakeChat();
   t.camera = { result: () => Promise.resolve(fakeStream()), calls: 0 };
   t.tokens = {
@@ -141,7 +141,7 @@ export function makeTestApp(overrides = {}) {
     tokens: t.tokens,
     preview: t.preview,
     timeline: { reset() {}, mark: (m) => t.marks.push(m), snapshot: () => ({}) },
-    openSocket: (options) => { t.events.push('socket'); t.socket = new FakeSocket(options); t.sockets.push(t.socket); return t.socket; },
+    openSocket: (options) => { t.events.push('socket'); t.socket = new FakeSocket(options); t.socket.onSend = (type) => t.events.push(`sent ${type}`); t.sockets.push(t.socket); return t.socket; },
     pc: {
       prepare: (o) => { t.events.push(o.tracksLater ? 'prepare (tracks later)' : 'prepare'); const w = { pc: { close() { w.closed = true; } }, attached: !o.tracksLater, stream: o.localStream || null, options: o }; t.prepared.push(w); return w; },
       attachLocal: (w, stream) => { t.events.push('attach'); w.attached = true; w.stream = stream; return true; },

@@ -10,5 +10,12 @@ import './store.test.js';
 import './landing.test.js';
 import './preview-control.test.js';
 import './media.test.js';
+import './session.test.js';
+import './queue.test.js';
+import './connection.test.js';
+import './resume.test.js';
+import './reports.test.js';
+import './messages.test.js';
+import './keys.test.js';
 
 run();

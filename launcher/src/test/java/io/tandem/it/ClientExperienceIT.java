@@ -71,8 +71,12 @@ class ClientExperienceIT {
 
   /** What a browser loads with the page (the warm-up fetches them as a visitor would). */
   static final List<String> PAGE_FILES = List.of("/", "/styles.css", "/favicon.svg", "/js/app.js", "/js/api.js",
-      "/js/call.js", "/js/chat.js", "/js/preview.js", "/js/signaling.js", "/js/state.js", "/js/timeline.js", "/js/ui.js",
-      "/stats");
+      "/js/bindings.js", "/js/call-events.js", "/js/call-view.js", "/js/call.js", "/js/chat.js", "/js/config.js",
+      "/js/connection.js", "/js/controllers.js", "/js/keys.js", "/js/landing-view.js", "/js/landing.js",
+      "/js/media.js", "/js/messages.js", "/js/preview-control.js", "/js/preview.js", "/js/queue.js",
+      "/js/report-view.js", "/js/reports.js", "/js/resume.js", "/js/screen.js", "/js/session.js", "/js/signaling.js",
+      "/js/state.js", "/js/status-view.js", "/js/store.js", "/js/timeline.js", "/js/timers.js", "/js/ui.js",
+      "/js/warm.js", "/stats");
 
   /** A socket as the web client opens it: the token in the subprotocol list. */
   static WsClient browserLikeSocket(Vertx vertx, String name) throws Exception {

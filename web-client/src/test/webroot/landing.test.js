@@ -1,7 +1,6 @@
 import { eq, ok, deepEq, includes } from './harness.js';
 import { appTest, settle, fakeStream } from './fakes.js';
-import { UNDERAGE_MESSAGE } from '../js/state.js';
-import { TEXT_ONLY_NOTICE } from '../js/landing.js';
+import { UNDERAGE_MESSAGE, TEXT_ONLY_NOTICE } from '../js/state.js';
 
 appTest('landing: an incomplete form says why and focuses the field; nothing is asked of the server', async (t) => {
   t.view.model.form = { name: 'Ann', age: '', interests: '' };

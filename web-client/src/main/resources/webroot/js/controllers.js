@@ -16,6 +16,22 @@ import { createReports } from './reports.js';
 import { createMessages } from './messages.js';
 import { createKeys } from './keys.js';
 
+/** The controllers, each on `app` under its name. */
+const CONTROLLERS = {
+  screen: createScreen,
+  landing: createLanding,
+  previewControl: createPreviewControl,
+  media: createMedia,
+  warm: createWarm,
+  connection: createConnection,
+  queue: createQueue,
+  session: createSession,
+  resume: createResume,
+  reports: createReports,
+  messages: createMessages,
+  keys: createKeys,
+};
+
 /**
  * deps: store (store.js), clock (timers.js realClock or a fake), config (config.js CONFIG), log, view (the view
  * modules' functions), chat (chat.js Chat), tokens (api.js TokenManager), preview (preview.js Preview), timeline,
@@ -27,18 +43,7 @@ export function createApp(deps) {
   const app = { ...deps };
   app.timers = createTimers(app.clock, app.log);
   app.callEvents = createCallEvents(app.log);
-  app.screen = createScreen(app);
-  app.landing = createLanding(app);
-  app.previewControl = createPreviewControl(app);
-  app.media = createMedia(app);
-  app.warm = createWarm(app);
-  app.connection = createConnection(app);
-  app.queue = createQueue(app);
-  app.session = createSession(app);
-  app.resume = createResume(app);
-  app.reports = createReports(app);
-  app.messages = createMessages(app);
-  app.keys = createKeys(app);
+  for (const [name, create] of Object.entries(CONTROLLERS)) app[name] = create(app);
   const { queue, session, resume } = app;
   app.frameHandlers = {
     queued: queue.onQueued,

@@ -3,9 +3,7 @@
 // the landing's preview, whose peer connection is made too) and, as soon as the token is there, the socket.
 // Without the preview the next match's peer connection is made while the camera opens, after the socket is on
 // its way. join-queue goes out once both the socket is open and the camera is decided (queue.js).
-import { validateProfile, describeApiError, statsText } from './state.js';
-
-export const TEXT_ONLY_NOTICE = 'Text only: the stranger will not see or hear you, but you will see and hear them.';
+import { validateProfile, describeApiError, statsText, TEXT_ONLY_NOTICE } from './state.js';
 
 export function createLanding(app) {
   const s = app.store;

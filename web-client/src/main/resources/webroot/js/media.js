@@ -1,6 +1,6 @@
 // media.js: our camera and microphone: asking for them at Start (or taking the preview's stream), the camera
 // step's error and hint, text only, the mute toggles, and deciding that join-queue may go out.
-import { TEXT_ONLY_NOTICE } from './landing.js';
+import { TEXT_ONLY_NOTICE } from './state.js';
 
 export function createMedia(app) {
   const s = app.store;

@@ -217,6 +217,8 @@ export function peerGoneText(reason) {
 const MODERATED_DEFAULT = 'Message not sent: it breaks the chat rules';
 
 export const REPORT_REASONS = ['harassment', 'nudity', 'spam', 'underage', 'other'];
+/** The chat notice when Start goes on without camera and microphone. */
+export const TEXT_ONLY_NOTICE = 'Text only: the stranger will not see or hear you, but you will see and hear them.';
 export const UNDERAGE_MESSAGE = 'Sorry, Tandem is only for adults (18 and over). Thanks for being honest, and take care!';
 const MAX_INTERESTS = 10;
 const MAX_INTEREST_CHARS = 32;

@@ -12,7 +12,7 @@
 //   call-events.js  observers of our and the stranger's streams and of the call's end (onLocalStream,
 //                   onRemoteStream, onCallEnded), for features such as a nudity shield
 //   views (DOM only): status-view.js, call-view.js (with overlaySlot()), landing-view.js, report-view.js, ui.js
-//   pure logic: state.js; libraries: api.js, signaling.js, call.js, preview.js, chat.js, timeline.js
+//   pure logic: state.js, resume-rules.js; libraries: api.js, signaling.js, call.js, preview.js, chat.js, timeline.js
 
 import { TokenManager } from './api.js';
 import { Signaling } from './signaling.js';

@@ -1,6 +1,7 @@
 // call-events.js: observers of the call's media, for features that watch what is shown (e.g. a nudity shield):
 //   onLocalStream(stream|null)  the self-view's stream changed (camera opened, text only, released)
-//   onRemoteStream(stream)      the stranger's stream arrived or changed (its tracks may change later)
+//   onRemoteStream(stream)      a track of the stranger's arrived: called once per track, so usually twice with the
+//                               same stream (audio, video); later changes show as the stream's addtrack/removetrack
 //   onCallEnded()               the current call closed (its remote stream is gone)
 // An observer implements any of them; one that throws is logged and the others still run.
 

@@ -2,7 +2,8 @@
 // unplanned drop (search again, or resume the call: resume.js) and on a final close, Stop and the page
 // closing; every frame from the server is handed to the controller that owns it.
 import { ApiError } from './api.js';
-import { describeApiError, shouldResume } from './state.js';
+import { describeApiError } from './state.js';
+import { shouldResume } from './resume-rules.js';
 
 const STOP_TEXTS = {
   replaced: ['Tandem was opened in another tab',

@@ -5,7 +5,7 @@
 // (peer-reconnecting / peer-resumed) and the banners with their countdowns and Retry now.
 import {
   graceWindow, resumeDeadline, shouldResume, resumedState, needsIceRestart, reconnectBanner, peerAwayNotice,
-} from './state.js';
+} from './resume-rules.js';
 
 const RECORDS_MAX = 20;
 

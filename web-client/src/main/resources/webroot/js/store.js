@@ -3,7 +3,8 @@
 // make it fatal). The other fields are the data the controllers share, each documented below; the store is
 // sealed, so a misspelt field throws instead of making a new one.
 
-import { canTransition, RESUME_GRACE_MS } from './state.js';
+import { canTransition } from './state.js';
+import { RESUME_GRACE_MS } from './resume-rules.js';
 
 /** What the unit tests' onIllegal throws. */
 export class IllegalTransition extends Error {

@@ -6,6 +6,17 @@ import './chat.test.js';
 import './api.test.js';
 import './call.test.js';
 import './preview.test.js';
+import './store.test.js';
+import './landing.test.js';
+import './preview-control.test.js';
+import './media.test.js';
+import './session.test.js';
+import './queue.test.js';
+import './connection.test.js';
+import './resume.test.js';
+import './reports.test.js';
+import './messages.test.js';
+import './keys.test.js';
 import './shield.test.js';
 
 run();

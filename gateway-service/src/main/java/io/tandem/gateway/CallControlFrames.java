@@ -71,7 +71,7 @@ final class CallControlFrames {
           r.peer().connId(), List.of(), r.peerDevice());
       if (c.call().resumed(m, r.peerReconnecting(), r.epoch())) {
         c.send(frames.encodeResumed(user, m, r.peerReconnecting(), System.currentTimeMillis()));
-        LOG.info("resumed user={} session={} role={}", user, r.sessionId(), r.role());
+        LOG.debug("resumed user={} session={} role={}", user, r.sessionId(), r.role());
         GatewayMetrics.resumed();
       }
       return Future.succeededFuture();

@@ -115,7 +115,7 @@ public final class Connection implements ClientLink {
     scheduleExpiry();
     intake.after(presence.connect(identity, connId)
         .map(resumable -> {
-          LOG.info("connected user={} conn={} loop={} resumable={}", identity.userId(), connId, loop.index(), resumable != null);
+          LOG.debug("connected user={} conn={} loop={} resumable={}", identity.userId(), connId, loop.index(), resumable != null);
           if (resumable != null) call.resumable(resumable);
           return (Void) null;
         })
@@ -201,7 +201,7 @@ public final class Connection implements ClientLink {
     MatchInfo inCall = call.close();
     boolean lost = lostUnintentionally();
     cleanup = intake.settled().transform(ar -> cleanupSteps.disconnect(identity.userId(), connId, inCall, lost))
-        .onSuccess(v -> LOG.info("disconnected user={} conn={} lost={}", identity.userId(), connId, lost))
+        .onSuccess(v -> LOG.debug("disconnected user={} conn={} lost={}", identity.userId(), connId, lost))
         .onFailure(err -> LOG.warn("cleanup failed user={} conn={}: {}", identity.userId(), connId, err.toString()));
   }
 }

@@ -114,7 +114,7 @@ final class DeliveryRouter {
       String frame = ServerFrames.of(type, new JsonObject().put("sessionId", sid).put("graceMs", grace));
       if (!c.call().peerReconnecting(sid, epoch(data), frame).isEmpty()) {
         c.send(frame);
-        LOG.info("peer reconnecting user={} session={}", c.identity().userId(), sid);
+        LOG.debug("peer reconnecting user={} session={}", c.identity().userId(), sid);
       }
       return;
     }
@@ -124,7 +124,7 @@ final class DeliveryRouter {
       String conn = data.getString("peerConn", "");
       if (!node.isEmpty() && !conn.isEmpty() && !c.call().peerResumed(sid, epoch(data), node, conn, frame).isEmpty()) {
         c.send(frame);
-        LOG.info("peer resumed user={} session={}", c.identity().userId(), sid);
+        LOG.debug("peer resumed user={} session={}", c.identity().userId(), sid);
       }
       return;
     }
@@ -137,11 +137,11 @@ final class DeliveryRouter {
     for (CallAction a : c.call().peerDisconnected(sid, io.tandem.common.PeerNotifier.Reason.MATCH_FAILED.wire.equals(reason), frame)) {
       if (a.kind() == CallAction.Kind.SEND) {
         c.send(a.frame());
-        LOG.info("peer left user={} session={} reason={}", c.identity().userId(), sid, reason);
+        LOG.debug("peer left user={} session={} reason={}", c.identity().userId(), sid, reason);
       } else if (a.kind() == CallAction.Kind.REJOIN) {
         // a match for this searching socket was undone before it arrived: the store no longer has
         // it queued, so search again (in order with the socket's other steps)
-        LOG.info("match undone before delivery user={} session={}; searching again", c.identity().userId(), sid);
+        LOG.debug("match undone before delivery user={} session={}; searching again", c.identity().userId(), sid);
         c.inOrder(() -> queue.rejoin(c));
       }
     }

@@ -41,7 +41,7 @@ final class QueueFrames {
   Future<Void> join(ClientLink c, List<String> wanted) {
     String kept = c.call().takeResumable();
     if (kept == null) return join(c, wanted, true);
-    LOG.info("ending a call kept for resume before a join user={} session={}", c.identity().userId(), kept);
+    LOG.debug("ending a call kept for resume before a join user={} session={}", c.identity().userId(), kept);
     return presence.endCall(c.identity().userId(), c.connId(), kept)
         .transform(ar -> join(c, wanted, true));
   }
@@ -90,7 +90,7 @@ final class QueueFrames {
     return presence.abandon(user, c.connId()).transform(ab -> {
       String undone = ab.succeeded() ? ab.result() : null;
       if (c.call().abandoned(undone, te.code(), retryGhost).contains(CallAction.REJOIN)) {
-        LOG.info("undid a session this socket never heard of user={} session={}; joining again", user, undone);
+        LOG.debug("undid a session this socket never heard of user={} session={}; joining again", user, undone);
         return join(c, c.call().interests(), false);
       }
       return Future.failedFuture(te);
@@ -126,7 +126,7 @@ final class QueueFrames {
         case SEND_QUEUED -> c.send(ServerFrames.of(MessageType.QUEUED, new JsonObject()));
         case SEND_MATCHED -> {
           c.send(matched.encode(c.identity().userId(), a.match(), System.currentTimeMillis()));
-          LOG.info("matched user={} session={} role={}", c.identity().userId(), a.match().sessionId(), a.match().role());
+          LOG.debug("matched user={} session={} role={}", c.identity().userId(), a.match().sessionId(), a.match().role());
         }
         case SEND -> c.send(a.frame());
         default -> { } // replies, rejoins and failures are the caller's

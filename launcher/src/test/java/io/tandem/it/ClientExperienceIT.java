@@ -8,6 +8,9 @@ import io.tandem.launcher.LocalRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,10 +73,19 @@ class ClientExperienceIT {
     if (launcher != null) launcher.close();
   }
 
-  /** What a browser loads with the page (the warm-up fetches them as a visitor would). */
-  static final List<String> PAGE_FILES = List.of("/", "/styles.css", "/favicon.svg", "/js/app.js", "/js/api.js",
-      "/js/call.js", "/js/chat.js", "/js/preview.js", "/js/signaling.js", "/js/state.js", "/js/timeline.js", "/js/ui.js",
-      "/stats");
+  /** What a browser loads with the page (the warm-up fetches them as a visitor would): every module in js/. */
+  static final List<String> PAGE_FILES = pageFiles();
+
+  static List<String> pageFiles() {
+    List<String> files = new ArrayList<>(List.of("/", "/styles.css", "/favicon.svg"));
+    try (Stream<Path> js = Files.list(StaticWebServer.WEBROOT.resolve("js"))) {
+      js.map(f -> "/js/" + f.getFileName()).filter(f -> f.endsWith(".js")).sorted().forEach(files::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the web client's modules in " + StaticWebServer.WEBROOT, e);
+    }
+    files.add("/stats");
+    return List.copyOf(files);
+  }
 
   /** A socket as the web client opens it: the token in the subprotocol list. */
   static WsClient browserLikeSocket(Vertx vertx, String name) throws Exception {

@@ -85,9 +85,9 @@ class EventLoopsIT {
     throw new AssertionError("no 'connected' log line for the socket within " + LOG_WAIT_MS + " ms");
   }
 
-  /** The gateway's INFO lines (each names its socket; the thread that wrote it is recorded). */
+  /** The gateway's DEBUG lines (each names its socket; the thread that wrote it is recorded). */
   static LogCapture gatewayLogs() {
-    return new LogCapture("io.tandem.gateway", ch.qos.logback.classic.Level.INFO);
+    return new LogCapture("io.tandem.gateway", ch.qos.logback.classic.Level.DEBUG);
   }
 
   static String token(String name) throws Exception {

@@ -73,14 +73,14 @@ public final class JoinVerticle extends VerticleBase {
       // Both sides at once: the waiting user through its gateway, the joiner in this reply.
       notifier.match(p.caller(), p.forCaller(), config.deliveryTimeoutMs())
           .onSuccess(v -> {
-            LOG.info("paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
+            LOG.debug("paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
             MatchMetrics.paired(p, false);
             // The caller has it and the callee gets it in the reply: confirmed. If the reply is lost,
             // the callee's gateway gives up on the join and undoes the session itself (abandon).
             confirmations.add(p.sessionId());
           })
           .onFailure(err -> {
-            LOG.info("partner gone at delivery session={} user={}: {}", p.sessionId(), p.caller().userId(), Failures.map(err).code().code);
+            LOG.debug("partner gone at delivery session={} user={}: {}", p.sessionId(), p.caller().userId(), Failures.map(err).code().code);
             MatchMetrics.aborted();
             // Both may hold the match (the joiner from the reply, the waiting user if only its answer
             // was lost): both are told, and search again (the joiner's client, the waiting user's gateway).

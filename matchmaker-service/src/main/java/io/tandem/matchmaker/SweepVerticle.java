@@ -76,7 +76,7 @@ public final class SweepVerticle extends VerticleBase {
   private Future<Void> expireGrace() {
     return store.expireGrace(config.nodeTtlMs(), Limits.GRACE_BATCH).map(expired -> {
       for (EndedCall e : expired) {
-        LOG.info("grace window passed without a resume session={}", e.sessionId());
+        LOG.debug("grace window passed without a resume session={}", e.sessionId());
         notifier.callOver(e.peer(), e.sessionId(), PeerNotifier.Reason.TIMEOUT);
       }
       return null;
@@ -87,7 +87,7 @@ public final class SweepVerticle extends VerticleBase {
   private Future<Void> expire() {
     return store.expirePending(config.confirmMs(), MatchmakerConfig.EXPIRE_BATCH).map(undone -> {
       for (Undone u : undone) {
-        LOG.info("undid unconfirmed match session={}", u.sessionId());
+        LOG.debug("undid unconfirmed match session={}", u.sessionId());
         MatchMetrics.aborted();
         u.users().forEach(user -> notifier.callOver(user, u.sessionId(), PeerNotifier.Reason.MATCH_FAILED));
       }
@@ -102,7 +102,7 @@ public final class SweepVerticle extends VerticleBase {
       MatchMetrics.removed(sweep.removed());
       MatchMetrics.queueLength(sweep.queueLength());
       sweep.pairs().forEach(p -> {
-        LOG.info("sweep paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
+        LOG.debug("sweep paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
         MatchMetrics.paired(p, true);
         Future.all(notifier.match(p.caller(), p.forCaller(), config.deliveryTimeoutMs()),
                 notifier.match(p.callee(), p.forCallee(), config.deliveryTimeoutMs()))

@@ -1,0 +1,109 @@
+// media.js: our camera and microphone: asking for them at Start (or taking the preview's stream), the camera
+// step's error and hint, text only, the mute toggles, and deciding that join-queue may go out.
+import { TEXT_ONLY_NOTICE } from './state.js';
+
+export function createMedia(app) {
+  const s = app.store;
+
+  /** Ask for the camera and microphone; the answer is applied whenever it comes (before or after the token). */
+  function acquire(gen) {
+    const { view, timers } = app;
+    const attempt = ++s.mediaAttempt;
+    s.mediaError = null;
+    view.hideMediaMessages();
+    if (!s.starting) app.screen.go('media');
+    timers.set('mediaHint', app.config.mediaPromptHintMs, () => {
+      if (s.state === 'media' && attempt === s.mediaAttempt && !view.mediaErrorShown()) view.showMediaHint(true);
+    });
+    const previewed = app.preview.take(); // the landing's preview: the camera is open already
+    const open = app.getLocalMedia;
+    const media = previewed ? previewed.then((st) => st || open(), () => open()) : open();
+    media.then((stream) => {
+      if (gen !== s.gen || attempt !== s.mediaAttempt) {
+        stream.getTracks().forEach((t) => t.stop());
+        return;
+      }
+      timers.clear('mediaHint');
+      app.timeline.mark('camera');
+      s.localStream = stream; // join-queue goes out before the self-view is set up (tens of ms on a busy device)
+      decide();
+      useLocalStream(stream);
+      if (!stream.getVideoTracks().length) app.chat.addNotice('No camera found: the stranger will hear you but not see you.');
+      else if (!stream.getAudioTracks().length) app.chat.addNotice('No microphone found: the stranger will see you but not hear you.');
+    }, (err) => {
+      if (gen !== s.gen || attempt !== s.mediaAttempt) return;
+      timers.clear('mediaHint');
+      app.log('getUserMedia failed', err && err.name, err && err.message);
+      s.mediaError = app.describeMediaError(err);
+      if (!s.starting) showFailure(); // else shown once the token is there
+    });
+  }
+
+  function showFailure() {
+    app.view.showMediaError(s.mediaError);
+    app.screen.go('media', { text: 'Camera and microphone unavailable', hint: 'See below for how to fix it.' });
+    app.view.focus('media-retry');
+  }
+
+  /**
+   * The camera question is settled (a stream, or text only): go online, then warm up a peer connection.
+   * join-queue goes out first: the match round trip is the longer wait, and the warm-up (a new
+   * RTCPeerConnection with its tracks, tens of ms on a busy phone) is done long before `queued` or
+   * `matched` can arrive (they are handled after this synchronous block).
+   */
+  function decide() {
+    s.mediaDecided = true;
+    s.mediaError = null;
+    if (!s.starting) { app.queue.goOnline(); app.warm.prewarm(); return; }
+    // Start is still taking its token (the camera answered first, e.g. from the preview): the socket goes first
+    const gen = s.gen;
+    app.timers.later(() => { if (gen === s.gen && s.mediaDecided) app.warm.prewarm(); });
+  }
+
+  function useLocalStream(stream) {
+    s.localStream = stream;
+    app.view.setLocalStream(stream);
+    app.callEvents.emit('onLocalStream', stream);
+    if (stream) {
+      for (const t of stream.getTracks()) {
+        t.addEventListener('ended', () => {
+          if (s.localStream !== stream) return;
+          app.screen.updateToggles();
+          app.chat.addNotice(t.kind === 'video' ? 'Your camera stopped.' : 'Your microphone stopped.');
+        });
+      }
+    }
+    app.screen.updateToggles();
+  }
+
+  function release() {
+    app.warm.drop();
+    if (s.localStream) s.localStream.getTracks().forEach((t) => t.stop());
+    useLocalStream(null);
+    s.mediaDecided = false;
+  }
+
+  /** The camera step's Retry. */
+  function retry() { if (s.state === 'media') acquire(s.gen); }
+
+  function continueTextOnly() {
+    if (s.state !== 'media') return;
+    s.mediaAttempt += 1; // a camera prompt still pending is ignored from now on
+    app.timers.clear('mediaHint');
+    useLocalStream(null);
+    decide();
+    app.chat.addNotice(TEXT_ONLY_NOTICE);
+  }
+
+  /** Mute / camera off: the live track of that kind is turned off or on (the stranger is told of the camera). */
+  function toggleTrack(kind) {
+    const stream = s.localStream;
+    const track = stream && stream.getTracks().find((t) => t.kind === kind && t.readyState === 'live');
+    if (!track) return;
+    track.enabled = !track.enabled;
+    if (kind === 'video' && s.call) s.call.setCameraOff(!track.enabled);
+    app.screen.updateToggles();
+  }
+
+  return { acquire, showFailure, decide, useLocalStream, release, retry, continueTextOnly, toggleTrack };
+}

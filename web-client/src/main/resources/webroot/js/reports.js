@@ -1,0 +1,56 @@
+// reports.js: reporting the current or just-ended chat: the panel, the `report` frame and its answer.
+import { REPORT_REASONS, describeServerError } from './state.js';
+
+const RESULT_SHOWN_MS = 20000;
+
+export function createReports(app) {
+  const s = app.store;
+
+  function send() {
+    const { view, timers } = app;
+    const sessionId = s.sessionId || s.lastSessionId;
+    const reason = view.reportReason();
+    if (!sessionId) { view.setReportResult('There is no chat to report yet.', true); return; }
+    if (!REPORT_REASONS.includes(reason)) { view.setReportResult('Please choose a reason.', true); return; }
+    if (!s.sig || !s.sig.send('report', { sessionId, reason })) {
+      view.setReportResult('The report could not be sent because you are offline. Please try again in a moment.', true);
+      return;
+    }
+    s.reportPending = sessionId;
+    view.openReportPanel(false);
+    view.focus('report');
+    view.setReportResult('Sending your report…');
+    timers.clear('reportClear');
+    timers.set('reportAck', app.config.reportAckTimeoutMs, () => {
+      s.reportPending = null;
+      view.setReportResult('No answer from Tandem about your report. Please try again.', true);
+    });
+  }
+
+  function onReported(d) {
+    app.timers.clear('reportAck');
+    const current = d.sessionId && d.sessionId === s.sessionId;
+    s.reportPending = null;
+    app.view.setReportResult(`Thanks, we received your report.${current ? ' You can press Next to leave this chat.' : ''}`);
+    app.timers.set('reportClear', RESULT_SHOWN_MS, () => app.view.setReportResult(''));
+  }
+
+  /** The report was refused; → true if the error was the report's. */
+  function onError(d) {
+    if (d.ref !== 'report') return false;
+    app.timers.clear('reportAck');
+    s.reportPending = null;
+    app.view.setReportResult(`Sorry, the report could not be sent. ${describeServerError(d)} Please try again.`, true);
+    return true;
+  }
+
+  /** The Report button opens or closes the panel; Cancel and Esc close it and give the focus back. */
+  function togglePanel() { app.view.openReportPanel(!app.view.reportPanelOpen()); }
+
+  function closePanel() {
+    app.view.openReportPanel(false);
+    app.view.focus('report');
+  }
+
+  return { send, onReported, onError, togglePanel, closePanel };
+}

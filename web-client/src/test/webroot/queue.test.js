@@ -1,0 +1,57 @@
+import { eq, ok, deepEq } from './harness.js';
+import { appTest, goSearching, match } from './fakes.js';
+
+const joins = (t) => t.socket.types().filter((x) => x === 'join-queue').length;
+
+appTest('queue: an unanswered join-queue is sent again; three misses open a new socket', async (t) => {
+  await t.app.landing.start({ textOnly: true });
+  t.socket.open();
+  eq(joins(t), 1);
+  t.clock.advance(10000);
+  eq(joins(t), 2);
+  t.clock.advance(10000);
+  eq(joins(t), 3);
+  t.clock.advance(10000);
+  eq(t.socket.reconnects, 1);
+});
+
+appTest('queue: a busy store is retried with a backoff; unusable interests are dropped', async (t) => {
+  t.view.model.form = { name: 'Ann', age: '30', interests: 'chess' };
+  await t.app.landing.start({ textOnly: true });
+  t.socket.open();
+  deepEq(t.socket.last('join-queue'), { interests: ['chess'] });
+  t.socket.frame('error', { code: 'invalid-field', ref: 'join-queue' });
+  t.clock.advance(1000);
+  deepEq(t.socket.last('join-queue'), {}, 'searching without the interests');
+  t.socket.frame('error', { code: 'unavailable', ref: 'join-queue' });
+  eq(t.view.model.hint, 'Tandem is busy; trying again…');
+  t.clock.advance(1999);
+  eq(joins(t), 2);
+  t.clock.advance(1);
+  eq(joins(t), 3, 'after 2 s (1 s × 2^1)');
+  t.socket.frame('queued', {});
+  eq(t.view.model.hint, '');
+});
+
+appTest('queue: Next ends the call and joins once call-ended arrives (or after endCallAckTimeoutMs)', async (t) => {
+  await goSearching(t);
+  match(t);
+  t.app.queue.next();
+  deepEq(t.socket.last('end-call'), { sessionId: 's1' });
+  eq(t.s.state, 'searching');
+  eq(joins(t), 1, 'not yet');
+  t.socket.frame('call-ended', { sessionId: 's1' });
+  eq(joins(t), 2);
+  match(t, { sessionId: 's2' });
+  t.app.queue.next();
+  t.clock.advance(1500);
+  eq(joins(t), 3, 'no call-ended: joined anyway');
+  eq(t.s.lastSessionId, 's2', 'the ended chat can still be reported');
+});
+
+appTest('queue: the still-looking hint after searchingHintMs; queued with a prepared connection makes the offer', async (t) => {
+  await goSearching(t, { textOnly: false });
+  ok(t.s.warm.offering, 'preOffer with queued\'s ICE servers');
+  t.clock.advance(60000);
+  ok(t.view.model.hint.startsWith('Still looking'));
+});

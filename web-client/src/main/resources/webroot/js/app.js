@@ -9,6 +9,8 @@
 //   connection.js   the socket's lifecycle, frames, Stop    queue.js    join-queue, queued, Next
 //   session.js      the call controller (matched → end)     resume.js   a call that outlives its socket
 //   reports.js      reporting      messages.js  chat traffic      keys.js  Esc Esc → Next
+//   shield-page.js  the nudity shield (shield.js policy, shield-control.js wiring, shield-view.js, classifier.js
+//                   + shield-worker.js running the vendored nsfwjs model)
 //   call-events.js  observers of our and the stranger's streams and of the call's end (onLocalStream,
 //                   onRemoteStream, onCallEnded), for features such as a nudity shield
 //   views (DOM only): status-view.js, call-view.js (with overlaySlot()), landing-view.js, report-view.js, ui.js
@@ -33,6 +35,7 @@ import * as statusView from './status-view.js';
 import * as callView from './call-view.js';
 import * as landingView from './landing-view.js';
 import * as reportView from './report-view.js';
+import { mountShield } from './shield-page.js';
 
 export { CONFIG } from './config.js';
 // The page's pure logic (states, texts, validation, helpers) lives in state.js; re-exported for callers.
@@ -89,6 +92,7 @@ function init() {
   app.view.wireUnmute();
   bindPage(app);
   exposeForTests(app.store, timeline);
+  mountShield(app); // the nudity shield: blurs and checks the stranger's video, loads its model while the page is idle
 
   try { const saved = localStorage.getItem('tandem.name'); if (saved) app.view.setName(saved); } catch { /* */ }
   app.screen.go('landing');

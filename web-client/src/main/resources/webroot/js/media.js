@@ -105,5 +105,15 @@ export function createMedia(app) {
     app.screen.updateToggles();
   }
 
-  return { acquire, showFailure, decide, useLocalStream, release, retry, continueTextOnly, toggleTrack };
+  /** Our camera sent or not (the nudity shield's pause and Resume); the stranger sees "camera off". */
+  function setVideoEnabled(on) {
+    const stream = s.localStream;
+    const track = stream && stream.getVideoTracks().find((t) => t.readyState === 'live');
+    if (!track || track.enabled === on) return;
+    track.enabled = on;
+    if (s.call) s.call.setCameraOff(!on);
+    app.screen.updateToggles();
+  }
+
+  return { acquire, showFailure, decide, useLocalStream, release, retry, continueTextOnly, toggleTrack, setVideoEnabled };
 }

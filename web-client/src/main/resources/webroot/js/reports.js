@@ -6,10 +6,13 @@ const RESULT_SHOWN_MS = 20000;
 export function createReports(app) {
   const s = app.store;
 
-  function send() {
+  /** The panel's Send: the reason chosen in the panel. */
+  function send() { sendReason(app.view.reportReason()); }
+
+  /** A report with this reason (the panel's, or `nudity` from the nudity shield's overlay). */
+  function sendReason(reason) {
     const { view, timers } = app;
     const sessionId = s.sessionId || s.lastSessionId;
-    const reason = view.reportReason();
     if (!sessionId) { view.setReportResult('There is no chat to report yet.', true); return; }
     if (!REPORT_REASONS.includes(reason)) { view.setReportResult('Please choose a reason.', true); return; }
     if (!s.sig || !s.sig.send('report', { sessionId, reason })) {
@@ -52,5 +55,5 @@ export function createReports(app) {
     app.view.focus('report');
   }
 
-  return { send, onReported, onError, togglePanel, closePanel };
+  return { send, sendReason, onReported, onError, togglePanel, closePanel };
 }

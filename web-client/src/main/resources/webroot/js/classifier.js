@@ -46,13 +46,13 @@ export function workerClassifier({
       };
       worker.onmessage = (e) => {
         const m = e.data || {};
-        if (m.type === 'ready') { clearTimeout(timer); info = { backend: m.backend, ms: m.ms }; resolve(info); }
+        if (m.type === 'ready') { clearTimeout(timer); info = { backend: m.backend, ms: m.ms, readyAt: performance.now() }; resolve(info); }
         else if (m.type === 'failed') { clearTimeout(timer); reject(new Error(m.error)); }
         else if (m.type === 'verdict' || m.type === 'error') {
           const p = pending.get(m.id);
           if (!p) return;
           pending.delete(m.id);
-          if (m.type === 'verdict') p.resolve({ scores: m.scores, ms: m.ms });
+          if (m.type === 'verdict') p.resolve(m);
           else p.reject(new Error(m.error));
         }
       };
@@ -61,15 +61,27 @@ export function workerClassifier({
     return ready;
   }
 
-  async function classify(video) {
-    await warm();
-    await firstFrame(video);
+  /** One check at a time: a check's time is its own (frame + model), not a wait behind another. */
+  let queue = Promise.resolve();
+
+  async function check(video) {
+    const t0 = performance.now();
     const frame = await createImageBitmap(video, { resizeWidth: INPUT_SIZE, resizeHeight: INPUT_SIZE, resizeQuality: 'low' });
-    return new Promise((resolve, reject) => {
+    const r = await new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
       worker.postMessage({ type: 'classify', id, frame }, [frame]);
     });
+    return { scores: r.scores, modelMs: r.ms, checkMs: performance.now() - t0 };
+  }
+
+  /** → {scores, modelMs (the model in the worker), checkMs (frame capture + transfer + model + answer)}. */
+  async function classify(video) {
+    await warm();
+    await firstFrame(video);
+    const next = queue.then(() => check(video));
+    queue = next.catch(() => {});
+    return next;
   }
 
   return { warm, classify, info: () => info };

@@ -15,18 +15,19 @@ const SELF_CHECK_DELAY_MS = 1000;
 export function createShieldControl(app, { classifier, storage, remoteVideo, localVideo, mountRemote, mountSelf, now = () => performance.now() }) {
   const s = app.store;
   const enabled = () => shieldEnabled(storage);
-  /** Timings of the current and past calls, for the browser test: [{firstFrame, firstVerdict, checks: [ms]}]. */
+  /** Timings of the current and past calls, for the browser test: [{firstFrame, firstVerdict, checks: [ms], model: [ms]}]. */
   const calls = [];
   let current = null;
   let stream = null;
   let videoTrack = null;
 
   const timed = async (video) => {
-    const t0 = now();
+    const record = current;
     const r = await classifier.classify(video);
-    if (current && video === remoteVideo) {
-      current.checks.push(Math.round(now() - t0));
-      if (current.firstVerdict === null) current.firstVerdict = now();
+    if (record && video === remoteVideo) {
+      record.checks.push(Math.round(r.checkMs));
+      record.model.push(Math.round(r.modelMs));
+      if (record.firstVerdict === null) record.firstVerdict = now();
     }
     return r;
   };
@@ -59,7 +60,7 @@ export function createShieldControl(app, { classifier, storage, remoteVideo, loc
     if (!track) { remote.stop(); return; }
     track.addEventListener('unmute', () => { if (track === videoTrack) remote.trackChanged(remoteVideo); });
     if (had && remote.state() !== 'idle') { remote.trackChanged(remoteVideo); return; }
-    current = { firstFrame: null, firstVerdict: null, checks: [] };
+    current = { firstFrame: null, firstVerdict: null, checks: [], model: [] };
     calls.push(current);
     watchFirstFrame();
     remote.start(remoteVideo);
@@ -98,6 +99,6 @@ export function createShieldControl(app, { classifier, storage, remoteVideo, loc
     warm() { if (enabled()) classifier.warm().catch((err) => app.log('shield model unavailable', err && err.message)); },
     /** For the browser tests (read-only copies). */
     snapshot: () => ({ enabled: enabled(), remote: remote.state(), self: own.state(), info: classifier.info(),
-      calls: calls.map((c) => ({ ...c, checks: c.checks.slice() })) }),
+      calls: calls.map((c) => ({ ...c, checks: c.checks.slice(), model: c.model.slice() })) }),
   };
 }

@@ -27,7 +27,6 @@ export function createShieldControl(app, { classifier, storage, remoteVideo, loc
     if (record && video === remoteVideo) {
       record.checks.push(Math.round(r.checkMs));
       record.model.push(Math.round(r.modelMs));
-      if (record.firstVerdict === null) record.firstVerdict = now();
     }
     return r;
   };
@@ -37,7 +36,10 @@ export function createShieldControl(app, { classifier, storage, remoteVideo, loc
     onReport: () => app.reports.sendReason('nudity'),
     onShowAnyway: () => remote.showAnyway(),
   });
-  const remote = remoteShield({ classify: timed, render: (v) => remoteView.render(v), enabled, options: SHIELD_DEFAULTS });
+  const remote = remoteShield({
+    classify: timed, render: (v) => remoteView.render(v), enabled, options: SHIELD_DEFAULTS,
+    onVerdict: () => { if (current && current.firstVerdict === null) current.firstVerdict = now(); },
+  });
   const selfView = mountSelf({ onResume: () => own.resume() });
   const own = selfShield({
     classify: timed, render: (v) => selfView.render(v), enabled, options: SHIELD_DEFAULTS,
@@ -58,7 +60,13 @@ export function createShieldControl(app, { classifier, storage, remoteVideo, loc
     const had = videoTrack;
     videoTrack = track;
     if (!track) { remote.stop(); return; }
-    track.addEventListener('unmute', () => { if (track === videoTrack) remote.trackChanged(remoteVideo); });
+    // a remote track starts muted and unmutes when media first flows: only an unmute after a mute (the stranger's
+    // camera back on, new content after a pause) is a change worth checking at once
+    let muted = false;
+    track.addEventListener('mute', () => { muted = true; });
+    track.addEventListener('unmute', () => {
+      if (muted && track === videoTrack) { muted = false; remote.trackChanged(remoteVideo); }
+    });
     if (had && remote.state() !== 'idle') { remote.trackChanged(remoteVideo); return; }
     current = { firstFrame: null, firstVerdict: null, checks: [], model: [] };
     calls.push(current);

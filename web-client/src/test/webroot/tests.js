@@ -5,6 +5,8 @@ import './state.test.js';
 import './chat.test.js';
 import './api.test.js';
 import './call.test.js';
+import './control-channel.test.js';
+import './connection-health.test.js';
 import './preview.test.js';
 import './store.test.js';
 import './landing.test.js';

@@ -7,6 +7,8 @@ import './api.test.js';
 import './call.test.js';
 import './control-channel.test.js';
 import './connection-health.test.js';
+import './quality.test.js';
+import './quality-control.test.js';
 import './preview.test.js';
 import './store.test.js';
 import './landing.test.js';

@@ -1,7 +1,8 @@
 import { test, eq, ok } from './harness.js';
+import { Call } from '../js/call.js';
 import {
-  Call, sdpFingerprint, preparePeerConnection, preOffer, attachLocal, iceServerList, sameIceUrls, candidateKey, sdpCandidateKeys,
-} from '../js/call.js';
+  sdpFingerprint, preparePeerConnection, preOffer, attachLocal, iceServerList, sameIceUrls, candidateKey, sdpCandidateKeys,
+} from '../js/peer-connection.js';
 
 /** A stream with one video track (a canvas) and one audio track (an oscillator), no devices needed. */
 function syntheticStream() {

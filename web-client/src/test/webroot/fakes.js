@@ -6,7 +6,7 @@ import { test } from './harness.js';
 import { createApp } from '../js/controllers.js';
 import { createStore, IllegalTransition } from '../js/store.js';
 import { CONFIG } from '../js/config.js';
-import { iceServerList } from '../js/call.js';
+import { iceServerList } from '../js/peer-connection.js';
 import { describeServerError } from '../js/state.js';
 import { cameraOff } from '../js/status-view.js';
 

@@ -14,13 +14,14 @@
 //   call-events.js  observers of our and the stranger's streams and of the call's end (onLocalStream,
 //                   onRemoteStream, onCallEnded), for features such as a nudity shield
 //   views (DOM only): status-view.js, call-view.js (with overlaySlot()), landing-view.js, report-view.js, ui.js
-//   pure logic: state.js, resume-rules.js; libraries: api.js, signaling.js, call.js, preview.js, chat.js, timeline.js
+//   pure logic: state.js, resume-rules.js; libraries: api.js, signaling.js, call.js (+ local-media.js, peer-connection.js,
+//   control-channel.js, connection-health.js), preview.js, chat.js, timeline.js
 
 import { TokenManager } from './api.js';
 import { Signaling } from './signaling.js';
-import {
-  Call, getLocalMedia, describeMediaError, preparePeerConnection, attachLocal, preOffer, iceServerList, giveIceServers,
-} from './call.js';
+import { Call } from './call.js';
+import { getLocalMedia, describeMediaError } from './local-media.js';
+import { preparePeerConnection, attachLocal, preOffer, iceServerList, giveIceServers } from './peer-connection.js';
 import * as timeline from './timeline.js';
 import { Preview } from './preview.js';
 import { Chat } from './chat.js';

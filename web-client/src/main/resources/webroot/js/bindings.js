@@ -23,6 +23,7 @@ export function bindPage(c) {
   on('report-cancel', 'click', c.reports.closePanel);
   on('report-send', 'click', c.reports.send);
   on('retry-now', 'click', c.resume.retryNow);
+  on('quality', 'click', c.quality.toggleDetails);
   on('report-panel', 'keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); c.reports.closePanel(); } });
   on('age', 'input', () => c.landing.onAgeInput(UNDERAGE_MESSAGE));
   document.addEventListener('visibilitychange', c.previewControl.onVisibility);

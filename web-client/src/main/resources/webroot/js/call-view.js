@@ -24,3 +24,24 @@ export function setPeerName(name) { ui.setText('peer-name', name); }
 export function setPlaceholder(text) { ui.setRemotePlaceholder(text); }
 
 export const { wireUnmute } = ui;
+
+/** The call-quality indicator: {level: 'good'|'fair'|'poor', details, relayed}, or null to hide it. */
+export function setQuality(q) {
+  const button = ui.$('quality');
+  ui.show('quality', !!q);
+  if (!q) { ui.show('quality-details', false); button.setAttribute('aria-expanded', 'false'); return; }
+  const words = { good: 'good', fair: 'fair', poor: 'poor' }[q.level];
+  button.dataset.level = q.level;
+  button.dataset.path = q.relayed ? 'relayed' : 'direct';
+  button.setAttribute('aria-label', `Connection ${words}: ${q.details}`);
+  button.title = q.details;
+  ui.setText('quality-details', q.details);
+}
+
+/** Shows or hides the indicator's figures (a tap on a phone, where there is no hover). */
+export function toggleQualityDetails() {
+  const button = ui.$('quality');
+  const open = button.getAttribute('aria-expanded') !== 'true';
+  button.setAttribute('aria-expanded', String(open));
+  ui.show('quality-details', open);
+}

@@ -15,6 +15,7 @@ import { createResume } from './resume.js';
 import { createReports } from './reports.js';
 import { createMessages } from './messages.js';
 import { createKeys } from './keys.js';
+import { createQuality } from './quality-control.js';
 
 /** The controllers, each on `app` under its name. */
 const CONTROLLERS = {
@@ -30,6 +31,7 @@ const CONTROLLERS = {
   reports: createReports,
   messages: createMessages,
   keys: createKeys,
+  quality: createQuality,
 };
 
 /**

@@ -1,7 +1,7 @@
 // preview-control.js: the landing's camera preview (preview.js holds the camera; landing-view.js draws it).
 // It is on for a returning visitor whose browser allows the camera without asking, off after Hide for the
 // visit, off while the page is hidden (and back when it is visible), and its stream is what Start takes.
-import { describeMediaError } from './call.js';
+import { describeMediaError } from './local-media.js';
 
 export function createPreviewControl(app) {
   const s = app.store;

@@ -117,6 +117,7 @@ export function createSession(app) {
         timers.clear('iceRetry');
         s.callPhase = 'connected';
         if (!s.resume) app.screen.go('connected');
+        app.callEvents.emit('onCallConnected', s.call);
         break;
       case 'unstable':
         if (s.state === 'connected') app.view.setHint('Connection unstable…');

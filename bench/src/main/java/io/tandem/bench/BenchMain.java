@@ -1,5 +1,22 @@
 package io.tandem.bench;
 
+import io.tandem.bench.faults.Reliability;
+import io.tandem.bench.load.Capacity;
+import io.tandem.bench.load.Churn;
+import io.tandem.bench.load.Floors;
+import io.tandem.bench.load.Relay;
+import io.tandem.bench.load.SustainedJoins;
+import io.tandem.bench.load.TimeToMatch;
+import io.tandem.bench.run.Bench;
+import io.tandem.bench.run.Check;
+import io.tandem.bench.run.Latency;
+import io.tandem.bench.run.Machine;
+import io.tandem.bench.run.Options;
+import io.tandem.bench.run.Outcome;
+import io.tandem.bench.run.Proc;
+import io.tandem.bench.run.Scenario;
+import io.tandem.bench.run.Svg;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -21,7 +38,7 @@ public final class BenchMain {
   static final List<Scenario> SCENARIOS = List.of(new TimeToMatch(), new SustainedJoins(), new Relay(), new Capacity(), new Churn());
   /** Scenarios run only by name, not by {@code all} (faults, not performance). */
   static final List<Scenario> ON_DEMAND = List.of(new Reliability(), new Floors());
-  static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  public static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private BenchMain() {}
 
@@ -232,7 +249,7 @@ public final class BenchMain {
     return failures == 0 ? 0 : 1;
   }
 
-  static java.util.Map<String, String> serviceEnv(String spec) {
+  public static java.util.Map<String, String> serviceEnv(String spec) {
     java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
     for (String kv : spec.split(",")) {
       if (kv.isBlank()) continue;

@@ -63,6 +63,17 @@ class BrowserIT {
       assertEquals("Alice", got.findElement(By.cssSelector(".sender")).getText().replace(":", "").trim());
       assertEquals("Hello from Alice", got.findElement(By.cssSelector(".text")).getText());
       alice.waitFor("own message shown as mine", d -> !d.findElements(By.cssSelector("#chat-log .msg.mine")).isEmpty());
+      for (Browser b : pair) {
+        // the call-quality line: read from getStats() every 2 s once connected; loopback is good and direct
+        WebElement q = b.waitFor("call-quality indicator", d -> {
+          WebElement e = d.findElement(By.cssSelector("#quality"));
+          return e.isDisplayed() && e.getAttribute("data-level") != null ? e : null;
+        });
+        assertEquals("good", q.getAttribute("data-level"), b.label + " quality on loopback: " + q.getAttribute("aria-label"));
+        assertEquals("direct", q.getAttribute("data-path"), b.label + " path on loopback");
+        assertTrue(q.getAttribute("aria-label").startsWith("Connection good: Round trip "), q.getAttribute("aria-label"));
+        System.out.println("e2e: " + b.label + " " + q.getAttribute("aria-label"));
+      }
       Path shot = alice.screenshot(Path.of("target", "e2e", "connected-call.png"));
       System.out.println("e2e: screenshot of a connected call: " + shot.toAbsolutePath());
       assertEquals(List.of(), alice.consoleErrors(), "no console errors in a normal call");

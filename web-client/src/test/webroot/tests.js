@@ -22,5 +22,6 @@ import './reports.test.js';
 import './messages.test.js';
 import './keys.test.js';
 import './shield.test.js';
+import './shield-control.test.js';
 
 run();

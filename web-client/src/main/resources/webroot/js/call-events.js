@@ -3,6 +3,7 @@
 //   onRemoteStream(stream)      a track of the stranger's arrived: called once per track, so usually twice with the
 //                               same stream (audio, video); later changes show as the stream's addtrack/removetrack
 //   onCallConnected(call)       the call's peer connection connected (again after an ICE restart: same call)
+//   onPeerCamera(on)            the stranger turned the camera off (false) or on again (true)
 //   onCallEnded()               the current call closed (its remote stream is gone)
 // An observer implements any of them; one that throws is logged and the others still run.
 

@@ -138,6 +138,7 @@ export function createSession(app) {
         s.peerCameraOff = off;
         app.chat.addNotice(off ? `${s.peerName} turned the camera off.` : `${s.peerName} turned the camera on.`);
         app.screen.updatePlaceholder();
+        app.callEvents.emit('onPeerCamera', !off);
         break;
       }
       default: break;

@@ -10,9 +10,12 @@ const SELF_CHECK_DELAY_MS = 1000;
 /**
  * app: the controllers (controllers.js). deps: classifier ({warm, classify(video)}, classifier.js),
  * storage (localStorage or a stand-in), remoteVideo / localVideo (elements), mountRemote(callbacks) and
- * mountSelf(callbacks) → {render} (shield-view.js), now() → ms.
+ * mountSelf(callbacks) → {render} (shield-view.js), now() → ms, timers (the checks' setTimeout/clearTimeout; tests
+ * pass their own).
  */
-export function createShieldControl(app, { classifier, storage, remoteVideo, localVideo, mountRemote, mountSelf, now = () => performance.now() }) {
+export function createShieldControl(app, {
+  classifier, storage, remoteVideo, localVideo, mountRemote, mountSelf, now = () => performance.now(), timers,
+}) {
   const s = app.store;
   const enabled = () => shieldEnabled(storage);
   /** Timings of the current and past calls, for the browser test: [{firstFrame, firstVerdict, checks: [ms], model: [ms]}]. */
@@ -37,12 +40,12 @@ export function createShieldControl(app, { classifier, storage, remoteVideo, loc
     onShowAnyway: () => remote.showAnyway(),
   });
   const remote = remoteShield({
-    classify: timed, render: (v) => remoteView.render(v), enabled, options: SHIELD_DEFAULTS,
+    classify: timed, render: (v) => remoteView.render(v), enabled, options: SHIELD_DEFAULTS, timers,
     onVerdict: () => { if (current && current.firstVerdict === null) current.firstVerdict = now(); },
   });
   const selfView = mountSelf({ onResume: () => own.resume() });
   const own = selfShield({
-    classify: timed, render: (v) => selfView.render(v), enabled, options: SHIELD_DEFAULTS,
+    classify: timed, render: (v) => selfView.render(v), enabled, options: SHIELD_DEFAULTS, timers,
     pauseVideo: (paused) => app.media.setVideoEnabled(!paused),
   });
 
@@ -95,6 +98,8 @@ export function createShieldControl(app, { classifier, storage, remoteVideo, loc
       remote.stop();
       own.stop();
     },
+    /** The stranger's camera is on again: what it shows now is checked at once, blurred until then. */
+    onPeerCamera(on) { if (on && videoTrack) remote.trackChanged(remoteVideo); },
     onLocalStream(st) {
       if (!st) own.stop();
       else if (own.state() === 'watching') own.trackChanged(localVideo);

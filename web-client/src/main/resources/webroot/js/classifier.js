@@ -7,6 +7,12 @@
 
 /** The model's input size in pixels (MobileNetV2 224×224). */
 export const INPUT_SIZE = 224;
+/**
+ * A video's first check waits this long after its first frame: the first frames of a call are the busiest
+ * moment of the page (decoder start, the other side's first frame on a shared device), and the check's ~100 ms
+ * of CPU made time to video slower when it ran at once (docs/safety.md). The video stays blurred meanwhile.
+ */
+export const FIRST_FRAME_SETTLE_MS = 150;
 /** How long the model may take to load before the shield reports it unavailable. */
 export const LOAD_TIMEOUT_MS = 30000;
 
@@ -14,6 +20,7 @@ export function workerClassifier({
   url = new URL('./shield-worker.js', import.meta.url),
   createWorker = (u) => new Worker(u),
   loadTimeoutMs = LOAD_TIMEOUT_MS,
+  settleMs = FIRST_FRAME_SETTLE_MS,
 } = {}) {
   let worker = null;
   let ready = null;
@@ -77,8 +84,11 @@ export function workerClassifier({
 
   /** → {scores, modelMs (the model in the worker), checkMs (frame capture + transfer + model + answer)}. */
   async function classify(video) {
+    if (!hasFrame(video)) {
+      await firstFrame(video); // a model still to load starts after the call's first frame, never competing with it
+      await new Promise((r) => setTimeout(r, settleMs));
+    }
     await warm();
-    await firstFrame(video);
     const next = queue.then(() => check(video));
     queue = next.catch(() => {});
     return next;
@@ -89,6 +99,8 @@ export function workerClassifier({
 
 /** Resolves once the video element has a decoded frame to read. */
 export function firstFrame(video) {
-  if (video.readyState >= 2 && video.videoWidth > 0) return Promise.resolve();
+  if (hasFrame(video)) return Promise.resolve();
   return new Promise(resolve => video.addEventListener('loadeddata', () => resolve(), { once: true }));
 }
+
+function hasFrame(video) { return video.readyState >= 2 && video.videoWidth > 0; }

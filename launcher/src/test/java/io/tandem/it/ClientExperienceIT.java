@@ -151,6 +151,9 @@ class ClientExperienceIT {
       b.waitForState("landing");
       b.waitFor("camera preview on", d -> "on".equals(previewState(b)) ? true : null);
       if (!preview) b.driver.findElement(By.cssSelector("#preview-toggle")).click();
+      // a person on the landing page: the nudity shield's model loads while the page is idle (docs/safety.md),
+      // so a call does not share the machine with it (both browsers run on these 2 cores)
+      b.awaitInPage("shield model ready", "window.tandemShield.info !== null", Duration.ofSeconds(30));
       b.type("#name", b == alice ? "Alice" : "Bob");
       b.type("#age", "30");
     }

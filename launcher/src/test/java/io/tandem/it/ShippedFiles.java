@@ -28,6 +28,30 @@ final class ShippedFiles {
     return p;
   }
 
+  /**
+   * The {@code data} of a ConfigMap in a shipped manifest or patch (plain {@code KEY: value} lines, as
+   * this project writes them), e.g. the settings a component gives the services.
+   */
+  static Map<String, String> configMapData(Path yaml, String name) throws Exception {
+    for (String doc : Files.readString(yaml, StandardCharsets.UTF_8).split("(?m)^---$")) {
+      if (!doc.contains("\nkind: ConfigMap") || !doc.matches("(?s).*\n  name: " + java.util.regex.Pattern.quote(name) + "\n.*")) continue;
+      Map<String, String> out = new java.util.LinkedHashMap<>();
+      boolean data = false;
+      for (String line : doc.lines().toList()) {
+        if (line.equals("data:")) {
+          data = true;
+        } else if (data && line.startsWith("  ") && !line.trim().startsWith("#") && line.contains(": ")) {
+          String v = line.substring(line.indexOf(": ") + 2).trim();
+          out.put(line.substring(0, line.indexOf(": ")).trim(), v.replaceAll("^\"(.*)\"$", "$1"));
+        } else if (data && !line.startsWith(" ") && !line.isBlank()) {
+          data = false;
+        }
+      }
+      return out;
+    }
+    throw new IllegalStateException(yaml + " has no ConfigMap " + name);
+  }
+
   /** What a script printed (stdout and stderr) and how it ended. */
   record Run(int exitCode, String output) {}
 
@@ -57,6 +81,18 @@ final class ShippedFiles {
     all.add("# " + header);
     all.addAll(lines);
     Files.write(conf, all, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  /**
+   * Drops the lines that set one directive (e.g. Redis's {@code dir /data}, a folder that exists only in
+   * the pod and that Redis must enter while it reads its file), so that a value appended after can take
+   * its place. Returns how many lines were dropped.
+   */
+  static int drop(Path conf, String directive) throws Exception {
+    List<String> lines = Files.readAllLines(conf, StandardCharsets.UTF_8);
+    List<String> kept = lines.stream().filter(l -> !l.trim().startsWith(directive + " ")).toList();
+    Files.write(conf, kept, StandardCharsets.UTF_8);
+    return lines.size() - kept.size();
   }
 
   /** Ends a process and its children (by PID), gently first. */

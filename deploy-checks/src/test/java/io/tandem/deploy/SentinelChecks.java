@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -77,6 +78,16 @@ final class SentinelChecks {
             && "REDIS_MASTER_NAME".equals(master.getValueFrom().getConfigMapKeyRef().getKey());
         if (!shared) out.add(n + s.getMetadata().getName() + " init container " + c.getName() + ": MASTER_NAME must come from tandem-common REDIS_MASTER_NAME (what the services ask the Sentinels for)");
       }
+    }
+    // A failover (down-after-milliseconds + about a second without writes) must not make the matchmaker
+    // declare live gateways dead (that closes their sockets): NODE_TTL_MS at least twice down-after.
+    Matcher downAfter = Pattern.compile("down-after-milliseconds \\$MASTER_NAME (\\d+)").matcher(sentinelInit);
+    Optional<Workload> matchmaker = b.service("matchmaker-service");
+    if (downAfter.find() && matchmaker.isPresent()) {
+      long down = Long.parseLong(downAfter.group(1));
+      String ttl = value(Checks.environment(b, matchmaker.get().id(), matchmaker.get().main(), out), "NODE_TTL_MS");
+      long nodeTtl = ttl == null ? ServiceCode.intConstant("common/src/main/java/io/tandem/common/Limits.java", "NODE_TTL_MS") : Long.parseLong(ttl);
+      if (nodeTtl < 2 * down) out.add(n + "the matchmaker's NODE_TTL_MS (" + nodeTtl + ") must be at least twice Sentinel's down-after-milliseconds (" + down + "): a failover would declare live gateways dead");
     }
     // Persistence: Redis's dir is a volume claimed per pod.
     String dir = redisConf.lines().map(String::trim).filter(l -> l.startsWith("dir ")).map(l -> l.substring(4).trim()).findFirst().orElse(null);

@@ -76,6 +76,10 @@ class SentinelTest {
           }
           return o;
         }, "pinned"),
+        new Weakening("gateways declared dead during a failover", o -> false, o -> {
+          if (o instanceof ConfigMap m && SentinelChecks.generated(m.getMetadata().getName(), "matchmaker-service-config")) m.getData().remove("NODE_TTL_MS");
+          return o;
+        }, "NODE_TTL_MS"),
         new Weakening("URL in the clear", o -> false, o -> {
           if (o instanceof Deployment d && d.getMetadata().getName().equals("chat-service")) {
             d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().removeIf(e -> e.getName().equals("REDIS_URL"));

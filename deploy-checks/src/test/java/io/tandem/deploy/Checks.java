@@ -143,7 +143,9 @@ final class Checks {
         if (Boolean.TRUE.equals(sc.getPrivileged())) out.add(cid + ": must not be privileged");
         Capabilities caps = sc.getCapabilities();
         if (caps == null || caps.getDrop() == null || !caps.getDrop().contains("ALL")) out.add(cid + ": capabilities must drop ALL");
-        if (caps != null && caps.getAdd() != null && !caps.getAdd().isEmpty()) out.add(cid + ": must add no capabilities, adds " + caps.getAdd());
+        if (caps != null && caps.getAdd() != null && !caps.getAdd().isEmpty() && !caps.getAdd().equals(fileCapabilities(c.getImage()))) {
+          out.add(cid + ": must add no capabilities, adds " + caps.getAdd());
+        }
         if (!writableTmp(spec, c)) out.add(cid + ": needs an emptyDir mounted at /tmp (the root filesystem is read-only)");
       }
       if (w.service() != null) out.addAll(serviceShape(b, w));
@@ -880,6 +882,21 @@ final class Checks {
       }
     }
     return out;
+  }
+
+  /**
+   * Images whose binary carries a file capability (setcap ...+ep): the kernel refuses to run it
+   * (EPERM) unless the capability stays in the container's bounding set, so such a container keeps
+   * exactly that one (coturn/coturn issue #1126); it gains nothing from it as a non-root process
+   * without privilege escalation. Pod Security "restricted" allows NET_BIND_SERVICE.
+   */
+  static final Map<String, List<String>> FILE_CAPABILITY_IMAGES = Map.of("coturn/coturn:", List.of("NET_BIND_SERVICE"));
+
+  private static List<String> fileCapabilities(String image) {
+    for (Map.Entry<String, List<String>> e : FILE_CAPABILITY_IMAGES.entrySet()) {
+      if (image != null && image.startsWith(e.getKey())) return e.getValue();
+    }
+    return List.of();
   }
 
   /** For messages. */

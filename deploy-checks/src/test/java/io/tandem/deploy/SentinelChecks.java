@@ -16,11 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Redis with Sentinel as production needs it: three Redis pods and three Sentinels (a quorum
  * survives one node), disruption budgets, a password from the Secret as a file, persistence on
- * volumes, and every service finding the master through the Sentinels.
+ * volumes, every service finding the master through the Sentinels, and a redis_exporter beside each
+ * Redis for the alerts.
  */
 final class SentinelChecks {
   static final int MIN_REDIS_PODS = 3;
@@ -28,6 +31,8 @@ final class SentinelChecks {
   static final String SCRIPTS = "redis-sentinel-scripts";
   static final String PASSWORD_KEY = "redis-password";
   static final String URL_KEY = "redis-url";
+  static final String EXPORTER_IMAGE = "oliver006/redis_exporter";
+  static final String METRICS = "metrics";
 
   private SentinelChecks() {}
 
@@ -52,7 +57,7 @@ final class SentinelChecks {
       out.addAll(passwordFromFile(n, s));
     }
     // The scripts: the password from the file, the monitor name from the services' setting.
-    ConfigMap scripts = b.find(ConfigMap.class, SCRIPTS).orElse(null);
+    ConfigMap scripts = scripts(b);
     if (scripts == null || scripts.getData() == null) {
       out.add(n + "no ConfigMap " + SCRIPTS);
       return out;
@@ -60,6 +65,7 @@ final class SentinelChecks {
     String redisConf = scripts.getData().getOrDefault("redis.conf", "");
     String redisInit = scripts.getData().getOrDefault("redis-init.sh", "");
     String sentinelInit = scripts.getData().getOrDefault("sentinel-init.sh", "");
+    out.addAll(exporter(n, redis.get(), redisInit));
     if (!redisConf.lines().map(String::trim).anyMatch("appendonly yes"::equals)) out.add(n + "redis.conf must set appendonly yes (block lists and reports survive a restart)");
     if (!redisInit.contains("requirepass") || !redisInit.contains("masterauth")) out.add(n + "redis-init.sh must set requirepass and masterauth");
     if (!sentinelInit.contains("sentinel auth-pass") || !sentinelInit.contains("requirepass")) out.add(n + "sentinel-init.sh must set sentinel auth-pass and requirepass");
@@ -72,6 +78,16 @@ final class SentinelChecks {
             && "REDIS_MASTER_NAME".equals(master.getValueFrom().getConfigMapKeyRef().getKey());
         if (!shared) out.add(n + s.getMetadata().getName() + " init container " + c.getName() + ": MASTER_NAME must come from tandem-common REDIS_MASTER_NAME (what the services ask the Sentinels for)");
       }
+    }
+    // A failover (down-after-milliseconds + about a second without writes) must not make the matchmaker
+    // declare live gateways dead (that closes their sockets): NODE_TTL_MS at least twice down-after.
+    Matcher downAfter = Pattern.compile("down-after-milliseconds \\$MASTER_NAME (\\d+)").matcher(sentinelInit);
+    Optional<Workload> matchmaker = b.service("matchmaker-service");
+    if (downAfter.find() && matchmaker.isPresent()) {
+      long down = Long.parseLong(downAfter.group(1));
+      String ttl = value(Checks.environment(b, matchmaker.get().id(), matchmaker.get().main(), out), "NODE_TTL_MS");
+      long nodeTtl = ttl == null ? ServiceCode.intConstant("common/src/main/java/io/tandem/common/Limits.java", "NODE_TTL_MS") : Long.parseLong(ttl);
+      if (nodeTtl < 2 * down) out.add(n + "the matchmaker's NODE_TTL_MS (" + nodeTtl + ") must be at least twice Sentinel's down-after-milliseconds (" + down + "): a failover would declare live gateways dead");
     }
     // Persistence: Redis's dir is a volume claimed per pod.
     String dir = redisConf.lines().map(String::trim).filter(l -> l.startsWith("dir ")).map(l -> l.substring(4).trim()).findFirst().orElse(null);
@@ -96,6 +112,45 @@ final class SentinelChecks {
         out.add(id + ": REDIS_URL must come from Secret " + Checks.SECRET + " key " + URL_KEY + ", got " + (url == null ? null : url.origin()));
       }
     }
+    return out;
+  }
+
+  /** The ConfigMap of the scripts: {@value #SCRIPTS}, or its configMapGenerator name (a hash suffix). */
+  static ConfigMap scripts(Bundle b) {
+    return b.all(ConfigMap.class).stream().filter(m -> generated(m.getMetadata().getName(), SCRIPTS)).findFirst().orElse(null);
+  }
+
+  /** Whether a name is {@code base} or what kustomize's configMapGenerator makes of it ({@code base-<hash>}). */
+  static boolean generated(String name, String base) {
+    return name.equals(base) || name.matches(Pattern.quote(base) + "-[a-z0-9]{10}");
+  }
+
+  /**
+   * Each Redis pod serves its metrics: a redis_exporter sidecar (image pinned by tag), a port named
+   * {@value #METRICS}, the password read from the file redis-init.sh writes (never a variable or an argument).
+   */
+  private static List<String> exporter(String n, StatefulSet redis, String redisInit) {
+    List<String> out = new ArrayList<>();
+    PodSpec spec = redis.getSpec().getTemplate().getSpec();
+    Container e = spec.getContainers().stream().filter(c -> c.getImage() != null && c.getImage().startsWith(EXPORTER_IMAGE + ":")).findFirst().orElse(null);
+    if (e == null) {
+      out.add(n + "redis needs a redis_exporter sidecar (" + EXPORTER_IMAGE + ") for the Redis memory and replication alerts");
+      return out;
+    }
+    String tag = e.getImage().substring(EXPORTER_IMAGE.length() + 1);
+    if (!tag.matches("v\\d+\\.\\d+\\.\\d+.*")) out.add(n + "redis_exporter's image must be pinned to a release tag, got " + e.getImage());
+    if (Bundle.port(e, METRICS).isEmpty()) out.add(n + "redis_exporter needs a container port named " + METRICS);
+    List<String> args = new ArrayList<>(e.getCommand());
+    args.addAll(e.getArgs());
+    String file = args.stream().filter(a -> a.startsWith("--redis.password-file=")).map(a -> a.substring(a.indexOf('=') + 1)).findFirst().orElse(null);
+    if (args.stream().anyMatch(a -> a.startsWith("--redis.password=") || a.startsWith("-redis.password="))) out.add(n + "redis_exporter puts the password on its command line");
+    for (EnvVar v : e.getEnv()) {
+      if (v.getValueFrom() != null && v.getValueFrom().getSecretKeyRef() != null) out.add(n + "redis_exporter gets a secret in variable " + v.getName() + " (read it from a file)");
+    }
+    boolean written = file != null && redisInit.contains(file.substring(file.lastIndexOf('/') + 1))
+        && e.getVolumeMounts().stream().anyMatch(m -> file.startsWith(m.getMountPath() + "/")
+            && spec.getInitContainers().stream().flatMap(c -> c.getVolumeMounts().stream()).anyMatch(im -> im.getName().equals(m.getName())));
+    if (!written) out.add(n + "redis_exporter must read the password from --redis.password-file, a file redis-init.sh writes into a volume it shares with the init container, got " + file);
     return out;
   }
 

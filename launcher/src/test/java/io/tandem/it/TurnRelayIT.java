@@ -131,6 +131,13 @@ class TurnRelayIT {
       + "    local: local ? local.candidateType : null, remote: remote ? remote.candidateType : null});"
       + "})().catch(e => done({error: String(e)}));";
 
+  /** The page's own call-quality logic (js/quality.js) applied to the call's getStats(): as the indicator reads it. */
+  static final String QUALITY = "const done = arguments[arguments.length - 1];"
+      + "(async () => {"
+      + "  const q = await import('/js/quality.js'); const f = q.sample(await window.pc.getStats(), null);"
+      + "  done({relayed: f.relayed, level: q.classify(f).level, details: q.describe(f)});"
+      + "})().catch(e => done({error: String(e)}));";
+
   static JsonObject run(Browser b, String script, Object... args) {
     b.driver.manage().timeouts().scriptTimeout(Duration.ofMillis(GATHER_MS + 10_000));
     Object r = b.driver.executeAsyncScript(script, args);
@@ -189,6 +196,11 @@ class TurnRelayIT {
       assertEquals("relay", seen.getString("local"), "the callee's selected candidate is relayed: " + seen);
       assertEquals("relay", seen.getString("remote"), "the caller's selected candidate is relayed: " + seen);
       System.out.printf("TURN relay over TLS: video decoded %d ms after the offer started (%s)%n", ms, seen.encode());
+      // the page's call-quality line (quality.js) reads this relayed call's getStats() as relayed
+      JsonObject quality = run(b, QUALITY);
+      assertEquals(Boolean.TRUE, quality.getBoolean("relayed"), "the quality line calls the path relayed: " + quality);
+      assertTrue(quality.getString("details").endsWith("relayed (TURN)"), "the quality line's figures: " + quality);
+      System.out.println("TURN relay over TLS: the quality line reads " + quality.encode());
     }
     String log = turn.log();
     String userA = username.substring(username.indexOf(':') + 1);

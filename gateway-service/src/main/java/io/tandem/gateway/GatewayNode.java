@@ -1,5 +1,12 @@
 package io.tandem.gateway;
 
+import io.tandem.gateway.http.HandshakeGate;
+import io.tandem.gateway.node.Presence;
+import io.tandem.gateway.node.Registry;
+import io.tandem.gateway.socket.Connection;
+import io.tandem.gateway.steps.FrameDispatcher;
+import io.tandem.gateway.token.TokenVerifier;
+
 import io.tandem.common.Blocklist;
 import io.tandem.common.Hashing;
 import io.tandem.common.RateLimiter;
@@ -15,11 +22,11 @@ import io.vertx.redis.client.Redis;
  * @param dispatcher the frame handlers, shared by every socket (stateless)
  * @param randomPortId for {@code GATEWAY_PORT=0}: the negative port Vert.x shares among the instances
  */
-record GatewayNode(GatewayConfig config, SafetyConfig safety, Redis redis, Hashing hashing, Registry registry, Presence presence,
+public record GatewayNode(GatewayConfig config, SafetyConfig safety, Redis redis, Hashing hashing, Registry registry, Presence presence,
                    TokenVerifier verifier, Blocklist blocks, RateLimiter handshakeLimiter, HandshakeGate gate,
                    FrameDispatcher dispatcher, int randomPortId) {
   /** The port the socket servers listen on: the configured one, or one random port shared by all of them. */
-  int listenPort() {
+  public int listenPort() {
     return config.port() != 0 ? config.port() : randomPortId;
   }
 }

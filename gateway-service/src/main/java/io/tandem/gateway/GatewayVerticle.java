@@ -1,5 +1,20 @@
 package io.tandem.gateway;
 
+import io.tandem.gateway.http.Admission;
+import io.tandem.gateway.http.HandshakeGate;
+import io.tandem.gateway.node.DeliveryRouter;
+import io.tandem.gateway.node.NodeTimers;
+import io.tandem.gateway.node.Presence;
+import io.tandem.gateway.node.Registry;
+import io.tandem.gateway.protocol.MatchedFrame;
+import io.tandem.gateway.socket.SocketServer;
+import io.tandem.gateway.socket.SocketVerticle;
+import io.tandem.gateway.steps.CallControlFrames;
+import io.tandem.gateway.steps.FrameDispatcher;
+import io.tandem.gateway.steps.QueueFrames;
+import io.tandem.gateway.steps.RelayFrames;
+import io.tandem.gateway.token.TokenVerifier;
+
 import io.tandem.common.Blocklist;
 import io.tandem.common.Hashing;
 import io.tandem.common.Health;

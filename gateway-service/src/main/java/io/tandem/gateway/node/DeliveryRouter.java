@@ -2,14 +2,16 @@ package io.tandem.gateway.node;
 
 import io.tandem.gateway.GatewayMetrics;
 import io.tandem.gateway.call.CallAction;
+import io.tandem.gateway.call.CallState;
 import io.tandem.gateway.protocol.ServerFrames;
 import io.tandem.gateway.socket.CloseCodes;
 import io.tandem.gateway.socket.Connection;
-import io.tandem.gateway.steps.QueueFrames;
+import io.tandem.gateway.steps.ActionInterpreter;
 
 import io.tandem.common.Addresses;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.Failures;
+import io.tandem.common.PeerNotifier;
 import io.tandem.common.MessageType;
 import io.tandem.common.TandemException;
 import io.tandem.common.msg.Delivery;
@@ -37,13 +39,13 @@ public final class DeliveryRouter {
       MessageType.PEER_RECONNECTING.wire, MessageType.PEER_RESUMED.wire);
 
   private final Registry registry;
-  private final QueueFrames queue;
+  private final ActionInterpreter actions;
   private final MessageConsumer<JsonObject> deliveries;
   private final MessageConsumer<JsonObject> blocked;
 
-  public DeliveryRouter(EventBus bus, String nodeId, Registry registry, QueueFrames queue) {
+  public DeliveryRouter(EventBus bus, String nodeId, Registry registry, ActionInterpreter actions) {
     this.registry = registry;
-    this.queue = queue;
+    this.actions = actions;
     this.deliveries = bus.consumer(Addresses.gatewayNode(nodeId), this::onDelivery);
     this.blocked = bus.consumer(Addresses.SAFETY_BLOCKED, this::onBlocked);
   }
@@ -83,10 +85,10 @@ public final class DeliveryRouter {
           Failures.reply(msg, new TandemException(ErrorCode.GONE));
           return;
         }
-        c.onLoop(() -> {
-          if (queue.deliverMatch(c, m)) msg.reply(new JsonObject());
-          else Failures.reply(msg, new TandemException(ErrorCode.GONE));
-        });
+        c.onLoop(() -> actions.run(c, c.call().matchDelivered(m, System.currentTimeMillis())).onComplete(ar -> {
+          if (ar.succeeded()) msg.reply(new JsonObject());
+          else Failures.reply(msg, ar.cause());
+        }));
       }
       case Delivery.KICK -> {
         if (c != null) c.onLoop(() -> c.close(CloseCodes.REPLACED, "replaced by a newer connection"));
@@ -113,56 +115,31 @@ public final class DeliveryRouter {
     }
   }
 
-  /** A relayed frame or a peer-gone notice for one socket (on the socket's loop). */
+  /** A relayed frame or a peer-gone notice for one socket (on the socket's loop): the call decides, the interpreter acts. */
   private void relay(Connection c, String type, JsonObject data) {
     String sid = data.getString("sessionId");
+    actions.run(c, decide(c.call(), type, sid, data)).onFailure(err -> LOG.debug("delivery failed user={}: {}", c.identity().userId(), err.toString()));
+  }
+
+  private static List<CallAction> decide(CallState call, String type, String sid, JsonObject data) {
     if (MessageType.PEER_RECONNECTING.wire.equals(type)) {
       long grace = data.getValue("graceMs") instanceof Number n ? n.longValue() : 0;
-      String frame = ServerFrames.of(type, new JsonObject().put("sessionId", sid).put("graceMs", grace));
-      if (!c.call().peerReconnecting(sid, epoch(data), frame).isEmpty()) {
-        c.send(frame);
-        LOG.debug("peer reconnecting user={} session={}", c.identity().userId(), sid);
-      }
-      return;
+      return call.peerReconnecting(sid, epoch(data), ServerFrames.of(type, new JsonObject().put("sessionId", sid).put("graceMs", grace)));
     }
     if (MessageType.PEER_RESUMED.wire.equals(type)) {
-      String frame = ServerFrames.of(type, new JsonObject().put("sessionId", sid));
       String node = data.getString("peerNode", "");
       String conn = data.getString("peerConn", "");
-      if (!node.isEmpty() && !conn.isEmpty() && !c.call().peerResumed(sid, epoch(data), node, conn, frame).isEmpty()) {
-        c.send(frame);
-        LOG.debug("peer resumed user={} session={}", c.identity().userId(), sid);
-      }
-      return;
+      if (node.isEmpty() || conn.isEmpty()) return List.of();
+      return call.peerResumed(sid, epoch(data), node, conn, ServerFrames.of(type, new JsonObject().put("sessionId", sid)));
     }
     String frame = ServerFrames.of(type, data);
-    if (!MessageType.PEER_DISCONNECTED.wire.equals(type)) {
-      send(c, c.call().relayDelivered(sid, frame, System.currentTimeMillis()));
-      return;
-    }
-    String reason = data.getString("reason");
-    for (CallAction a : c.call().peerDisconnected(sid, io.tandem.common.PeerNotifier.Reason.MATCH_FAILED.wire.equals(reason), frame)) {
-      if (a.kind() == CallAction.Kind.SEND) {
-        c.send(a.frame());
-        LOG.debug("peer left user={} session={} reason={}", c.identity().userId(), sid, reason);
-      } else if (a.kind() == CallAction.Kind.REJOIN) {
-        // a match for this searching socket was undone before it arrived: the store no longer has
-        // it queued, so search again (in order with the socket's other steps)
-        LOG.debug("match undone before delivery user={} session={}; searching again", c.identity().userId(), sid);
-        c.inOrder(() -> queue.rejoin(c));
-      }
-    }
+    if (!MessageType.PEER_DISCONNECTED.wire.equals(type)) return call.relayDelivered(sid, frame, System.currentTimeMillis());
+    return call.peerDisconnected(sid, PeerNotifier.Reason.MATCH_FAILED.wire.equals(data.getString("reason")), frame);
   }
 
   /** The grace/resume order of a notice (0: a direct notice from a gateway that could not reach the store). */
   private static long epoch(JsonObject data) {
     return data.getValue("epoch") instanceof Number n ? n.longValue() : 0;
-  }
-
-  private static void send(Connection c, Iterable<CallAction> actions) {
-    for (CallAction a : actions) {
-      if (a.kind() == CallAction.Kind.SEND) c.send(a.frame());
-    }
   }
 
   /** A device or network was blocked somewhere: close its sockets on this node (each on its own loop). */

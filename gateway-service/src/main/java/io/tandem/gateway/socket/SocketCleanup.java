@@ -28,7 +28,7 @@ public final class SocketCleanup {
   private final BooleanSupplier stopping;
 
   /** @param stopping true once the node drains (no retries past it) */
-  SocketCleanup(Vertx vertx, Presence presence, BooleanSupplier stopping) {
+  public SocketCleanup(Vertx vertx, Presence presence, BooleanSupplier stopping) {
     this.vertx = vertx;
     this.presence = presence;
     this.stopping = stopping;

@@ -22,7 +22,7 @@ public final class SocketOpener implements Admission.Opener {
   private final FrameDispatcher dispatcher;
   private final int maxFrameBytes;
 
-  SocketOpener(Vertx vertx, SocketLoop loop, Registry registry, Presence presence, SocketCleanup cleanup, FrameDispatcher dispatcher,
+  public SocketOpener(Vertx vertx, SocketLoop loop, Registry registry, Presence presence, SocketCleanup cleanup, FrameDispatcher dispatcher,
                int maxFrameBytes) {
     this.vertx = vertx;
     this.loop = loop;

@@ -2,20 +2,17 @@ package io.tandem.gateway.socket;
 
 import io.tandem.gateway.GatewayConfig;
 import io.tandem.gateway.GatewayMetrics;
-import io.tandem.gateway.GatewayNode;
-import io.tandem.gateway.GatewayVerticle;
 import io.tandem.gateway.http.Admission;
 import io.tandem.gateway.http.Handshake;
-import io.tandem.gateway.http.HttpRoutes;
 import io.tandem.gateway.node.Drain;
 import io.tandem.gateway.node.Registry;
 
 import io.tandem.common.Limits;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,24 +20,40 @@ import org.slf4j.LoggerFactory;
 /**
  * The socket-serving part of a gateway on one event loop: an HTTP server on {@code GATEWAY_PORT}
  * (Vert.x shares the port among the loops' servers and hands each new connection to the next one
- * in turn), its {@link Admission} and {@link SocketOpener}. The sockets it accepts, their
- * {@link Connection} and call state, belong to its loop ({@link SocketLoop}). Loop 0 runs in the
- * node's own verticle ({@link GatewayVerticle}), the others each in a {@link SocketVerticle}.
+ * in turn), with its {@link Admission} (whose opener makes this loop's {@link Connection}s) and its
+ * HTTP routes. The sockets it accepts, their connection and call state, belong to its loop
+ * ({@link SocketLoop}). Loop 0 runs in the node's own verticle, the others each in a {@link SocketVerticle};
+ * the node builds each one ({@link Factory}).
  */
 public final class SocketServer {
   private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
 
+  /** Builds the socket server of one event loop (the node's parts are shared by all of them). */
+  @FunctionalInterface
+  public interface Factory {
+    /** @param context the (event-loop) context this loop's server and sockets run on */
+    SocketServer create(io.vertx.core.Context context, int index);
+  }
+
   private final Vertx vertx;
-  private final GatewayNode node;
   private final SocketLoop loop;
-  private Admission admission;
+  private final GatewayConfig config;
+  private final int port;
+  private final Registry registry;
+  private final Admission admission;
+  private final Router routes;
   private HttpServer server;
 
-  /** @param context the (event-loop) context this loop's server and sockets run on */
-  public SocketServer(Vertx vertx, Context context, GatewayNode node, int index) {
+  /** @param port the port to listen on (for {@code GATEWAY_PORT=0} the negative id Vert.x shares one random port by) */
+  public SocketServer(Vertx vertx, SocketLoop loop, GatewayConfig config, int port, Registry registry, Admission admission,
+                      Router routes) {
     this.vertx = vertx;
-    this.node = node;
-    this.loop = new SocketLoop(context, index);
+    this.loop = loop;
+    this.config = config;
+    this.port = port;
+    this.registry = registry;
+    this.admission = admission;
+    this.routes = routes;
   }
 
   SocketLoop loop() {
@@ -49,17 +62,11 @@ public final class SocketServer {
 
   /** Starts listening (call on the loop's context). */
   public Future<HttpServer> start() {
-    GatewayConfig config = node.config();
-    Registry registry = node.registry();
-    SocketOpener opener = new SocketOpener(vertx, loop, registry, node.presence(),
-        new SocketCleanup(vertx, node.presence(), registry::draining), node.dispatcher(), config.maxFrameBytes());
-    admission = new Admission(node.safety(), config.allowedOrigins(), node.hashing(), node.handshakeLimiter(), node.verifier(),
-        node.blocks(), registry::draining, opener, node.gate());
     server = vertx.createHttpServer(serverOptions(config))
         .webSocketHandshakeHandler(admission::onHandshake)
         .webSocketHandler(admission::onSocket)
-        .requestHandler(HttpRoutes.router(vertx, config, node.safety(), node.redis(), node.presence(), node.hashing()));
-    return server.listen(node.listenPort()).onSuccess(s -> {
+        .requestHandler(routes);
+    return server.listen(port).onSuccess(s -> {
       GatewayMetrics.pendingHandshakes(admission.pending());
       LOG.info("gateway node={} loop={} listening port={}", config.nodeId(), loop.index(), s.actualPort());
     });
@@ -85,10 +92,8 @@ public final class SocketServer {
    * server: its own close would send 1000, which clients obey instead of reconnecting.
    */
   public Future<Void> stop() {
-    return Drain.closeSockets(node.registry(), loop, node.config().nodeId())
+    return Drain.closeSockets(registry, loop, config.nodeId())
         .transform(ar -> server == null ? Future.<Void>succeededFuture() : server.close())
-        .andThen(ar -> {
-          if (admission != null) GatewayMetrics.forgetHandshakes(admission.pending());
-        });
+        .andThen(ar -> GatewayMetrics.forgetHandshakes(admission.pending()));
   }
 }

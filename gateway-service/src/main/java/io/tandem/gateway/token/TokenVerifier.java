@@ -6,7 +6,6 @@ import io.tandem.common.Addresses;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.JwksStore;
 import io.tandem.common.Limits;
-import io.tandem.common.RedisKeys;
 import io.tandem.common.TandemException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,9 +16,7 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -84,8 +81,7 @@ public final class TokenVerifier {
   private final Redis redis;
   private final JWTOptions checks;
   private final Map<String, Known> byKid = new ConcurrentHashMap<>();
-  /** Revoked family id → ms until which its tokens are refused. */
-  private final Map<String, Long> revokedFamilies = new ConcurrentHashMap<>();
+  private final RevokedFamilies revoked = new RevokedFamilies();
   private volatile long lastReload;
   private Future<Void> reloading;
   private final VerifiedTokens verified = new VerifiedTokens();
@@ -100,7 +96,7 @@ public final class TokenVerifier {
     this.verifyPool = vertx.createSharedWorkerExecutor(VERIFY_POOL, VERIFY_THREADS);
     vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_FAMILY_REVOKED, msg -> {
       if (msg.body() != null && msg.body().getValue("family") instanceof String f && msg.body().getValue("until") instanceof Number u) {
-        revoke(f, u.longValue());
+        revoked.revoke(f, u.longValue());
       }
     });
   }
@@ -111,14 +107,7 @@ public final class TokenVerifier {
    */
   public Future<Void> reload() {
     lastReload = System.currentTimeMillis();
-    Future<Void> families = redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(RedisKeys.REVOKED_FAMILIES)
-            .arg(lastReload).arg("+inf").arg("WITHSCORES"))
-        .map(r -> {
-          if (r != null) {
-            for (int i = 0; i + 1 < r.size(); i += 2) revoke(r.get(i).toString(), (long) Double.parseDouble(r.get(i + 1).toString()));
-          }
-          return null;
-        });
+    Future<Void> families = revoked.load(redis, lastReload);
     Future<Void> keys = JwksStore.entries(redis).map(entries -> {
       long now = System.currentTimeMillis();
       for (JwksStore.Entry e : entries) {
@@ -134,18 +123,6 @@ public final class TokenVerifier {
       return null;
     });
     return Future.all(keys, families).mapEmpty();
-  }
-
-  private void revoke(String family, long untilMs) {
-    long now = System.currentTimeMillis();
-    if (untilMs <= now) return;
-    revokedFamilies.merge(family, untilMs, Math::max);
-    revokedFamilies.values().removeIf(until -> until <= now);
-  }
-
-  private boolean revoked(String family) {
-    Long until = revokedFamilies.get(family);
-    return until != null && until > System.currentTimeMillis();
   }
 
   /**
@@ -244,7 +221,7 @@ public final class TokenVerifier {
   }
 
   private Future<Identity> admit(VerifiedTokens.Entry e) {
-    if (e.family() != null && revoked(e.family())) return unauthorized("sign-in revoked");
+    if (e.family() != null && revoked.revoked(e.family())) return unauthorized("sign-in revoked");
     return Future.succeededFuture(e.identity());
   }
 

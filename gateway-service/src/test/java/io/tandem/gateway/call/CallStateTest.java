@@ -26,6 +26,17 @@ class CallStateTest {
     return "{\"type\":\"" + type + "\",\"data\":{\"sessionId\":\"" + sessionId + "\"}}";
   }
 
+  private static TandemException ex(ErrorCode code) {
+    return new TandemException(code);
+  }
+
+  /** The code of the one FAIL in {@code actions}. */
+  private static ErrorCode failure(List<CallAction> actions) {
+    assertEquals(1, actions.size(), actions.toString());
+    assertEquals(CallAction.Kind.FAIL, actions.get(0).kind());
+    return actions.get(0).error().code();
+  }
+
   /** join-queue, answered "queued". */
   private void queued() {
     assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(List.of("chess")));
@@ -50,7 +61,7 @@ class CallStateTest {
     assertEquals(List.of(CallAction.send(frame("offer", "s1"))), call.relayDelivered("s1", frame("offer", "s1"), T0));
 
     String gone = frame("peer-disconnected", "s1");
-    assertEquals(List.of(CallAction.send(gone)), call.peerDisconnected("s1", false, gone));
+    assertEquals(List.of(CallAction.send(gone, "s1", "peer left")), call.peerDisconnected("s1", false, gone));
     assertEquals(CallPhase.ENDED, call.phase());
     assertEquals(ErrorCode.NOT_IN_SESSION, assertThrows(TandemException.class, () -> call.current("s1")).code());
     assertEquals("dev-bob", call.reportTarget("s1"), "the last stranger can still be reported");
@@ -144,10 +155,10 @@ class CallStateTest {
   @Test
   void failedOrLateJoinIsAbandoned() {
     call.join(List.of("chess"));
-    assertEquals(List.of(CallAction.ABANDON), call.joinFailed());
+    assertEquals(List.of(CallAction.ABANDON), call.joinFailed(ex(ErrorCode.UNAVAILABLE)));
     assertEquals(CallPhase.IDLE, call.phase());
     assertFalse(call.joining());
-    assertEquals(List.of(CallAction.FAIL), call.abandoned(null, ErrorCode.UNAVAILABLE, true));
+    assertEquals(ErrorCode.UNAVAILABLE, failure(call.abandoned(null)), "the client hears why");
     assertEquals(List.of(CallAction.REFUSE_MATCH), call.matchDelivered(match("s1"), T0),
         "a match made from the late join is refused: the socket gave the search up");
     assertEquals(List.of(), call.joinMatched(match("s1"), T0), "nor is a late matched reply written");
@@ -155,16 +166,27 @@ class CallStateTest {
 
   @Test
   void ghostSessionUndoneByAbandonIsRetriedOnce() {
+    call.join(List.of("chess"));
+    call.joinFailed(ex(ErrorCode.IN_SESSION));
+    assertEquals(List.of(CallAction.REJOIN), call.abandoned("ghost"));
+    assertEquals(CallPhase.QUEUED, call.phase(), "searching again, as the socket's next step");
+    assertEquals(List.of(CallAction.REQUEST_JOIN), call.rejoin());
+    assertEquals(List.of("chess"), call.interests(), "with the same interests");
+    call.joinFailed(ex(ErrorCode.IN_SESSION));
+    assertEquals(ErrorCode.IN_SESSION, failure(call.abandoned("ghost2")), "only once per join-queue");
     call.join(List.of());
-    call.joinFailed();
-    assertEquals(List.of(CallAction.REJOIN), call.abandoned("ghost", ErrorCode.IN_SESSION, true));
+    call.joinFailed(ex(ErrorCode.IN_SESSION));
+    assertEquals(ErrorCode.IN_SESSION, failure(call.abandoned(null)), "no ghost undone: a real error");
     call.join(List.of());
-    call.joinFailed();
-    assertEquals(List.of(CallAction.FAIL), call.abandoned("ghost2", ErrorCode.IN_SESSION, false), "only once");
-    assertEquals(List.of(CallAction.FAIL), call.abandoned(null, ErrorCode.IN_SESSION, true), "no ghost undone: a real error");
-    assertEquals(List.of(CallAction.FAIL), call.abandoned("ghost3", ErrorCode.UNAVAILABLE, true), "not an in-session refusal");
+    call.joinFailed(ex(ErrorCode.UNAVAILABLE));
+    assertEquals(ErrorCode.UNAVAILABLE, failure(call.abandoned("ghost3")), "not an in-session refusal");
     queued();
     assertEquals(List.of(CallAction.REFUSE_MATCH), call.matchDelivered(match("ghost3"), T0), "an undone session is never taken");
+    call.join(List.of());
+    call.joinFailed(ex(ErrorCode.IN_SESSION));
+    assertEquals(List.of(CallAction.REJOIN), call.abandoned("ghost4"), "a new join-queue may be retried once again");
+    assertEquals(List.of(CallAction.REQUEST_LEAVE), call.leave());
+    assertEquals(List.of(), call.rejoin(), "a retry of a search the person left does nothing");
   }
 
   @Test
@@ -172,7 +194,7 @@ class CallStateTest {
     call.join(List.of());
     MatchInfo m = match("s1");
     call.matchDelivered(m, T0);
-    assertEquals(List.of(CallAction.FAIL), call.joinFailed(), "no abandon: it would end the call");
+    assertEquals(ErrorCode.UNAVAILABLE, failure(call.joinFailed(ex(ErrorCode.UNAVAILABLE))), "no abandon: it would end the call");
     assertEquals(CallPhase.IN_CALL, call.phase());
   }
 
@@ -225,7 +247,7 @@ class CallStateTest {
     queued();
     call.matchDelivered(match("s1"), T0);
     List<CallAction> out = call.join(List.of());
-    assertEquals(List.of(CallAction.fail(ErrorCode.IN_SESSION)), out);
+    assertEquals(ErrorCode.IN_SESSION, failure(out));
     assertEquals(List.of(), call.leave());
     assertEquals(CallPhase.IN_CALL, call.phase());
   }
@@ -233,13 +255,19 @@ class CallStateTest {
   @Test
   void endCallTellsThePeerOnlyWhenTheStoreDidNot() {
     queued();
-    call.matchDelivered(match("s1"), T0);
-    assertFalse(call.endedByUser(true));
+    MatchInfo m1 = match("s1");
+    call.matchDelivered(m1, T0);
+    assertEquals(List.of(CallAction.requestEnd(m1)), call.endCall("s1"));
+    String ended = frame("call-ended", "s1");
+    assertEquals(List.of(CallAction.send(ended)), call.endedByUser(m1, true, ended));
     assertEquals(CallPhase.ENDED, call.phase());
+    assertEquals(ErrorCode.NOT_IN_SESSION, failure(call.endCall("s1")), "an ended call is not ended again");
     queued();
-    call.matchDelivered(match("s2"), T0);
-    assertTrue(call.endedByUser(false), "the store no longer had the session: the socket tells the peer");
-    assertFalse(call.endedByUser(true), "ending again changes nothing");
+    MatchInfo m2 = match("s2");
+    call.matchDelivered(m2, T0);
+    String ended2 = frame("call-ended", "s2");
+    assertEquals(List.of(CallAction.tellPeerLeft(m2), CallAction.send(ended2)), call.endedByUser(m2, false, ended2),
+        "the store no longer had the session: the socket tells the peer");
     assertEquals(CallPhase.ENDED, call.phase());
   }
 
@@ -261,8 +289,8 @@ class CallStateTest {
     assertEquals(List.of(CallAction.REFUSE_MATCH), call.matchDelivered(match("s2"), T0));
     assertEquals(List.of(), call.relayDelivered("s1", frame("offer", "s1"), T0));
     assertEquals(List.of(), call.joinMatched(match("s3"), T0));
-    assertEquals(List.of(CallAction.FAIL), call.joinFailed());
-    assertEquals(List.of(CallAction.FAIL), call.abandoned("ghost", ErrorCode.IN_SESSION, true));
+    assertEquals(ErrorCode.UNAVAILABLE, failure(call.joinFailed(ex(ErrorCode.UNAVAILABLE))));
+    assertEquals(CallAction.Kind.FAIL, call.abandoned("ghost").get(0).kind());
     assertEquals(List.of(), call.peerDisconnected("s4", true, frame("peer-disconnected", "s4")));
   }
 
@@ -293,15 +321,14 @@ class CallStateTest {
   @Test
   void aResumedCallFlowsAgainAndItsStrangerCanBeReported() {
     call.resumable("s1");
-    call.checkResume();
+    assertEquals(List.of(CallAction.requestResume("s1")), call.resume("s1"));
     MatchInfo m = match("s1");
-    assertTrue(call.resumed(m, false, 2));
+    assertEquals(List.of(CallAction.resumed(m)), call.resumed(m, false, 2));
     assertEquals(CallPhase.IN_CALL, call.phase());
     assertSame(m, call.current("s1"));
     assertFalse(call.peerAway());
-    assertNull(call.takeResumable(), "nothing kept any more");
     assertEquals("dev-bob", call.reportTarget("s1"));
-    assertEquals(ErrorCode.IN_SESSION, assertThrows(TandemException.class, call::checkResume).code(), "one call at a time");
+    assertEquals(ErrorCode.IN_SESSION, failure(call.resume("s1")), "one call at a time");
     assertEquals(List.of(CallAction.send(frame("answer", "s1"))), call.relayDelivered("s1", frame("answer", "s1"), T0));
   }
 
@@ -309,20 +336,22 @@ class CallStateTest {
   void aResumeAnsweredAfterTheSocketClosedIsNotTaken() {
     call.resumable("s1");
     call.close();
-    assertFalse(call.resumed(match("s1"), false, 2));
+    assertEquals(List.of(), call.resumed(match("s1"), false, 2));
     assertEquals(CallPhase.CLOSED, call.phase());
-    assertEquals(ErrorCode.GONE, assertThrows(TandemException.class, call::checkResume).code());
+    assertEquals(ErrorCode.GONE, failure(call.resume("s1")));
   }
 
   @Test
   void aSearchingSocketCannotResumeAndAKeptCallIsTakenOnceForEnding() {
     call.resumable("s1");
-    assertEquals("s1", call.takeResumable());
-    assertNull(call.takeResumable());
-    queued();
-    assertEquals(ErrorCode.IN_SESSION, assertThrows(TandemException.class, call::checkResume).code());
+    assertEquals(List.of(CallAction.endKept("s1"), CallAction.REQUEST_JOIN), call.join(List.of("chess")),
+        "searching instead of resuming ends the kept call first");
+    assertEquals(List.of(CallAction.SEND_QUEUED_STATS), call.joinQueued());
+    assertEquals(ErrorCode.IN_SESSION, failure(call.resume("s1")));
     call.resumable("s9");
-    assertNull(call.takeResumable(), "only an idle socket keeps a call to resume");
+    assertEquals(List.of(CallAction.REQUEST_LEAVE), call.leave());
+    assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(List.of()), "only an idle socket keeps a call; it is ended once");
+    assertEquals(ErrorCode.SESSION_GONE, failure(call.resumeRefused(ex(ErrorCode.SESSION_GONE))), "a refused resume fails the step");
   }
 
   @Test
@@ -331,18 +360,18 @@ class CallStateTest {
     call.matchDelivered(match("s1"), T0);
     String away = frame("peer-reconnecting", "s1");
     String back = frame("peer-resumed", "s1");
-    assertEquals(List.of(CallAction.send(away)), call.peerReconnecting("s1", 1, away));
+    assertEquals(List.of(CallAction.send(away, "s1", "peer reconnecting")), call.peerReconnecting("s1", 1, away));
     assertTrue(call.peerAway());
     assertEquals(List.of(), call.peerReconnecting("s1", 1, away), "the same notice twice is written once");
     assertEquals(List.of(), call.peerReconnecting("s2", 5, away), "another session's notice is ignored");
-    assertEquals(List.of(CallAction.send(back)), call.peerResumed("s1", 2, "node-9", "conn-9", back));
+    assertEquals(List.of(CallAction.send(back, "s1", "peer resumed")), call.peerResumed("s1", 2, "node-9", "conn-9", back));
     assertFalse(call.peerAway());
     assertEquals("node-9", call.current("s1").peerNode(), "relays go to the stranger's new socket");
     assertEquals("conn-9", call.current("s1").peerConn());
     assertEquals(List.of(), call.peerReconnecting("s1", 1, away), "a late older notice does not mark the stranger away again");
     assertEquals(List.of(), call.peerResumed("s1", 2, "node-x", "conn-x", back), "nor moves the stranger back");
     assertEquals("conn-9", call.current("s1").peerConn());
-    assertEquals(List.of(CallAction.send(away)), call.peerReconnecting("s1", 0, away), "a direct notice (store down) marks it away");
+    assertEquals(List.of(CallAction.send(away, "s1", "peer reconnecting")), call.peerReconnecting("s1", 0, away), "a direct notice (store down) marks it away");
     assertEquals(List.of(), call.peerReconnecting("s1", 0, away));
     String gone = frame("peer-disconnected", "s1");
     call.peerDisconnected("s1", false, gone);

@@ -5,7 +5,7 @@ import io.tandem.gateway.socket.CloseCodes;
 import io.tandem.gateway.socket.Connection;
 import io.tandem.gateway.socket.SocketLoop;
 import io.tandem.gateway.socket.SocketLoopTest;
-import io.tandem.gateway.steps.QueueFrames;
+import io.tandem.gateway.steps.ActionInterpreter;
 import io.tandem.gateway.token.Identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,8 +86,8 @@ class DeliveryOnLoopTest {
     assertNotEquals(nodeThread, socketThread, "the node and the socket are on different loops");
 
     Registry registry = new Registry();
-    QueueFrames queue = new QueueFrames(vertx.eventBus(), new DeliveryOptions(), NODE, null, new MatchedFrame(new JsonArray(), null));
-    DeliveryRouter router = SocketLoopTest.on(nodeContext, () -> new DeliveryRouter(vertx.eventBus(), NODE, registry, queue));
+    ActionInterpreter actions = new ActionInterpreter(vertx.eventBus(), new DeliveryOptions(), NODE, null, new MatchedFrame(new JsonArray(), null));
+    DeliveryRouter router = SocketLoopTest.on(nodeContext, () -> new DeliveryRouter(vertx.eventBus(), NODE, registry, actions));
     router.ready().await(5, TimeUnit.SECONDS);
 
     List<Write> writes = new CopyOnWriteArrayList<>();

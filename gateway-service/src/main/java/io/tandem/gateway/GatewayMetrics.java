@@ -1,6 +1,6 @@
 package io.tandem.gateway;
 
-import io.tandem.gateway.node.Registry;
+import io.tandem.gateway.socket.Registry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,6 +1,6 @@
 package io.tandem.gateway.http;
 
-import io.tandem.gateway.socket.CloseCodes;
+import io.tandem.gateway.protocol.CloseCodes;
 import io.tandem.gateway.token.Identity;
 import io.tandem.gateway.token.TokenVerifier;
 

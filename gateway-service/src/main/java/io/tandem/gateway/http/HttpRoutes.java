@@ -1,7 +1,7 @@
 package io.tandem.gateway.http;
 
 import io.tandem.gateway.GatewayConfig;
-import io.tandem.gateway.node.Presence;
+import io.tandem.gateway.presence.Presence;
 
 import io.tandem.common.Addresses;
 import io.tandem.common.ClientAddress;

@@ -1,10 +1,12 @@
 package io.tandem.gateway.node;
 
+import io.tandem.gateway.socket.Registry;
+
 import io.tandem.gateway.GatewayMetrics;
 import io.tandem.gateway.call.CallAction;
 import io.tandem.gateway.call.CallState;
 import io.tandem.gateway.protocol.ServerFrames;
-import io.tandem.gateway.socket.CloseCodes;
+import io.tandem.gateway.protocol.CloseCodes;
 import io.tandem.gateway.socket.Connection;
 import io.tandem.gateway.steps.ActionInterpreter;
 

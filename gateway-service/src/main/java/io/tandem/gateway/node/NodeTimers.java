@@ -1,8 +1,11 @@
 package io.tandem.gateway.node;
 
+import io.tandem.gateway.presence.Presence;
+import io.tandem.gateway.socket.Registry;
+
 import io.tandem.gateway.GatewayConfig;
 import io.tandem.gateway.protocol.ServerFrames;
-import io.tandem.gateway.socket.CloseCodes;
+import io.tandem.gateway.protocol.CloseCodes;
 import io.tandem.gateway.socket.Connection;
 
 import io.tandem.common.MessageType;

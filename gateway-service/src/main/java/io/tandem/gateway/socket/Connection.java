@@ -1,7 +1,9 @@
 package io.tandem.gateway.socket;
 
+import io.tandem.gateway.protocol.CloseCodes;
+
 import io.tandem.gateway.call.CallState;
-import io.tandem.gateway.node.Presence;
+import io.tandem.gateway.presence.Presence;
 import io.tandem.gateway.steps.ClientLink;
 import io.tandem.gateway.steps.FrameDispatcher;
 import io.tandem.gateway.token.Identity;

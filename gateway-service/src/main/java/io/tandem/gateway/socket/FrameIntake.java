@@ -1,5 +1,7 @@
 package io.tandem.gateway.socket;
 
+import io.tandem.gateway.protocol.CloseCodes;
+
 import io.tandem.gateway.protocol.ClientFrame;
 import io.tandem.gateway.protocol.ServerFrames;
 import io.tandem.gateway.steps.ClientLink;

@@ -1,5 +1,7 @@
 package io.tandem.gateway.socket;
 
+import io.tandem.gateway.protocol.CloseCodes;
+
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;

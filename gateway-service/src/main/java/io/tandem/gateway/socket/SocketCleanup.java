@@ -1,6 +1,6 @@
 package io.tandem.gateway.socket;
 
-import io.tandem.gateway.node.Presence;
+import io.tandem.gateway.presence.Presence;
 
 import io.tandem.common.PeerNotifier;
 import io.tandem.common.Retry;

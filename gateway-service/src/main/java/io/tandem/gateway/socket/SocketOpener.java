@@ -1,8 +1,9 @@
 package io.tandem.gateway.socket;
 
+import io.tandem.gateway.protocol.CloseCodes;
+
 import io.tandem.gateway.http.Admission;
-import io.tandem.gateway.node.Presence;
-import io.tandem.gateway.node.Registry;
+import io.tandem.gateway.presence.Presence;
 import io.tandem.gateway.steps.FrameDispatcher;
 
 import io.tandem.common.Ids;

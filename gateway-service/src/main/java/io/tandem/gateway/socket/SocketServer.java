@@ -4,8 +4,6 @@ import io.tandem.gateway.GatewayConfig;
 import io.tandem.gateway.GatewayMetrics;
 import io.tandem.gateway.http.Admission;
 import io.tandem.gateway.http.Handshake;
-import io.tandem.gateway.node.Drain;
-import io.tandem.gateway.node.Registry;
 
 import io.tandem.common.Limits;
 import io.vertx.core.Future;

@@ -15,7 +15,7 @@ import io.tandem.common.store.Resumed;
 import io.tandem.gateway.GatewayMetrics;
 import io.tandem.gateway.call.CallAction;
 import io.tandem.gateway.call.CallState;
-import io.tandem.gateway.node.Presence;
+import io.tandem.gateway.presence.Presence;
 import io.tandem.gateway.protocol.MatchedFrame;
 import io.tandem.gateway.protocol.ServerFrames;
 import io.vertx.core.Future;

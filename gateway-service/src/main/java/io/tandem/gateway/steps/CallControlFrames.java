@@ -1,7 +1,7 @@
 package io.tandem.gateway.steps;
 
 import io.tandem.gateway.GatewayMetrics;
-import io.tandem.gateway.node.Presence;
+import io.tandem.gateway.presence.Presence;
 import io.tandem.gateway.protocol.ServerFrames;
 import io.tandem.gateway.token.Identity;
 import io.tandem.gateway.token.TokenVerifier;

@@ -1,13 +1,12 @@
 package io.tandem.gateway.steps;
 
 import io.tandem.gateway.call.CallState;
-import io.tandem.gateway.socket.Connection;
 import io.tandem.gateway.token.Identity;
 
 import io.vertx.core.Future;
 import java.util.function.Supplier;
 
-/** What frame handlers and deliveries need from one socket (implemented by {@link Connection}). */
+/** What frame handlers and deliveries need from one socket (implemented by the socket package's {@code Connection}). */
 public interface ClientLink {
   /** Who is on the socket (from the verified token only). */
   Identity identity();

@@ -1,6 +1,6 @@
 package io.tandem.gateway.token;
 
-import io.tandem.gateway.node.OnCaller;
+import io.tandem.gateway.OnCaller;
 
 import io.tandem.common.Addresses;
 import io.tandem.common.ErrorCode;

@@ -1,7 +1,9 @@
 package io.tandem.gateway.node;
 
+import io.tandem.gateway.socket.Registry;
+
 import io.tandem.gateway.protocol.MatchedFrame;
-import io.tandem.gateway.socket.CloseCodes;
+import io.tandem.gateway.protocol.CloseCodes;
 import io.tandem.gateway.socket.Connection;
 import io.tandem.gateway.socket.SocketLoop;
 import io.tandem.gateway.socket.SocketLoopTest;

@@ -17,7 +17,7 @@ import io.tandem.common.store.EndedCall;
 import io.tandem.common.store.Stats;
 import io.tandem.gateway.call.CallAction;
 import io.tandem.gateway.call.CallState;
-import io.tandem.gateway.node.Presence;
+import io.tandem.gateway.presence.Presence;
 import io.tandem.gateway.protocol.MatchedFrame;
 import io.tandem.gateway.socket.SocketLoopTest;
 import io.tandem.gateway.token.Identity;

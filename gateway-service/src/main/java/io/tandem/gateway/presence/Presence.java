@@ -1,4 +1,6 @@
-package io.tandem.gateway.node;
+package io.tandem.gateway.presence;
+
+import io.tandem.gateway.OnCaller;
 
 import io.tandem.gateway.token.Identity;
 

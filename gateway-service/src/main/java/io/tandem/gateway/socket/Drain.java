@@ -1,8 +1,6 @@
-package io.tandem.gateway.node;
+package io.tandem.gateway.socket;
 
-import io.tandem.gateway.socket.CloseCodes;
-import io.tandem.gateway.socket.Connection;
-import io.tandem.gateway.socket.SocketLoop;
+import io.tandem.gateway.protocol.CloseCodes;
 
 import io.vertx.core.Future;
 import java.util.List;

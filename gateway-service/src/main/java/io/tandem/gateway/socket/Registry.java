@@ -1,6 +1,5 @@
-package io.tandem.gateway.node;
+package io.tandem.gateway.socket;
 
-import io.tandem.gateway.socket.Connection;
 
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,7 @@ public final class Registry {
   }
 
   /** A weakly consistent iterator over the open connections (may be held across event-loop ticks). */
-  java.util.Iterator<Connection> iterator() {
+  public java.util.Iterator<Connection> iterator() {
     return byUser.values().iterator();
   }
 

@@ -1,4 +1,4 @@
-package io.tandem.gateway.node;
+package io.tandem.gateway;
 
 import io.tandem.gateway.socket.SocketLoopTest;
 

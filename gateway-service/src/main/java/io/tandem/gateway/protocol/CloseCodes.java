@@ -1,4 +1,4 @@
-package io.tandem.gateway.socket;
+package io.tandem.gateway.protocol;
 
 /** WebSocket close codes the gateway uses (docs/protocol.md). */
 public final class CloseCodes {

@@ -1,8 +1,7 @@
 /**
- * What a gateway process has once, shared by its loops: the registry of open sockets
- * ({@code Registry}, one concurrent map), the node's steps in the call store and its peer notices
- * ({@code Presence}, with the cached presence counts), deliveries from other nodes and services
- * ({@code DeliveryRouter}), the node's timers ({@code NodeTimers}, {@code SocketSweep}) and the drain
- * on stop ({@code Drain}). Owns the registry, the counts cache and the node's heartbeat.
+ * What a gateway process does once for all its loops' sockets: deliveries from other nodes and services
+ * ({@code DeliveryRouter}: matches, relays, peer notices, kicks, blocks, each handed to the socket's
+ * loop), and the node's timers ({@code NodeTimers}: heartbeat, stats pushes, pings, spread over time by
+ * {@code SocketSweep}). Owns the node's event-bus consumers and timers; no socket state.
  */
 package io.tandem.gateway.node;

@@ -12,7 +12,7 @@ public final class PowSchedule {
   private PowSchedule() {}
 
   /** Default base difficulty, bits ({@code TOKEN_POW_DIFFICULTY}): a page solves it in well under 150 ms (docs/safety.md). */
-  public static final int BASE_DIFFICULTY = 15;
+  public static final int BASE_DIFFICULTY = 16;
   /** Tokens a network mints recently at the base difficulty (a household, a page reloaded a few times). */
   public static final int FREE_TOKENS = 4;
   /** Time constant of the fading network level, ms (a token counts e^-1 after an hour). */

@@ -50,21 +50,27 @@ public final class ProofOfWork {
     return Long.toString(solveFrom(challenge, difficulty, 0));
   }
 
-  /** The smallest decimal nonce ≥ {@code start} solving it, as a number. */
+  /**
+   * The smallest decimal nonce ≥ {@code start} solving it, as a number. The challenge's whole 64-byte
+   * blocks are hashed once; each try copies that state and hashes the rest (one block for ours).
+   */
   public static long solveFrom(String challenge, int difficulty, long start) {
     byte[] prefix = challenge.getBytes(StandardCharsets.US_ASCII);
+    int whole = prefix.length - prefix.length % 64;
     byte[] digits = new byte[20];
     byte[] out = new byte[32];
-    MessageDigest md = sha256();
+    MessageDigest mid = sha256();
+    mid.update(prefix, 0, whole);
     try {
       for (long n = start; ; n++) {
         int len = decimal(n, digits);
-        md.update(prefix);
+        MessageDigest md = (MessageDigest) mid.clone();
+        md.update(prefix, whole, prefix.length - whole);
         md.update(digits, digits.length - len, len);
         md.digest(out, 0, out.length);
         if (leadingZeroBits(out) >= difficulty) return n;
       }
-    } catch (DigestException e) {
+    } catch (DigestException | CloneNotSupportedException e) {
       throw new IllegalStateException(e);
     }
   }

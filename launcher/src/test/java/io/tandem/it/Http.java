@@ -1,5 +1,6 @@
 package io.tandem.it;
 
+import io.tandem.common.ProofOfWork;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,11 +50,28 @@ final class Http {
     }
   }
 
-  /** A fresh access token for a new device with this name. */
+  /** A fresh access token for a new device with this name (solving the proof of work as a page does). */
   static JsonObject token(int port, String name) throws Exception {
-    Answer a = post(port, "/auth/token", new JsonObject().put("deviceId", UUID.randomUUID().toString())
-        .put("name", name).put("age", 30).encode());
+    Answer a = postToken(port, new JsonObject().put("deviceId", UUID.randomUUID().toString()).put("name", name).put("age", 30));
     if (a.status() != 200) throw new AssertionError("token failed: " + a.status() + " " + a.body());
     return a.body();
+  }
+
+  /**
+   * POST /auth/token with {@code body} plus the solution of a fresh challenge (GET /auth/challenge with the
+   * same headers, so from the same network); sent as is when the service says none is required (TOKEN_POW=off).
+   */
+  static Answer postToken(int port, JsonObject body, String... headers) throws Exception {
+    JsonObject pow = pow(port, headers);
+    return send(port, "/auth/token", "POST", (pow == null ? body : body.copy().put("pow", pow)).encode(), headers);
+  }
+
+  /** A solved challenge {challenge, nonce} from GET /auth/challenge, or null when TOKEN_POW is off. */
+  static JsonObject pow(int port, String... headers) throws Exception {
+    Answer c = send(port, "/auth/challenge", "GET", null, headers);
+    if (c.status() != 200) throw new AssertionError("challenge failed: " + c.status() + " " + c.body());
+    if (!c.body().getBoolean("required")) return null;
+    String challenge = c.body().getString("challenge");
+    return new JsonObject().put("challenge", challenge).put("nonce", ProofOfWork.solve(challenge, c.body().getInteger("difficulty")));
   }
 }

@@ -48,11 +48,35 @@ class BrowserIT {
     return new Browser[] {alice, bob};
   }
 
+  /**
+   * The launcher runs with the proof of work on (the default): each page fetched a challenge and its
+   * worker solved it (a {@code tandem-pow} mark per solve) before its token was issued. Prints the solve times.
+   */
+  @SuppressWarnings("unchecked")
+  static void assertProofOfWorkSolved(Browser... pages) {
+    List<Double> times = new java.util.ArrayList<>();
+    for (Browser b : pages) {
+      List<Map<String, Object>> solves = (List<Map<String, Object>>) b.js(
+          "return performance.getEntriesByName('tandem-pow').map(e => e.detail)");
+      assertTrue(!solves.isEmpty(), "the page solved a proof-of-work challenge");
+      assertTrue((Boolean) b.js("return performance.getEntriesByType('resource').some(e => e.name.endsWith('/auth/challenge'))"),
+          "the challenge came from GET /auth/challenge through the gateway");
+      for (Map<String, Object> s : solves) {
+        assertTrue(((Number) s.get("difficulty")).intValue() >= 1, "a real difficulty: " + s);
+        times.add(((Number) s.get("ms")).doubleValue());
+      }
+    }
+    times.sort(null);
+    System.out.printf("e2e: proof of work in the page's worker: %d solves, median %.0f ms, max %.0f ms (%s)%n", times.size(),
+        times.get(times.size() / 2), times.get(times.size() - 1), times);
+  }
+
   @Test
   void twoBrowsersCallChatAndNext() throws Exception {
     Browser[] pair = connectedPair("Alice", "Bob");
     try (Browser alice = pair[0]; Browser bob = pair[1]) {
       assertTrue(alice.driver.findElement(By.cssSelector("#peer-name")).getText().contains("Bob"), "the stranger's name is shown");
+      assertProofOfWorkSolved(alice, bob);
       WebElement input = alice.driver.findElement(By.cssSelector("#chat-input"));
       input.sendKeys("Hello from Alice");
       input.sendKeys(Keys.ENTER);

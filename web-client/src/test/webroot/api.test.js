@@ -69,12 +69,13 @@ test('TokenManager.prefetch: a failed prefetch is dropped; Start asks again and 
   tm.stop();
 });
 
-test('TokenManager.prefetch: the same profile is fetched once; edits cost at most PREFETCH_MAX requests', () => {
+test('TokenManager.prefetch: the same profile is fetched once; edits cost at most PREFETCH_MAX requests', async () => {
   const { post, calls } = fakePost();
   const tm = new TokenManager({ post, pow: noPow });
   ok(tm.prefetch('Ann', 30));
   ok(!tm.prefetch('Ann', 30), 'same profile: nothing new');
   for (let i = 0; i < PREFETCH_MAX + 5; i += 1) tm.prefetch(`Ann${i}`, 30);
+  await settle(); // each request goes out once its proof of work is ready
   eq(calls.length, PREFETCH_MAX);
 });
 

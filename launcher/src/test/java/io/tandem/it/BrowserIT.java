@@ -161,4 +161,38 @@ class BrowserIT {
       shy.waitForState("searching");
     }
   }
+
+  /**
+   * The time a page takes for its proof of work: the page's own worker (api.js PowSolver) solves 31
+   * fresh challenges from GET /auth/challenge (a fresh network's difficulty: only token issues raise it),
+   * measured from the page's side, message round trip included. Printed; the budget (150 ms for a
+   * person at home, docs/safety.md) is checked on the median with a generous sanity bound only.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void proofOfWorkTimeInThePage() throws Exception {
+    try (Browser page = new Browser("PowTimer", false).open(port)) {
+      Map<String, Object> r = (Map<String, Object>) page.js("""
+          return (async () => {
+            const { PowSolver, getJson } = await import('/js/api.js');
+            const solver = new PowSolver();
+            const times = [];
+            let difficulty = 0;
+            for (let i = 0; i < 31; i += 1) {
+              const c = await getJson('/auth/challenge');
+              difficulty = c.difficulty;
+              const t0 = performance.now();
+              await solver.solve(c.challenge, c.difficulty);
+              times.push(performance.now() - t0);
+            }
+            return { times, difficulty };
+          })();""");
+      List<Double> times = new java.util.ArrayList<>(((List<Number>) r.get("times")).stream().map(Number::doubleValue).toList());
+      times.sort(null);
+      double median = times.get(times.size() / 2);
+      System.out.printf("pow: a page's worker solves difficulty %s: median %.0f ms, p90 %.0f ms, max %.0f ms over %d challenges%n",
+          r.get("difficulty"), median, times.get(times.size() * 9 / 10), times.get(times.size() - 1), times.size());
+      assertTrue(median < 2_000, "sanity bound only (the budget is printed): " + median);
+    }
+  }
 }

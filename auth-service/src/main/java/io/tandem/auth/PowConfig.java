@@ -16,7 +16,7 @@ import java.util.Locale;
  *     through Redis (as {@code HASH_SECRET}), required when {@code TANDEM_ENV=production}
  */
 public record PowConfig(boolean enabled, int baseDifficulty, String secret) {
-  /** The setting that signs challenges. */
+  /** The setting that signs challenges (read by its literal name: the deploy checks derive the reads from the code). */
   public static final String SECRET_SETTING = "POW_SECRET";
 
   public static PowConfig from(Env env) {
@@ -27,7 +27,7 @@ public record PowConfig(boolean enabled, int baseDifficulty, String secret) {
     }
     return new PowConfig(enabled,
         env.integer("TOKEN_POW_DIFFICULTY", PowSchedule.BASE_DIFFICULTY, PowSchedule.MIN_BASE, PowSchedule.MAX_BASE),
-        Hashing.configured(SECRET_SETTING, env.raw(SECRET_SETTING), tandemEnv));
+        Hashing.configured(SECRET_SETTING, env.raw("POW_SECRET"), tandemEnv));
   }
 
   private static boolean onOff(String v) {

@@ -142,6 +142,19 @@ test('PowSolver: the real Web Worker solves a low difficulty', async () => {
   ok(performance.getEntriesByName('tandem-pow').length >= 2, 'each solve is marked');
 });
 
+test('PowSolver: without a module worker the challenge is solved on the main thread', async () => {
+  class NoWorkers extends PowSolver {
+    start() { throw new Error('Worker is not defined'); }
+  }
+  const solver = new NoWorkers();
+  const r = await solver.solve(CHALLENGE, 8);
+  eq(r.where, 'main');
+  ok(zeroBits(sha256Hex(CHALLENGE + r.nonce)) >= 8, 'solved');
+  eq((await solver.solve(`${CHALLENGE}y`, 4)).where, 'main', 'and stays there');
+  const real = await new PowSolver().solve(CHALLENGE, 4);
+  eq(real.where, 'worker', 'a browser with module workers uses one');
+});
+
 test('TokenManager: a new token carries a solved challenge; refresh does not', async () => {
   const gets = [];
   const get = async (path) => { gets.push(path); return { required: true, challenge: CHALLENGE, difficulty: 10, expiresIn: 120 }; };

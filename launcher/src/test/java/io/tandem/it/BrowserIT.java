@@ -63,6 +63,7 @@ class BrowserIT {
           "the challenge came from GET /auth/challenge through the gateway");
       for (Map<String, Object> s : solves) {
         assertTrue(((Number) s.get("difficulty")).intValue() >= 1, "a real difficulty: " + s);
+        assertEquals("worker", s.get("where"), "solved in the Web Worker, off the main thread");
         times.add(((Number) s.get("ms")).doubleValue());
       }
     }

@@ -102,8 +102,7 @@ class SafetyIT {
   }
 
   static Http.Answer token(String deviceId, String fromIp) throws Exception {
-    return Http.send(port, "/auth/token", "POST", new JsonObject().put("deviceId", deviceId).put("name", "N").put("age", 30).encode(),
-        "X-Forwarded-For", fromIp);
+    return Http.postToken(port, new JsonObject().put("deviceId", deviceId).put("name", "N").put("age", 30), "X-Forwarded-For", fromIp);
   }
 
   static WsClient connect(String token, String fromIp, String origin) throws Exception {

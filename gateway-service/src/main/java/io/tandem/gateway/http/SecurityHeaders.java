@@ -10,9 +10,12 @@ import io.vertx.ext.web.RoutingContext;
  * (directly, or behind trusted proxies that say {@code X-Forwarded-Proto: https}).
  */
 public final class SecurityHeaders {
-  /** The page loads only its own files, connects only to its own origin (the signaling socket), and cannot be framed. */
+  /**
+   * The page loads only its own files, connects only to its own origin (the signaling socket), runs
+   * workers only from its own files (the proof-of-work solver, js/pow-worker.js), and cannot be framed.
+   */
   public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-      + "media-src 'self' blob: mediastream:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+      + "media-src 'self' blob: mediastream:; connect-src 'self'; worker-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
       + "form-action 'self'; frame-ancestors 'none'";
   /** Camera and microphone for this origin only; the rest of the powerful features off. */
   public static final String PERMISSIONS = "camera=(self), microphone=(self), display-capture=(), geolocation=(), "

@@ -7,8 +7,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The clustered Vert.x instance every service runs in. Hazelcast joins by a TCP member list on a
@@ -16,6 +19,7 @@ import java.util.List;
  * ({@code CLUSTER_DISCOVERY=kubernetes}, {@code CLUSTER_K8S_SERVICE_DNS}).
  */
 public final class ClusterSetup {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterSetup.class);
   /** First Hazelcast port on a laptop; the default member list names this and the next few. */
   public static final int DEFAULT_PORT = 5701;
   /** How many consecutive ports the default member list names (one per local process). */
@@ -69,16 +73,35 @@ public final class ClusterSetup {
     return out;
   }
 
-  /** Starts a clustered Vert.x joined to the others. */
+  /**
+   * Starts a clustered Vert.x joined to the others, its event bus under mutual TLS when
+   * {@code EVENTBUS_TLS=on} ({@link EventBusTls}). Bad settings (IllegalArgumentException naming the
+   * setting) fail the future before anything joins the cluster.
+   */
   public static Future<Vertx> start(Env env) {
-    VertxOptions options = Transport.options(env);
-    options.getEventBusOptions()
-        .setHost(env.str("EVENTBUS_HOST", "127.0.0.1"))
-        .setPort(env.integer("EVENTBUS_PORT", 0, 0, 65535));
-    String publicHost = env.raw("EVENTBUS_PUBLIC_HOST");
-    if (publicHost != null) options.getEventBusOptions().setClusterPublicHost(publicHost);
+    VertxOptions options;
+    Config hazelcast;
+    try {
+      options = Transport.options(env);
+      options.getEventBusOptions()
+          .setHost(env.str("EVENTBUS_HOST", "127.0.0.1"))
+          .setPort(env.integer("EVENTBUS_PORT", 0, 0, 65535));
+      String publicHost = env.raw("EVENTBUS_PUBLIC_HOST");
+      if (publicHost != null) options.getEventBusOptions().setClusterPublicHost(publicHost);
+      EventBusTls.Material tls = EventBusTls.fromEnv(env, Instant.now());
+      if (tls != null) {
+        EventBusTls.apply(options.getEventBusOptions(), tls);
+        LOG.info("event bus: mutual TLS on, certificate {} valid until {}", tls.cert().getSubjectX500Principal(), tls.cert().getNotAfter().toInstant());
+      } else if (EventBusTls.OFF_INSECURE.equals(EventBusTls.mode(env))) {
+        LOG.warn("event bus: TLS off on purpose (EVENTBUS_TLS={}): any process that reaches the event-bus port can deliver messages",
+            EventBusTls.OFF_INSECURE);
+      }
+      hazelcast = hazelcastConfig(env);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     return Telemetry.vertxBuilder(options, env)
-        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(env)))
+        .withClusterManager(new HazelcastClusterManager(hazelcast))
         .buildClustered()
         .map(vertx -> Transport.report(vertx, env));
   }

@@ -46,6 +46,9 @@ class EventBusTlsIT {
   static final long QUIET_MS = 2_000;
   /** The forged deliveries' reply timeout, ms (an answer, even a refusal, comes in a few ms). */
   static final long PROBE_TIMEOUT_MS = 4_000;
+  /** Round trips measured by {@link #printsTheRoundTripOverTls}, and those before them not counted. */
+  static final int ROUND_TRIPS = 1_000;
+  static final int WARM_UP = 2_000;
   static TestCerts ca;
   static Map<String, String> cluster;
   static Launcher core;
@@ -151,6 +154,26 @@ class EventBusTlsIT {
       bob.send("send-message", new JsonObject().put("sessionId", sid).put("message", "still here"));
       assertEquals("still here", alice.await("message").getString("message"));
       assertTrue(alice.all("message").stream().noneMatch(f -> "forged".equals(f.getString("message"))), "no forged frame arrived late");
+    }
+  }
+
+  /** Prints the round trip of a request from this JVM to the gateway's process and its reply, over TLS (one at a time, warmed). */
+  @Test
+  void printsTheRoundTripOverTls() throws Exception {
+    int port = gateway.port();
+    String token = Http.token(port, "Carol").getString("accessToken");
+    try (WsClient carol = WsClient.connect(client, port, token)) {
+      String address = Addresses.gatewayNode(userHash(subject(token)).get("node"));
+      JsonObject probe = new Delivery("nobody", "no-conn", Delivery.MATCH, new JsonObject()).toJson();
+      long[] rtt = new long[ROUND_TRIPS];
+      for (int i = -WARM_UP; i < ROUND_TRIPS; i++) {
+        long t = System.nanoTime();
+        failure(core.vertx(), address, probe);
+        if (i >= 0) rtt[i] = System.nanoTime() - t;
+      }
+      java.util.Arrays.sort(rtt);
+      System.out.printf("event bus over mutual TLS, request/reply to another process: p50 %.2f ms, p99 %.2f ms (%d one at a time after %d warm-up)%n",
+          rtt[ROUND_TRIPS / 2] / 1e6, rtt[ROUND_TRIPS * 99 / 100] / 1e6, ROUND_TRIPS, WARM_UP);
     }
   }
 

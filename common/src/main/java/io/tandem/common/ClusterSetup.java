@@ -10,8 +10,6 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The clustered Vert.x instance every service runs in. Hazelcast joins by a TCP member list on a
@@ -19,7 +17,6 @@ import org.slf4j.LoggerFactory;
  * ({@code CLUSTER_DISCOVERY=kubernetes}, {@code CLUSTER_K8S_SERVICE_DNS}).
  */
 public final class ClusterSetup {
-  private static final Logger LOG = LoggerFactory.getLogger(ClusterSetup.class);
   /** First Hazelcast port on a laptop; the default member list names this and the next few. */
   public static final int DEFAULT_PORT = 5701;
   /** How many consecutive ports the default member list names (one per local process). */
@@ -88,15 +85,11 @@ public final class ClusterSetup {
           .setPort(env.integer("EVENTBUS_PORT", 0, 0, 65535));
       String publicHost = env.raw("EVENTBUS_PUBLIC_HOST");
       if (publicHost != null) options.getEventBusOptions().setClusterPublicHost(publicHost);
-      EventBusTls.Material tls = EventBusTls.fromEnv(env, Instant.now());
-      if (tls != null) {
-        EventBusTls.apply(options.getEventBusOptions(), tls);
-        LOG.info("event bus: mutual TLS on, certificate {} valid until {}", tls.cert().getSubjectX500Principal(), tls.cert().getNotAfter().toInstant());
-      } else if (EventBusTls.OFF_INSECURE.equals(EventBusTls.mode(env))) {
-        LOG.warn("event bus: TLS off on purpose (EVENTBUS_TLS={}): any process that reaches the event-bus port can deliver messages",
-            EventBusTls.OFF_INSECURE);
-      }
+      Instant now = Instant.now();
+      EventBusTls.Material tls = EventBusTls.fromEnv(env, now);
+      if (tls != null) EventBusTls.apply(options.getEventBusOptions(), tls);
       hazelcast = hazelcastConfig(env);
+      EventBusTls.report(tls, EventBusTls.mode(env), now);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }

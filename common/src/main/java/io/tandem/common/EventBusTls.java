@@ -5,11 +5,16 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.micrometer.core.instrument.Gauge;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Mutual TLS on the clustered event bus (the TCP connections that carry messages between nodes;
@@ -19,6 +24,7 @@ import java.util.Locale;
  * message naming the setting, so no node joins half working.
  */
 public final class EventBusTls {
+  private static final Logger LOG = LoggerFactory.getLogger(EventBusTls.class);
   /** {@code EVENTBUS_TLS} value: mutual TLS on; {@code EVENTBUS_TLS_CERT}, {@code _KEY} and {@code _CA} required. */
   public static final String ON = "on";
   /** {@code EVENTBUS_TLS} value: off (the default); refused when {@code TANDEM_ENV=production}. */
@@ -27,6 +33,18 @@ public final class EventBusTls {
   public static final String OFF_INSECURE = "off-insecure";
   /** How long the TLS handshake of an event-bus connection may take, ms. */
   public static final long HANDSHAKE_TIMEOUT_MS = 5_000;
+
+  /** A certificate that expires sooner than this after start is logged as a warning, days. */
+  public static final int EXPIRY_WARNING_DAYS = 30;
+  /** Expiry (epoch s) of the certificate the event bus runs with; 0 while TLS is off. */
+  private static final AtomicLong LOADED_EXPIRY = new AtomicLong();
+
+  static {
+    // registered once per process; each start sets the value (several nodes in one JVM only in tests)
+    Gauge.builder("tandem_eventbus_cert_expiry", LOADED_EXPIRY, AtomicLong::get).baseUnit("seconds")
+        .description("expiry (epoch seconds) of the event-bus certificate this process runs with (read at start; 0: TLS off)")
+        .register(Telemetry.registry());
+  }
 
   /** The checked material: the node's chain and key, the CA, as read (PEM text). */
   public record Material(String certPem, String keyPem, String caPem, X509Certificate cert) {}
@@ -80,6 +98,33 @@ public final class EventBusTls {
     if (key != null) set.add("EVENTBUS_TLS_KEY");
     if (ca != null) set.add("EVENTBUS_TLS_CA");
     return set;
+  }
+
+  /**
+   * Logs what the event bus runs with and publishes the certificate's expiry
+   * ({@code tandem_eventbus_cert_expiry_seconds}): the files are read only at start, so a renewed
+   * certificate takes a restart, and the gauge shows when one is due.
+   */
+  static void report(Material m, String mode, Instant now) {
+    if (m == null) {
+      LOADED_EXPIRY.set(0);
+      if (OFF_INSECURE.equals(mode)) {
+        LOG.warn("event bus: TLS off on purpose (EVENTBUS_TLS={}): any process that reaches the event-bus port can deliver messages", OFF_INSECURE);
+      }
+      return;
+    }
+    Instant expiry = m.cert().getNotAfter().toInstant();
+    LOADED_EXPIRY.set(expiry.getEpochSecond());
+    LOG.info("event bus: mutual TLS on, certificate {} valid until {}", m.cert().getSubjectX500Principal(), expiry);
+    if (expiry.isBefore(now.plus(Duration.ofDays(EXPIRY_WARNING_DAYS)))) {
+      LOG.warn("event bus: certificate {} expires on {}; restart with a renewed one before then (files are read at start only)",
+          m.cert().getSubjectX500Principal(), expiry);
+    }
+  }
+
+  /** Expiry of the certificate the event bus runs with, epoch seconds (0: TLS off). */
+  static long loadedExpiry() {
+    return LOADED_EXPIRY.get();
   }
 
   /**

@@ -150,6 +150,18 @@ class EventBusTlsTest {
   }
 
   @Test
+  void theLoadedCertificatesExpiryIsPublished() {
+    EventBusTls.Material m = EventBusTls.fromEnv(Env.with(ca.settings(node)), Instant.now());
+    EventBusTls.report(m, EventBusTls.ON, Instant.now());
+    long expiry = m.cert().getNotAfter().toInstant().getEpochSecond();
+    assertEquals(expiry, EventBusTls.loadedExpiry());
+    assertEquals((double) expiry, Telemetry.registry().get("tandem_eventbus_cert_expiry").gauge().value());
+    assertTrue(Telemetry.registry().scrape().contains("tandem_eventbus_cert_expiry_seconds "), "scraped as tandem_eventbus_cert_expiry_seconds");
+    EventBusTls.report(null, EventBusTls.OFF, Instant.now());
+    assertEquals(0.0, Telemetry.registry().get("tandem_eventbus_cert_expiry").gauge().value());
+  }
+
+  @Test
   void clusterStartFailsWithTheMessageBeforeJoining() {
     Throwable t = ClusterSetup.start(Env.with(Map.of("TANDEM_ENV", "production"))).cause();
     assertTrue(t instanceof IllegalArgumentException && t.getMessage().contains("EVENTBUS_TLS must be on"), String.valueOf(t));

@@ -157,6 +157,33 @@ class EventBusTlsIT {
     }
   }
 
+  /** A misconfigured service stops at start (exit code 2) with a message naming the setting, before it joins the cluster. */
+  @Test
+  void aMisconfiguredServiceStopsAtStartNamingTheSetting() throws Exception {
+    TestCerts.Node chat = ca.issue("chat");
+    TestCerts.Node other = ca.issue("other");
+    Map<String, String> shared = new HashMap<>(cluster);
+    shared.put("REDIS_URL", core.env().raw("REDIS_URL"));
+    shared.put("MONITOR_PORT", "0");
+    Map<String, String> noTls = new HashMap<>(shared);
+    Map<String, String> wrongKey = tls(shared, chat);
+    wrongKey.put("EVENTBUS_TLS_KEY", other.key().toString());
+    Map<String, String> partial = tls(shared, chat);
+    partial.remove("EVENTBUS_TLS_CA");
+    Map<String, Map<String, String>> cases = Map.of(
+        "EVENTBUS_TLS must be on when TANDEM_ENV=production", noTls,
+        "EVENTBUS_TLS_KEY does not match the certificate in EVENTBUS_TLS_CERT", wrongKey,
+        "EVENTBUS_TLS=on needs EVENTBUS_TLS_CA", partial);
+    int members = ((VertxInternal) core.vertx()).clusterManager().getNodes().size();
+    for (Map.Entry<String, Map<String, String>> c : cases.entrySet()) {
+      String name = "eventbus-tls-refused-" + UUID.randomUUID();
+      assertEquals(2, GatewayProcess.exitCode(name, "io.tandem.chat.ChatMain", c.getValue()), c.getKey() + ": exit code of bad configuration");
+      String log = java.nio.file.Files.readString(java.nio.file.Path.of("target", name + ".log"));
+      assertTrue(log.contains("bad configuration") && log.contains(c.getKey()), c.getKey() + " not in target/" + name + ".log");
+    }
+    assertEquals(members, ((VertxInternal) core.vertx()).clusterManager().getNodes().size(), "none of them joined the cluster");
+  }
+
   /** Prints the round trip of a request from this JVM to the gateway's process and its reply, over TLS (one at a time, warmed). */
   @Test
   void printsTheRoundTripOverTls() throws Exception {

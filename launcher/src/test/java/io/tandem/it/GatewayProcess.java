@@ -43,6 +43,23 @@ final class GatewayProcess implements AutoCloseable {
    * settings, and waits until {@code /health/ready} answers on {@code healthPort} (its MONITOR_PORT).
    */
   static GatewayProcess service(String name, String mainClass, int healthPort, Map<String, String> env) throws Exception {
+    GatewayProcess g = new GatewayProcess(name, healthPort, launch(name, mainClass, env));
+    g.awaitReady();
+    return g;
+  }
+
+  /** Runs a service's main class that is expected to stop by itself (e.g. refused settings); its exit code, or fails after the wait. */
+  static int exitCode(String name, String mainClass, Map<String, String> env) throws Exception {
+    Process p = launch(name, mainClass, env);
+    if (!p.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(name + " still running after " + EXIT_WAIT_SECONDS + " s; see target/" + name + ".log");
+    }
+    return p.exitValue();
+  }
+
+  /** The service's JVM (the Hazelcast flags, this test's class path), its output in target/NAME.log. */
+  private static Process launch(String name, String mainClass, Map<String, String> env) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
@@ -53,9 +70,7 @@ final class GatewayProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target", name + ".log")));
     pb.environment().putAll(env);
-    GatewayProcess g = new GatewayProcess(name, healthPort, pb.start());
-    g.awaitReady();
-    return g;
+    return pb.start();
   }
 
   int port() {

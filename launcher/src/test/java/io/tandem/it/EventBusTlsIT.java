@@ -49,6 +49,8 @@ class EventBusTlsIT {
   /** Round trips measured by {@link #printsTheRoundTripOverTls}, and those before them not counted. */
   static final int ROUND_TRIPS = 1_000;
   static final int WARM_UP = 2_000;
+  /** Longest wait for a new socket's user to appear in Redis, ms. */
+  static final long REGISTERED_WAIT_MS = 5_000;
   static TestCerts ca;
   static Map<String, String> cluster;
   static Launcher core;
@@ -228,16 +230,17 @@ class EventBusTlsIT {
     return new JsonObject(payload).getString("sub");
   }
 
-  /** The user's hash in Redis: which gateway node and which connection hold the socket. */
+  /** The user's hash in Redis: which gateway node and which connection hold the socket (written just after the socket opens). */
   private static Map<String, String> userHash(String userId) throws Exception {
     Redis redis = Redis.createClient(client, core.env().raw("REDIS_URL"));
     try {
-      Response r = redis.send(Request.cmd(Command.HMGET).arg(RedisKeys.user(userId)).arg("node").arg("conn")).await(10, TimeUnit.SECONDS);
-      Map<String, String> out = new HashMap<>();
-      if (r.get(0) != null) out.put("node", r.get(0).toString());
-      if (r.get(1) != null) out.put("conn", r.get(1).toString());
-      assertTrue(out.containsKey("node") && out.containsKey("conn"), "user hash " + out);
-      return out;
+      long deadline = System.currentTimeMillis() + REGISTERED_WAIT_MS;
+      while (true) {
+        Response r = redis.send(Request.cmd(Command.HMGET).arg(RedisKeys.user(userId)).arg("node").arg("conn")).await(10, TimeUnit.SECONDS);
+        if (r.get(0) != null && r.get(1) != null) return Map.of("node", r.get(0).toString(), "conn", r.get(1).toString());
+        if (System.currentTimeMillis() > deadline) throw new AssertionError("user " + userId + " not registered in Redis within " + REGISTERED_WAIT_MS + " ms");
+        Thread.sleep(50);
+      }
     } finally {
       redis.close();
     }

@@ -567,8 +567,13 @@ final class Checks {
           if (v.getSecret().getItems().isEmpty() || v.getSecret().getItems().stream().anyMatch(i -> !TLS_KEYS.contains(i.getKey()))) {
             out.add(id + ": volume " + v.getName() + " must list the items of TLS Secret " + v.getSecret().getSecretName() + ", only " + TLS_KEYS);
           }
+        } else if (v.getSecret() != null && EventBusTlsChecks.SECRETS.containsValue(v.getSecret().getSecretName())) {
+          if (v.getSecret().getItems().isEmpty() || v.getSecret().getItems().stream().anyMatch(i -> !EventBusTlsChecks.KEYS.contains(i.getKey()))) {
+            out.add(id + ": volume " + v.getName() + " must list the items of Secret " + v.getSecret().getSecretName() + ", only " + EventBusTlsChecks.KEYS);
+          }
         } else if (v.getSecret() != null && !SECRET.equals(v.getSecret().getSecretName())) {
-          out.add(id + ": volume " + v.getName() + " names Secret " + v.getSecret().getSecretName() + "; the only Secrets are " + SECRET + " and the certificates " + TLS_SECRETS);
+          out.add(id + ": volume " + v.getName() + " names Secret " + v.getSecret().getSecretName() + "; the only Secrets are " + SECRET + " and the certificates " + TLS_SECRETS
+              + " and " + EventBusTlsChecks.SECRETS.values());
         }
       }
       for (Container c : w.containers()) {

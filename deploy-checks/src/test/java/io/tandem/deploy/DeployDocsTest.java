@@ -75,9 +75,13 @@ class DeployDocsTest {
   void theApplyListingMatchesTheProductionBuild() {
     Render.Build production = Render.builds().get("k8s/overlays/production");
     Set<String> built = new TreeSet<>();
-    production.bundle().objects.forEach(o -> built.add(o.getKind().toLowerCase() + "/" + o.getMetadata().getName()));
+    // Generated ConfigMaps are listed as name-<hash>: the suffix changes with every setting.
+    production.bundle().objects.forEach(o -> {
+      String generated = Bundle.generatedName(o.getMetadata().getName());
+      built.add(o.getKind().toLowerCase() + "/" + (generated != null ? generated + "-<hash>" : o.getMetadata().getName()));
+    });
     Set<String> listed = new TreeSet<>();
-    Matcher m = Pattern.compile("(?m)^([a-z]+)(?:\\.[a-z0-9.]+)?/([a-z0-9-]+) created$").matcher(doc());
+    Matcher m = Pattern.compile("(?m)^([a-z]+)(?:\\.[a-z0-9.]+)?/([a-z0-9-]+(?:-<hash>)?) created$").matcher(doc());
     while (m.find()) listed.add(m.group(1) + "/" + m.group(2));
     Set<String> missing = new TreeSet<>(built);
     missing.removeAll(listed);

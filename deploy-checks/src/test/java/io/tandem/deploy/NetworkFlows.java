@@ -50,7 +50,7 @@ final class NetworkFlows {
   record Flow(Source from, Pod to, int port, String protocol, String what) {}
 
   /** The world of one build: its pods, the parties around them, and the connections that must work. */
-  record World(String namespace, List<Pod> pods, List<Source> parties, List<Flow> required) {}
+  record World(String namespace, List<Pod> pods, List<Source> parties, List<Flow> required, List<Flow> permitted) {}
 
   private NetworkFlows() {}
 
@@ -147,11 +147,14 @@ final class NetworkFlows {
         for (Source e : entries) required.add(new Flow(e, pods.get(w), http.getContainerPort(), "TCP", "entry proxy -> " + w.service() + " http"));
       });
     }
-    // Prometheus scrapes the services' monitor port and every exporter.
+    // Prometheus scrapes the services' monitor port, and the exporters a PodMonitor of the build
+    // scrapes; it may reach every exporter (a scrape configured outside these manifests).
+    List<Flow> permitted = new ArrayList<>();
     for (Workload w : b.workloads()) {
       for (Container c : w.template().getSpec().getContainers()) {
         for (ContainerPort cp : c.getPorts()) {
-          boolean metrics = (w.service() != null && Checks.MONITOR.equals(cp.getName())) || isExporter(c);
+          if (isExporter(c)) permitted.add(new Flow(Source.of(prometheus), pods.get(w), cp.getContainerPort(), protocol(cp), "Prometheus -> exporter"));
+          boolean metrics = (w.service() != null && Checks.MONITOR.equals(cp.getName())) || (isExporter(c) && MonitoringChecks.scraped(b, w, cp));
           if (metrics) required.add(new Flow(Source.of(prometheus), pods.get(w), cp.getContainerPort(), protocol(cp), "Prometheus -> " + c.getName() + " " + cp.getName()));
         }
       }
@@ -165,25 +168,32 @@ final class NetworkFlows {
         }
       }
       for (Workload r : redis) {
-        for (ContainerPort p : r.main().getPorts()) required.add(new Flow(Source.of(pods.get(from)), pods.get(r), p.getContainerPort(), protocol(p), "service -> " + r.owner().getMetadata().getName()));
+        for (ContainerPort p : servingPorts(r)) required.add(new Flow(Source.of(pods.get(from)), pods.get(r), p.getContainerPort(), protocol(p), "service -> " + r.owner().getMetadata().getName()));
       }
     }
     // With Sentinel: Redis pods replicate from each other, Sentinels watch Redis and each other, Redis's init asks the Sentinels.
     if (redis.stream().anyMatch(r -> r.owner().getMetadata().getName().equals(Checks.SENTINEL_WORKLOAD))) {
       for (Workload from : redis) {
         for (Workload to : redis) {
-          for (ContainerPort p : to.main().getPorts()) required.add(new Flow(Source.of(pods.get(from)), pods.get(to), p.getContainerPort(), protocol(p), "Redis/Sentinel -> " + to.owner().getMetadata().getName()));
+          for (ContainerPort p : servingPorts(to)) required.add(new Flow(Source.of(pods.get(from)), pods.get(to), p.getContainerPort(), protocol(p), "Redis/Sentinel -> " + to.owner().getMetadata().getName()));
         }
       }
     }
     // Browsers reach TURN (coturn) on every port it listens on.
     for (Workload w : b.workloads()) {
       if (!"coturn".equals(w.owner().getMetadata().getName())) continue;
-      for (ContainerPort p : w.main().getPorts()) required.add(new Flow(Source.address(INTERNET), pods.get(w), p.getContainerPort(), protocol(p), "browsers -> TURN " + p.getName()));
+      for (ContainerPort p : servingPorts(w)) required.add(new Flow(Source.address(INTERNET), pods.get(w), p.getContainerPort(), protocol(p), "browsers -> TURN " + p.getName()));
     }
     List<Pod> all = new ArrayList<>(pods.values());
     all.addAll(dataPlanes);
-    return new World(ns, all, parties, required);
+    return new World(ns, all, parties, required, permitted);
+  }
+
+  /** The ports a workload serves its own protocol on: those of its containers that are no exporter. */
+  static List<ContainerPort> servingPorts(Workload w) {
+    List<ContainerPort> out = new ArrayList<>();
+    for (Container c : w.template().getSpec().getContainers()) if (!isExporter(c)) out.addAll(c.getPorts());
+    return out;
   }
 
   static boolean isExporter(Container c) {
@@ -215,6 +225,7 @@ final class NetworkFlows {
     World world = world(b);
     List<NetworkPolicy> policies = b.all(NetworkPolicy.class);
     Set<String> needed = new LinkedHashSet<>();
+    for (Flow f : world.permitted()) needed.add(key(f.from(), f.to(), f.port(), f.protocol()));
     for (Flow f : world.required()) {
       needed.add(key(f.from(), f.to(), f.port(), f.protocol()));
       Verdict v = NetworkPolicyEvaluator.connect(policies, f.from(), f.to(), f.port(), f.protocol());

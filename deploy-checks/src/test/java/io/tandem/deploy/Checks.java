@@ -818,7 +818,7 @@ final class Checks {
         && Set.of(REDIS_WORKLOAD, SENTINEL_WORKLOAD).contains(w.owner().getMetadata().getName())).toList();
   }
 
-  private static boolean isEmpty(io.fabric8.kubernetes.api.model.LabelSelector s) {
+  static boolean isEmpty(io.fabric8.kubernetes.api.model.LabelSelector s) {
     return s == null || ((s.getMatchLabels() == null || s.getMatchLabels().isEmpty()) && (s.getMatchExpressions() == null || s.getMatchExpressions().isEmpty()));
   }
 

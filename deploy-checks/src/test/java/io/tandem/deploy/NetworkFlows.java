@@ -3,7 +3,6 @@ package io.tandem.deploy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -207,12 +206,8 @@ final class NetworkFlows {
 
   /** Whether the build's policies include a default deny: a policy for every pod that admits nothing. */
   static boolean defaultDeny(Bundle b) {
-    return b.all(NetworkPolicy.class).stream().anyMatch(p -> (p.getSpec().getPodSelector() == null || isEmpty(p.getSpec().getPodSelector()))
+    return b.all(NetworkPolicy.class).stream().anyMatch(p -> Checks.isEmpty(p.getSpec().getPodSelector())
         && NetworkPolicyEvaluator.types(p).contains("Ingress") && (p.getSpec().getIngress() == null || p.getSpec().getIngress().isEmpty()));
-  }
-
-  static boolean isEmpty(io.fabric8.kubernetes.api.model.LabelSelector s) {
-    return (s.getMatchLabels() == null || s.getMatchLabels().isEmpty()) && (s.getMatchExpressions() == null || s.getMatchExpressions().isEmpty());
   }
 
   /**
@@ -261,10 +256,5 @@ final class NetworkFlows {
       if (Bundle.matches(p.getSpec().getPodSelector(), pod.labels())) out.add(pod);
     }
     return out;
-  }
-
-  /** For messages. */
-  static String id(HasMetadata o) {
-    return UnknownFields.id(o);
   }
 }

@@ -77,7 +77,9 @@ final class SentinelChecks {
     }
     // Persistence: Redis's dir is a volume claimed per pod.
     String dir = redisConf.lines().map(String::trim).filter(l -> l.startsWith("dir ")).map(l -> l.substring(4).trim()).findFirst().orElse(null);
-    Container r = redis.get().getSpec().getTemplate().getSpec().getContainers().get(0);
+    // The container named redis (a sidecar such as redis_exporter may sit beside it), else the first.
+    List<Container> containers = redis.get().getSpec().getTemplate().getSpec().getContainers();
+    Container r = containers.stream().filter(c -> "redis".equals(c.getName())).findFirst().orElse(containers.get(0));
     boolean persisted = dir != null && r.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(dir)
         && redis.get().getSpec().getVolumeClaimTemplates().stream().map(PersistentVolumeClaim::getMetadata).anyMatch(md -> md.getName().equals(m.getName())));
     if (!persisted) out.add(n + "redis.conf's dir " + dir + " must be a volume from the StatefulSet's volumeClaimTemplates");

@@ -105,7 +105,12 @@ final class ConfigChecks {
 
   /** The host of the production overlay's site.yaml. */
   static String siteHost() {
-    ConfigMap site = (ConfigMap) Manifests.parse(Repo.k8s().resolve(SITE)).get(0);
+    return siteHost(SITE);
+  }
+
+  /** The host of a site.yaml under k8s/. */
+  static String siteHost(String file) {
+    ConfigMap site = (ConfigMap) Manifests.parse(Repo.k8s().resolve(file)).get(0);
     return site.getData().get("host");
   }
 

@@ -56,9 +56,12 @@ class ProductionConfigTest {
     for (Render.Build b : production) problems.addAll(ConfigChecks.oneHost(b.bundle(), site));
     assertTrue(production.stream().anyMatch(b -> !b.bundle().all(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class).isEmpty()),
         "production must also be built with the gateway-api component");
-    // The host is written in one file of the overlay.
-    for (Path f : Repo.files(Repo.k8s().resolve("overlays/production"), ".yaml", ".yml", ".env")) {
-      if (!f.endsWith("site.yaml") && Repo.read(f).contains(site)) problems.add(Repo.rel(f) + " repeats the host " + site + " (set it in " + ConfigChecks.SITE + " only)");
+    // The host is written in one file of the overlay, and of the gateway-api component (its own site.yaml, for base).
+    for (String dir : List.of("overlays/production", "components/gateway-api")) {
+      String host = ConfigChecks.siteHost(dir + "/site.yaml");
+      for (Path f : Repo.files(Repo.k8s().resolve(dir), ".yaml", ".yml", ".env")) {
+        if (!f.endsWith("site.yaml") && Repo.read(f).contains(host)) problems.add(Repo.rel(f) + " repeats the host " + host + " (set it in k8s/" + dir + "/site.yaml only)");
+      }
     }
     assertTrue(problems.isEmpty(), "host name:" + Checks.lines(problems));
 

@@ -65,9 +65,12 @@ class ProductionConfigTest {
     }
     assertTrue(problems.isEmpty(), "host name:" + Checks.lines(problems));
 
-    // Another host in site.yaml changes every place: build production with one.
-    Render.Build moved = Render.withSite("k8s/overlays/production+host", "chat.example.org");
+    // Another host in site.yaml changes every place: build production, and production with the Gateway API, with one.
+    Render.Build moved = Render.withSite("k8s/overlays/production+host", "chat.example.org", null);
     assertEquals(List.of(), ConfigChecks.oneHost(moved.bundle(), "chat.example.org"), "every host must follow site.yaml");
+    Render.Build movedGateway = Render.withSite("k8s/overlays/production+gateway-api+host", "chat.example.org", Repo.k8s().resolve("components/gateway-api"));
+    assertTrue(!movedGateway.bundle().all(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class).isEmpty(), "the Gateway API build has a Gateway");
+    assertEquals(List.of(), ConfigChecks.oneHost(movedGateway.bundle(), "chat.example.org"), "every host must follow the overlay's site.yaml, over the component's");
 
     // The check can fail: one Ingress left on another host.
     List<HasMetadata> objects = new ArrayList<>();

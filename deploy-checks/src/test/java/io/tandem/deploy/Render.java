@@ -103,14 +103,14 @@ final class Render {
     return build(name, variant);
   }
 
-  /** The production overlay built with another host name in its site.yaml. */
-  static Build withSite(String name, String host) {
+  /** The production overlay, plus the component (or null), built with another host name in its site.yaml. */
+  static Build withSite(String name, String host, Path component) {
     assumeAvailable();
     Path production = Repo.k8s().resolve("overlays/production");
     Kustomization overlay = Manifests.kustomization(Kustomize.kustomizationFile(production));
     List<Path> used = overlay.list("components").stream().map(o -> production.resolve(String.valueOf(o)).normalize()).toList();
     String site = Repo.read(production.resolve("site.yaml")).replaceAll("(?m)^(\\s+host:).*$", "$1 " + host);
-    return build(name, overlayVariant(name, overlay, used, null, Map.of("site.yaml", site)), "--load-restrictor=LoadRestrictionsNone");
+    return build(name, overlayVariant(name, overlay, used, component, Map.of("site.yaml", site)), "--load-restrictor=LoadRestrictionsNone");
   }
 
   /** The builds whose name starts with the prefix. */

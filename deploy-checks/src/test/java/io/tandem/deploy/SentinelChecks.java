@@ -30,6 +30,7 @@ final class SentinelChecks {
   static final int SENTINELS = 3;
   static final String SCRIPTS = "redis-sentinel-scripts";
   static final String PASSWORD_KEY = "redis-password";
+  /** The Secret key the old layout kept a second copy of the password in (a URL): it must not come back. */
   static final String URL_KEY = "redis-url";
   static final String EXPORTER_IMAGE = "oliver006/redis_exporter";
   static final String METRICS = "metrics";
@@ -74,7 +75,8 @@ final class SentinelChecks {
       for (Container c : s.getSpec().getTemplate().getSpec().getInitContainers()) {
         EnvVar master = c.getEnv().stream().filter(e -> e.getName().equals("MASTER_NAME")).findFirst().orElse(null);
         boolean shared = master != null && master.getValueFrom() != null && master.getValueFrom().getConfigMapKeyRef() != null
-            && "tandem-common".equals(master.getValueFrom().getConfigMapKeyRef().getName())
+            && ("tandem-common".equals(master.getValueFrom().getConfigMapKeyRef().getName())
+                || "tandem-common".equals(Bundle.generatedName(master.getValueFrom().getConfigMapKeyRef().getName())))
             && "REDIS_MASTER_NAME".equals(master.getValueFrom().getConfigMapKeyRef().getKey());
         if (!shared) out.add(n + s.getMetadata().getName() + " init container " + c.getName() + ": MASTER_NAME must come from tandem-common REDIS_MASTER_NAME (what the services ask the Sentinels for)");
       }
@@ -91,7 +93,9 @@ final class SentinelChecks {
     }
     // Persistence: Redis's dir is a volume claimed per pod.
     String dir = redisConf.lines().map(String::trim).filter(l -> l.startsWith("dir ")).map(l -> l.substring(4).trim()).findFirst().orElse(null);
-    Container r = redis.get().getSpec().getTemplate().getSpec().getContainers().get(0);
+    // The container named redis (a sidecar such as redis_exporter may sit beside it), else the first.
+    List<Container> containers = redis.get().getSpec().getTemplate().getSpec().getContainers();
+    Container r = containers.stream().filter(c -> "redis".equals(c.getName())).findFirst().orElse(containers.get(0));
     boolean persisted = dir != null && r.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(dir)
         && redis.get().getSpec().getVolumeClaimTemplates().stream().map(PersistentVolumeClaim::getMetadata).anyMatch(md -> md.getName().equals(m.getName())));
     if (!persisted) out.add(n + "redis.conf's dir " + dir + " must be a volume from the StatefulSet's volumeClaimTemplates");
@@ -100,18 +104,24 @@ final class SentinelChecks {
       Optional<Service> s = b.find(Service.class, svc);
       if (s.isEmpty() || !"None".equals(s.get().getSpec().getClusterIP())) out.add(n + "Service " + svc + " must be headless (the pods' stable names are the addresses)");
     }
-    // The services.
-    if (b.configMaps().getOrDefault("tandem-common", Map.of()).containsKey("REDIS_URL")) out.add(n + "REDIS_URL must not be in ConfigMap tandem-common (it holds the password)");
+    // The services: the Sentinels' addresses without a password, and the password from the one key
+    // Redis and the Sentinels read, so the two cannot drift apart.
     for (Workload w : b.services()) {
       Map<String, Setting> env = Checks.environment(b, w.id(), w.main(), out);
       String id = n + w.id();
       if (!"sentinel".equals(value(env, "REDIS_MODE"))) out.add(id + ": REDIS_MODE must be sentinel, got " + value(env, "REDIS_MODE"));
       if (value(env, "REDIS_MASTER_NAME") == null) out.add(id + ": REDIS_MASTER_NAME must be set");
-      Setting url = env.get("REDIS_URL");
-      if (url == null || !url.origin().equals("env secretKeyRef " + Checks.SECRET + "/" + URL_KEY)) {
-        out.add(id + ": REDIS_URL must come from Secret " + Checks.SECRET + " key " + URL_KEY + ", got " + (url == null ? null : url.origin()));
+      String url = value(env, "REDIS_URL");
+      if (url == null || !url.contains(":26379")) out.add(id + ": REDIS_URL must list the Sentinels (port 26379), got " + (url == null ? null : url.replaceAll("//[^@/]*@", "//***@")));
+      else if (url.contains("@")) out.add(id + ": REDIS_URL must carry no password (a second copy that drifts from " + PASSWORD_KEY + "): REDIS_PASSWORD adds it");
+      Setting password = env.get("REDIS_PASSWORD");
+      String from = "env secretKeyRef " + Checks.SECRET + "/" + PASSWORD_KEY;
+      if (password == null || !password.origin().equals(from)) {
+        out.add(id + ": REDIS_PASSWORD must come from Secret " + Checks.SECRET + " key " + PASSWORD_KEY + " (the key Redis and the Sentinels read), got "
+            + (password == null ? null : password.origin()));
       }
     }
+    if (Checks.secretKeys(b).containsKey(URL_KEY)) out.add(n + "Secret key " + URL_KEY + " is read (" + Checks.secretKeys(b).get(URL_KEY) + "): the password must live in " + PASSWORD_KEY + " only");
     return out;
   }
 

@@ -48,7 +48,7 @@ class SentinelTest {
           return o;
         }, "command line"),
         new Weakening("standalone client", o -> false, o -> {
-          if (o instanceof ConfigMap m && m.getMetadata().getName().equals("tandem-common")) m.getData().put("REDIS_MODE", "standalone");
+          if (o instanceof ConfigMap m && Bundle.named(m, "tandem-common")) m.getData().put("REDIS_MODE", "standalone");
           return o;
         }, "REDIS_MODE must be sentinel"),
         new Weakening("no exporter", o -> false, o -> {
@@ -81,12 +81,16 @@ class SentinelTest {
           return o;
         }, "NODE_TTL_MS"),
         new Weakening("URL in the clear", o -> false, o -> {
-          if (o instanceof Deployment d && d.getMetadata().getName().equals("chat-service")) {
-            d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().removeIf(e -> e.getName().equals("REDIS_URL"));
-          }
-          if (o instanceof ConfigMap m && m.getMetadata().getName().equals("tandem-common")) m.getData().put("REDIS_URL", "redis://:pw@redis-sentinel:26379");
+          if (o instanceof ConfigMap m && Bundle.named(m, "tandem-common")) m.getData().put("REDIS_URL", "redis://:pw@redis-sentinel:26379");
           return o;
-        }, "REDIS_URL"));
+        }, "REDIS_URL must carry no password"),
+        new Weakening("a second copy of the password", o -> false, o -> {
+          if (o instanceof Deployment d && d.getMetadata().getName().equals("chat-service")) {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals("REDIS_PASSWORD"))
+                .forEach(e -> e.getValueFrom().getSecretKeyRef().setKey(SentinelChecks.URL_KEY));
+          }
+          return o;
+        }, "REDIS_PASSWORD must come from Secret"));
     for (Weakening w : weakenings) {
       List<HasMetadata> objects = new ArrayList<>();
       for (HasMetadata o : production.objects) if (!w.drop().test(o)) objects.add(w.change().apply(Manifests.copy(o)));

@@ -1,0 +1,80 @@
+package io.tandem.common.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tandem.common.ErrorCode;
+import io.tandem.common.Limits;
+import io.tandem.common.msg.UserRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** {@link CallStoreContract} against the memory store, plus what only a settable clock can show. */
+class MemoryCallStoreTest extends CallStoreContract {
+  @Override
+  StoreProbe open() {
+    return new MemoryProbe(new MemoryCallStore());
+  }
+
+  @Test
+  void aSessionExpiresAfterItsTtlAsARedisKeyDoes() {
+    AtomicLong clock = new AtomicLong(1_000_000);
+    MemoryCallStore store = new MemoryCallStore(clock::get);
+    store.heartbeat(NODE, true).await();
+    UserRef a = new UserRef("u_a", "c_a", NODE);
+    UserRef b = new UserRef("u_b", "c_b", NODE);
+    store.connect(a, "a", "dev_a", GRACE).await();
+    store.connect(b, "b", "dev_b", GRACE).await();
+    store.join(a, List.of(), RULES).await();
+    store.join(b, List.of(), RULES).await();
+    assertEquals(ErrorCode.IN_SESSION, failure(store.join(a, List.of(), RULES)).code());
+    clock.addAndGet(Limits.SESSION_TTL_SECONDS * 1000L);
+    store.heartbeat(NODE, false).await();
+    assertEquals(JoinOutcome.QUEUED, store.join(a, List.of(), RULES).await(), "the expired session no longer holds the user");
+    assertEquals(EndResult.Status.NOT_IN_SESSION, store.endCall(b, "s_none").await().status());
+  }
+
+  @Test
+  void theRematchCooldownIsForgottenAfterThePairMemory() {
+    AtomicLong clock = new AtomicLong(1_000_000);
+    MemoryCallStore store = new MemoryCallStore(clock::get);
+    store.heartbeat(NODE, true).await();
+    UserRef a = new UserRef("u_a", "c_a", NODE);
+    UserRef b = new UserRef("u_b", "c_b", NODE);
+    store.connect(a, "a", "dev_a", GRACE).await();
+    store.connect(b, "b", "dev_b", GRACE).await();
+    MatchRules forever = new MatchRules("test", 64, Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, Long.MAX_VALUE / 4);
+    store.join(a, List.of(), forever).await();
+    Pairing p = store.join(b, List.of(), forever).await().paired().orElseThrow();
+    store.endCall(a, p.sessionId()).await();
+    store.join(a, List.of(), forever).await();
+    assertEquals(JoinOutcome.QUEUED, store.join(b, List.of(), forever).await(), "a cooldown longer than the memory");
+    clock.addAndGet(Limits.PAIR_MEMORY_MS);
+    assertTrue(store.join(b, List.of(), forever).await().paired().isPresent(), "the pair is forgotten, as its Redis key expires");
+  }
+
+  /** As the Redis store's keys: once everyone left, nothing but counters and the timed pair memory remains. */
+  @Test
+  void nothingIsLeftBehindOnceEveryoneLeft() throws Exception {
+    List<UserRef> users = new ArrayList<>();
+    for (int i = 0; i < 6; i++) users.add(user("k" + i));
+    store.join(users.get(0), List.of("chess"), RULES).await();
+    Pairing p1 = paired(users.get(1), List.of("chess"));
+    pair(users.get(2), users.get(3));
+    store.join(users.get(4), List.of("golf", "art"), RULES).await();
+    store.endCall(users.get(0), p1.sessionId()).await();
+    store.join(users.get(5), List.of(), RULES).await();
+    store.suspend(users.get(2), 1).await();
+    Thread.sleep(5);
+    store.expireGrace(5000, 100).await();
+    users.forEach(u -> store.disconnect(u).await());
+    store.removeNode(NODE).await();
+    MemoryCallStore memory = (MemoryCallStore) store;
+    boolean empty = memory.inspect(s -> s.users.isEmpty() && s.sessions.isEmpty() && s.queue.size() == 0 && s.plain.size() == 0
+        && s.interestIndexes.isEmpty() && s.nodes.size() == 0 && s.pending.size() == 0 && s.grace.size() == 0
+        && s.online.isEmpty() && s.nodeUsers.isEmpty());
+    assertTrue(empty, "left behind once everyone left");
+  }
+}

@@ -81,6 +81,13 @@ abstract class CallStoreContract {
     return paired(b, List.of());
   }
 
+  /** a and b in a call (a the caller), and a's socket lost: the call waits {@code graceMs} for a. */
+  Pairing callWithALostCaller(UserRef a, UserRef b, long graceMs) {
+    Pairing p = pair(a, b);
+    assertNotNull(store.suspend(a, graceMs).await().graced());
+    return p;
+  }
+
   @Test
   void joinQueuesThenPairsOldestAsCallerPending() {
     UserRef a = user("a");
@@ -288,8 +295,7 @@ abstract class CallStoreContract {
   void aFlappingLinkKeepsItsFirstDeadlineAndBothSidesMayBeAway() {
     UserRef a = user("a");
     UserRef b = user("b");
-    Pairing p = pair(a, b);
-    store.suspend(a, GRACE).await();
+    Pairing p = callWithALostCaller(a, b, GRACE);
     UserRef a2 = new UserRef(a.userId(), "c_a2", NODE);
     store.connect(a2, "a", "dev", GRACE).await();
     Lost again = store.suspend(a2, 60_000).await();
@@ -335,10 +341,7 @@ abstract class CallStoreContract {
 
   @Test
   void nothingExpiresWhileTheStoreRecoversFromAStall() throws Exception {
-    UserRef a = user("a");
-    UserRef b = user("b");
-    pair(a, b);
-    store.suspend(a, 1).await();
+    callWithALostCaller(user("a"), user("b"), 1);
     Thread.sleep(20);
     long now = probe.now();
     probe.lastReapAt(now - 60_000);
@@ -354,8 +357,7 @@ abstract class CallStoreContract {
   void thePeerEndingTheCallForgetsAUserInGrace() {
     UserRef a = user("a");
     UserRef b = user("b");
-    Pairing p = pair(a, b);
-    store.suspend(a, GRACE).await();
+    Pairing p = callWithALostCaller(a, b, GRACE);
     assertEquals(EndResult.Status.ENDED, store.endCall(b, p.sessionId()).await().status());
     assertFalse(probe.userKnown(a), "nothing left to resume");
     assertFalse(probe.inGrace(a));
@@ -410,14 +412,12 @@ abstract class CallStoreContract {
 
   @Test
   void resumingACallThatIsNotInGraceSucceeds() {
-    UserRef a = user("a");
-    UserRef b = user("b");
-    Pairing p = pair(a, b);
+    Pairing p = pair(user("a"), user("b"));
     store.confirm(p.sessionId()).await();
-    Resumed r = store.resume(b, p.sessionId()).await();
+    Resumed r = store.resume(p.callee(), p.sessionId()).await();
     assertEquals("callee", r.role());
-    assertEquals(a, r.peer());
-    assertEquals(p.sessionId(), probe.session(b), "the call goes on");
+    assertEquals(p.caller(), r.peer());
+    assertEquals(p.sessionId(), probe.session(p.callee()), "the call goes on");
   }
 
   @Test
@@ -435,9 +435,7 @@ abstract class CallStoreContract {
   @Test
   void expireGraceEndsAtMostABatch() throws Exception {
     for (int i = 0; i < 2; i++) {
-      UserRef a = user("a" + i);
-      pair(a, user("b" + i));
-      store.suspend(a, 1).await();
+      callWithALostCaller(user("a" + i), user("b" + i), 1);
     }
     Thread.sleep(20);
     assertEquals(1, store.expireGrace(5000, 1).await().size());
@@ -474,12 +472,9 @@ abstract class CallStoreContract {
 
   @Test
   void theOnlyTwoWaitingPairDespiteTheCooldownOnceBothWaitedPastRelax() {
-    UserRef a = user("a");
-    UserRef b = user("b");
-    Pairing p = pair(a, b);
-    store.endCall(a, p.sessionId()).await();
-    assertTrue(queuedNow(a));
-    assertTrue(queuedNow(b), "cooldown");
+    Pairing p = pair(user("a"), user("b"));
+    assertEquals(EndResult.Status.ENDED, store.endCall(p.caller(), p.sessionId()).await().status());
+    assertTrue(queuedNow(p.caller()) && queuedNow(p.callee()), "cooldown");
     assertTrue(store.sweepPairs(RULES, List.of("s_1")).await().pairs().isEmpty(), "not before relax");
     Sweep s = store.sweepPairs(new MatchRules("test", 64, 5000, 0, 30_000), List.of("s_2")).await();
     assertEquals(1, s.pairs().size(), "nobody else to talk to");

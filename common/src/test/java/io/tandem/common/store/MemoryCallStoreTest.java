@@ -18,15 +18,22 @@ class MemoryCallStoreTest extends CallStoreContract {
     return new MemoryProbe(new MemoryCallStore());
   }
 
-  @Test
-  void aSessionExpiresAfterItsTtlAsARedisKeyDoes() {
-    AtomicLong clock = new AtomicLong(1_000_000);
+  private final AtomicLong clock = new AtomicLong(1_000_000);
+  private final UserRef a = new UserRef("u_a", "c_a", NODE);
+  private final UserRef b = new UserRef("u_b", "c_b", NODE);
+
+  /** A store on {@link #clock} with users a and b connected. */
+  private MemoryCallStore onClock() {
     MemoryCallStore store = new MemoryCallStore(clock::get);
     store.heartbeat(NODE, true).await();
-    UserRef a = new UserRef("u_a", "c_a", NODE);
-    UserRef b = new UserRef("u_b", "c_b", NODE);
     store.connect(a, "a", "dev_a", GRACE).await();
     store.connect(b, "b", "dev_b", GRACE).await();
+    return store;
+  }
+
+  @Test
+  void aSessionExpiresAfterItsTtlAsARedisKeyDoes() {
+    MemoryCallStore store = onClock();
     store.join(a, List.of(), RULES).await();
     store.join(b, List.of(), RULES).await();
     assertEquals(ErrorCode.IN_SESSION, failure(store.join(a, List.of(), RULES)).code());
@@ -38,13 +45,7 @@ class MemoryCallStoreTest extends CallStoreContract {
 
   @Test
   void theRematchCooldownIsForgottenAfterThePairMemory() {
-    AtomicLong clock = new AtomicLong(1_000_000);
-    MemoryCallStore store = new MemoryCallStore(clock::get);
-    store.heartbeat(NODE, true).await();
-    UserRef a = new UserRef("u_a", "c_a", NODE);
-    UserRef b = new UserRef("u_b", "c_b", NODE);
-    store.connect(a, "a", "dev_a", GRACE).await();
-    store.connect(b, "b", "dev_b", GRACE).await();
+    MemoryCallStore store = onClock();
     MatchRules forever = new MatchRules("test", 64, Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, Long.MAX_VALUE / 4);
     store.join(a, List.of(), forever).await();
     Pairing p = store.join(b, List.of(), forever).await().paired().orElseThrow();

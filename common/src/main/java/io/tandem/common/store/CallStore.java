@@ -32,7 +32,7 @@ import java.util.List;
  *   <li>A call that breaks a method's stated limit ({@link #CONFIRM_BATCH_MAX}) fails with
  *       {@link IllegalArgumentException}: a bug in the caller, not an outcome.
  * </ul>
- * A method never throws; every answer, failures included, comes through its future.
+ * Every answer, failures included, comes through the returned future.
  */
 public interface CallStore {
 

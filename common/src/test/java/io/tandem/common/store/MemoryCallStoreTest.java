@@ -7,7 +7,14 @@ import io.tandem.common.ErrorCode;
 import io.tandem.common.Limits;
 import io.tandem.common.msg.UserRef;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -77,5 +84,38 @@ class MemoryCallStoreTest extends CallStoreContract {
         && s.interestIndexes.isEmpty() && s.nodes.size() == 0 && s.pending.size() == 0 && s.grace.size() == 0
         && s.online.isEmpty() && s.nodeUsers.isEmpty());
     assertTrue(empty, "left behind once everyone left");
+  }
+
+  /** One lock per step: joins from many threads at once make no double match and lose nobody. */
+  @Test
+  void concurrentJoinsNeverDoubleMatch() throws Exception {
+    int threads = 8;
+    int perThread = 200;
+    List<Pairing> made = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < perThread; i++) {
+            UserRef u = new UserRef("u_" + thread + "_" + i, "c_" + thread + "_" + i, NODE);
+            store.connect(u, "n", "dev", GRACE).await();
+            store.join(u, List.of(), RULES).await().paired().ifPresent(made::add);
+          }
+        }));
+      }
+      for (Future<?> f : done) f.get(30, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    Set<String> matched = new HashSet<>();
+    for (Pairing p : made) {
+      assertTrue(matched.add(p.caller().userId()) && matched.add(p.callee().userId()), "matched twice: " + p);
+    }
+    Stats stats = store.stats().await();
+    assertEquals(threads * perThread, stats.online());
+    assertEquals(threads * perThread, matched.size() + stats.waiting(), "everyone is paired or waiting");
+    assertTrue(stats.waiting() <= 1, "joins without interests leave at most one waiting, " + stats.waiting());
   }
 }

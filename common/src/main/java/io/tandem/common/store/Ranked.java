@@ -36,14 +36,14 @@ final class Ranked {
 
   /** ZRANGE 0 n-1: the first n members (all of them when n is not positive, as ZRANGE 0 -1). */
   List<String> first(int n) {
-    return upTo(Long.MAX_VALUE, n);
+    return upTo(Long.MAX_VALUE, n > 0 ? n : -1);
   }
 
-  /** ZRANGEBYSCORE -inf max LIMIT 0 limit (all when limit is not positive). */
+  /** ZRANGEBYSCORE -inf max LIMIT 0 limit (all when limit is negative, none when it is 0). */
   List<String> upTo(long max, int limit) {
     List<String> out = new ArrayList<>();
     for (Entry e : order) {
-      if (e.score() > max || (limit > 0 && out.size() == limit)) break;
+      if (e.score() > max || (limit >= 0 && out.size() == limit)) break;
       out.add(e.member());
     }
     return out;

@@ -3,16 +3,29 @@ import { appTest, goSearching, match } from './fakes.js';
 
 const joins = (t) => t.socket.types().filter((x) => x === 'join-queue').length;
 
-appTest('queue: an unanswered join-queue is sent again; three misses open a new socket', async (t) => {
+appTest('queue: an unanswered join-queue is not sent again: after queuedAckTimeoutMs the socket is replaced', async (t) => {
   await t.app.landing.start({ textOnly: true });
   t.socket.open();
   eq(joins(t), 1);
-  t.clock.advance(10000);
-  eq(joins(t), 2);
-  t.clock.advance(10000);
-  eq(joins(t), 3);
-  t.clock.advance(10000);
-  eq(t.socket.reconnects, 1);
+  t.clock.advance(29999);
+  eq(joins(t), 1, 'no second join-queue on the same socket');
+  eq(t.socket.reconnects, 0);
+  t.clock.advance(1);
+  eq(t.socket.reconnects, 1, 'a lost socket is the client\'s to retry: a new one, which joins on open');
+  eq(joins(t), 1);
+});
+
+appTest('queue: in-session is the server\'s race to retry: no join-queue is sent again, matched follows', async (t) => {
+  await t.app.landing.start({ textOnly: true });
+  t.socket.open();
+  t.socket.frame('error', { code: 'in-session', ref: 'join-queue' });
+  t.clock.advance(5000);
+  eq(joins(t), 1, 'the client does not retry a pairing race');
+  eq(t.view.model.hint === 'Tandem is busy; trying again…', false, 'nor calls it busy');
+  match(t);
+  t.clock.advance(30000);
+  eq(t.socket.reconnects, 0, 'the match arrived: the ack timeout does nothing');
+  eq(joins(t), 1);
 });
 
 appTest('queue: a busy store is retried with a backoff; unusable interests are dropped', async (t) => {

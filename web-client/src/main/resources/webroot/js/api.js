@@ -1,5 +1,6 @@
 // api.js: access tokens over HTTP (POST /auth/token, POST /auth/refresh), with timeouts,
-// a remembered device id and a refresh timer at ~80% of the token's lifetime.
+// a remembered device id and a refresh timer at ~80% of the token's lifetime. A new token needs a
+// proof of work (GET /auth/challenge, solved in a Web Worker: pow-worker.js); refresh does not.
 
 export const HTTP_TIMEOUT_MS = 10000;
 const DEVICE_KEY = 'tandem.deviceId';
@@ -48,17 +49,16 @@ function endpoint(path) {
   return `${location.origin}${path}`;
 }
 
-/** POST JSON with a hard timeout covering the whole exchange. Resolves to the parsed body. */
-export async function postJson(path, body, timeoutMs = HTTP_TIMEOUT_MS) {
+/** One JSON exchange with a hard timeout covering all of it. Resolves to the parsed body of a 2xx answer. */
+async function exchange(path, init, timeoutMs) {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), timeoutMs);
   try {
     let res;
     try {
       res = await fetch(endpoint(path), {
-        method: 'POST',
+        ...init,
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(body),
         cache: 'no-store',
         credentials: 'same-origin',
         signal: ctrl.signal,
@@ -81,7 +81,7 @@ export async function postJson(path, body, timeoutMs = HTTP_TIMEOUT_MS) {
         retryAfter,
       });
     }
-    if (!json || typeof json.accessToken !== 'string' || !json.accessToken) {
+    if (!json || typeof json !== 'object') {
       throw new ApiError('The server sent an unexpected answer.', { status: res.status, code: 'bad-response' });
     }
     return json;
@@ -90,12 +90,123 @@ export async function postJson(path, body, timeoutMs = HTTP_TIMEOUT_MS) {
   }
 }
 
+/** POST JSON for a token pair. Resolves to the parsed body. */
+export async function postJson(path, body, timeoutMs = HTTP_TIMEOUT_MS) {
+  const json = await exchange(path, { method: 'POST', body: JSON.stringify(body) }, timeoutMs);
+  if (typeof json.accessToken !== 'string' || !json.accessToken) {
+    throw new ApiError('The server sent an unexpected answer.', { status: 200, code: 'bad-response' });
+  }
+  return json;
+}
+
+/** GET JSON. Resolves to the parsed body. */
+export function getJson(path, timeoutMs = HTTP_TIMEOUT_MS) {
+  return exchange(path, { method: 'GET' }, timeoutMs);
+}
+
+/**
+ * Solves proof-of-work challenges in one module Web Worker (pow-worker.js), started on first use and
+ * kept for the page (so a later token does not pay its start-up). A browser without module workers
+ * solves on the main thread instead (the same code; a few tens of ms at the base difficulty). Each
+ * solve is recorded as a `tandem-pow` performance mark with {difficulty, tries, ms, where}.
+ */
+export class PowSolver {
+  constructor({ workerUrl = new URL('./pow-worker.js', import.meta.url) } = {}) {
+    this.workerUrl = workerUrl;
+    this.worker = null;
+    this.broken = false; // the worker could not start or run: solve on the main thread
+    this.waiting = new Map(); // id → {resolve, reject}
+    this.seq = 0;
+  }
+
+  /** → {nonce, tries, ms}: the nonce such that SHA-256(challenge + nonce) starts with `difficulty` zero bits. */
+  solve(challenge, difficulty) {
+    const inWorker = this.broken
+      ? Promise.reject(new ApiError('Proof of work: no worker.', { code: 'pow-worker' }))
+      : this.inWorker(challenge, difficulty);
+    return inWorker
+      .then((r) => ({ ...r, where: 'worker' }), (err) => {
+        if (!(err instanceof ApiError && err.code === 'pow-worker')) throw err;
+        this.broken = true;
+        return this.onMainThread(challenge, difficulty);
+      })
+      .then((r) => {
+        try { performance.mark('tandem-pow', { detail: { difficulty, tries: r.tries, ms: r.ms, where: r.where } }); } catch { /* no User Timing */ }
+        return r;
+      });
+  }
+
+  inWorker(challenge, difficulty) {
+    let worker;
+    try {
+      worker = this.start();
+    } catch {
+      return Promise.reject(new ApiError('Proof of work: no module worker.', { code: 'pow-worker' }));
+    }
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, challenge, difficulty });
+    });
+  }
+
+  async onMainThread(challenge, difficulty) {
+    const { solve } = await import('./pow-worker.js');
+    const began = performance.now();
+    const { nonce, tries } = solve(challenge, difficulty);
+    return { nonce, tries, ms: performance.now() - began, where: 'main' };
+  }
+
+  start() {
+    if (this.worker) return this.worker;
+    this.worker = new Worker(this.workerUrl, { type: 'module' });
+    this.worker.onmessage = ({ data }) => {
+      const w = this.waiting.get(data && data.id);
+      if (!w) return;
+      this.waiting.delete(data.id);
+      if (data.error || typeof data.nonce !== 'string') w.reject(new ApiError(`Proof of work failed: ${data.error || 'no nonce'}`, { code: 'pow-failed' }));
+      else w.resolve(data);
+    };
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      // the worker did not load or died (no module workers, a blocked script): the waiting solves go to the main thread
+      const err = new ApiError('Proof of work: the worker stopped.', { code: 'pow-worker' });
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
+      this.worker.terminate();
+      this.worker = null;
+    };
+    return this.worker;
+  }
+}
+
+let sharedSolver = null;
+
+/**
+ * The `pow` field of POST /auth/token: a challenge from GET /auth/challenge, solved; null when the
+ * server says none is required (TOKEN_POW=off).
+ */
+export async function proofOfWork({ get = getJson, solver = (sharedSolver ||= new PowSolver()) } = {}) {
+  const c = await get('/auth/challenge');
+  if (!c.required) return null;
+  if (typeof c.challenge !== 'string' || !Number.isInteger(c.difficulty)) {
+    throw new ApiError('The server sent an unexpected challenge.', { code: 'bad-response' });
+  }
+  const { nonce } = await solver.solve(c.challenge, c.difficulty);
+  return { challenge: c.challenge, nonce };
+}
+
+/** Token answers after which a fresh challenge is solved and the request sent again (once). */
+const POW_RETRY_CODES = new Set(['pow-too-easy', 'pow-expired', 'pow-forged', 'pow-reused']);
+
 /**
  * Holds the current token pair and keeps it fresh.
- * - prefetch(name, age): POST /auth/token ahead of Start (the landing form is complete); the next issue()
+ * - prefetch(name, age): POST /auth/token ahead of Start (the landing form is complete), its proof of work
+ *   solved in the worker meanwhile; the next issue()
  *   with the same name and age takes that pair instead of waiting for the server. Nothing else uses it:
  *   no refresh timer runs for it, and a failure is dropped (issue() asks again and reports its own).
- * - issue(name, age): POST /auth/token (or the prefetched pair)
+ * - issue(name, age): POST /auth/token (or the prefetched pair); every POST /auth/token goes through mint(),
+ *   which solves a challenge first (`pow`: injectable, null = none needed)
  * - refresh(): POST /auth/refresh (single flight); a 401 falls back to a fresh /auth/token with the
  *   remembered name and age.
  * - get({force}): a usable access token, refreshing first when forced or close to expiry.
@@ -103,10 +214,11 @@ export async function postJson(path, body, timeoutMs = HTTP_TIMEOUT_MS) {
  * background refresh hits a permanent error (e.g. 403 blocked).
  */
 export class TokenManager {
-  constructor({ onRefreshed = () => {}, onFatal = () => {}, post = postJson, now = Date.now } = {}) {
+  constructor({ onRefreshed = () => {}, onFatal = () => {}, post = postJson, pow = proofOfWork, now = Date.now } = {}) {
     this.onRefreshed = onRefreshed;
     this.onFatal = onFatal;
     this.post = post;
+    this.pow = pow;
     this.now = now;
     this.early = null;   // {key, promise → {pair, receivedAt} | null} of the last prefetch
     this.prefetches = 0;
@@ -128,10 +240,22 @@ export class TokenManager {
     if (this.early && this.early.key === key) return false;
     if (this.prefetches >= PREFETCH_MAX) return false;
     this.prefetches += 1;
-    const promise = this.post('/auth/token', { deviceId: deviceId(), name, age })
+    const promise = this.mint({ name, age })
       .then((pair) => ({ pair, receivedAt: this.now() }), () => null);
     this.early = { key, promise };
     return true;
+  }
+
+  /** POST /auth/token for this profile with a solved challenge; a stale or too easy one is replaced once. */
+  async mint(profile) {
+    for (let attempt = 0; ; attempt += 1) {
+      const pow = await this.pow();
+      try {
+        return await this.post('/auth/token', { deviceId: deviceId(), ...profile, ...(pow ? { pow } : {}) });
+      } catch (err) {
+        if (attempt > 0 || !(err instanceof ApiError) || !POW_RETRY_CODES.has(err.code)) throw err;
+      }
+    }
   }
 
   /** The prefetched pair for this profile, if any, with its expiresIn cut to what is left; it is used once. */
@@ -152,7 +276,7 @@ export class TokenManager {
     this.profile = { name, age };
     this.prefetches = 0; // the budget bounds edits between two Starts
     const gen = this.gen;
-    const pair = (await this.takeEarly(name, age)) || await this.post('/auth/token', { deviceId: deviceId(), name, age });
+    const pair = (await this.takeEarly(name, age)) || await this.mint({ name, age });
     this.accept(pair, gen);
     return this.accessToken;
   }
@@ -211,7 +335,7 @@ export class TokenManager {
     }
     if (!pair) {
       if (!this.profile) throw new ApiError('Not signed in.', { status: 401, code: 'unauthorized' });
-      pair = await this.post('/auth/token', { deviceId: deviceId(), ...this.profile });
+      pair = await this.mint(this.profile);
     }
     this.accept(pair, gen);
     if (gen !== this.gen) throw new ApiError('Signed out.', { status: 401, code: 'stopped' });

@@ -12,12 +12,12 @@ export const CONFIG = Object.freeze({
   connectTimeoutMs: 20000,       // matched → connected, else "Connection failed"
   iceRetryTimeoutMs: 15000,      // one ICE restart / relay retry gets this long
   searchingHintMs: 60000,        // then a reassuring "still looking" hint
-  queuedAckTimeoutMs: 10000,     // join-queue unanswered → send it again (3 misses → new socket)
+  queuedAckTimeoutMs: 30000,     // join-queue unanswered this long → the socket is presumed lost: a new one (it joins on open)
   endCallAckTimeoutMs: 1500,     // after Next, wait this long for call-ended before re-joining anyway
   requeueAfterPeerLeftMs: 1200,  // let "Stranger left" be read before searching again
   reportAckTimeoutMs: 10000,
   mediaPromptHintMs: 8000,       // camera prompt unanswered → explain where it is
-  joinRetryMs: 1000,             // join-queue refused with in-session/unavailable → retry
+  joinRetryMs: 1000,             // join-queue refused as busy (unavailable/rate-limited/internal) → retry with a backoff
   resumeRetryMs: 1000,           // resume answered `unavailable` (busy store) → send it again
   bannerTickMs: 250,             // the reconnect countdown and the stranger's grace countdown refresh this often
   outboxMax: 200,                // signaling frames held while our socket is replaced during a call

@@ -34,7 +34,6 @@ export function createConnection(app) {
 
   function onOpen() {
     app.timeline.mark('socketOpen');
-    s.queuedMisses = 0;
     s.joinRetries = 0;
     s.retryAt = null;
     if (s.resume) {
@@ -153,7 +152,7 @@ export function createConnection(app) {
     if (s.sig) { s.sig.stop(1000, 'bye'); s.sig = null; }
     app.tokens.stop();
     app.media.release();
-    Object.assign(s, { mediaError: null, starting: false, waitingEnd: null, lastSessionId: null, reportPending: null, queuedMisses: 0, joinRetries: 0 });
+    Object.assign(s, { mediaError: null, starting: false, waitingEnd: null, lastSessionId: null, reportPending: null, joinRetries: 0 });
     view.openReportPanel(false);
     view.setReportResult('');
     view.setStats('');

@@ -1,6 +1,8 @@
 // queue.js: the matchmaking queue: join-queue (once the socket is open and the camera decided) with its
 // acknowledgement, `queued` (where the waiting caller's offer is made ahead of the match), Next, and the
-// join's refusals (retried with a backoff).
+// join's refusals. One owner per failure (docs/architecture.md, "One join retry"): a pairing race is the
+// server's to retry (it never reaches us as a refusal to act on), a busy service is retried here with a
+// backoff, and a join-queue left unanswered means a lost socket: a new one, which joins on open.
 import { statsText } from './state.js';
 
 const BUSY_HINT = 'Tandem is busy; trying again…';
@@ -19,9 +21,8 @@ export function createQueue(app) {
     if (!quiet && s.state !== 'peer-left' && s.state !== 'searching') app.screen.go('searching');
     timers.set('queuedAck', app.config.queuedAckTimeoutMs, () => {
       if (s.sessionId || !s.sig) return;
-      s.queuedMisses += 1;
-      app.log('no queued ack', s.queuedMisses);
-      if (s.queuedMisses >= 3) { s.queuedMisses = 0; s.sig.reconnectNow(); } else join();
+      app.log('no queued ack: replacing the socket');
+      s.sig.reconnectNow();
     });
   }
 
@@ -34,7 +35,6 @@ export function createQueue(app) {
 
   function onQueued(d) {
     app.timers.clear('queuedAck');
-    s.queuedMisses = 0;
     s.joinRetries = 0;
     if (statsText(d)) app.view.setStats(statsText(d));
     if (s.sessionId || s.waitingEnd) return;
@@ -91,17 +91,19 @@ export function createQueue(app) {
   function onJoinError(d) {
     if (d.ref !== 'join-queue') return false;
     const { timers, config } = app;
+    // in-session: a join that crossed `matched` (harmless), or a race the server retries itself; a `matched`
+    // is on its way, and if nothing comes the ack timeout replaces the socket
+    if (s.sessionId || d.code === 'in-session') return true;
     timers.clear('queuedAck');
-    if (s.sessionId) return true; // a join that crossed `matched`: harmless
     if (d.code === 'invalid-field' && s.profile && s.profile.interests.length) {
       app.chat.addSystem(`Your interests could not be used, so we are searching without them. (${d.code})`);
       s.profile.interests = [];
       timers.set('requeue', config.joinRetryMs, join);
       return true;
     }
-    if (['in-session', 'unavailable', 'rate-limited', 'internal'].includes(d.code)) {
+    if (['unavailable', 'rate-limited', 'internal'].includes(d.code)) {
       s.joinRetries += 1;
-      if (d.code !== 'in-session') app.view.setHint(BUSY_HINT);
+      app.view.setHint(BUSY_HINT);
       timers.set('requeue', Math.min(30000, config.joinRetryMs * 2 ** Math.min(s.joinRetries, 5)), join);
       return true;
     }

@@ -41,7 +41,6 @@ export function createStore({ onIllegal = (from, to) => console.debug('[tandem]'
     peerName: '',
     lastSessionId: null,  // for reporting a just-ended chat
     waitingEnd: null,     // sessionId whose call-ended we wait for before re-joining
-    queuedMisses: 0,
     joinRetries: 0,
     reportPending: null,
     refreshRetried: false,

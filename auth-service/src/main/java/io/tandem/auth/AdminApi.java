@@ -5,6 +5,7 @@ import io.tandem.common.Blocklist;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.Hashing;
 import io.tandem.common.HttpReplies;
+import io.tandem.common.PowSchedule;
 import io.tandem.common.RedisKeys;
 import io.tandem.common.SafetyConfig;
 import io.tandem.common.TandemException;
@@ -30,6 +31,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /admin/blocks} {@code {"kind": "device"|"ip", "deviceId"|"deviceHash"|"ip"|"ipHash", "reason", "ttlSeconds"}}</li>
  *   <li>{@code DELETE /admin/blocks/<kind>/<hash>}</li>
  *   <li>{@code GET /admin/reports}: recent reports (no reporter identity)</li>
+ *   <li>{@code GET /admin/pow}: the proof-of-work settings in force; {@code PUT /admin/pow} {@code {"baseDifficulty", "ttlSeconds"}}
+ *       sets the base difficulty for every auth replica (within a second, no restart); {@code DELETE /admin/pow} goes back to
+ *       {@code TOKEN_POW_DIFFICULTY}</li>
  * </ul>
  */
 public final class AdminApi {
@@ -42,7 +46,7 @@ public final class AdminApi {
   private AdminApi() {}
 
   /** Mounts the routes (after a BodyHandler on /admin/*). */
-  public static void mount(Router router, Vertx vertx, AuthConfig config, SafetyConfig safety, Redis redis, Hashing hashing) {
+  public static void mount(Router router, Vertx vertx, AuthConfig config, SafetyConfig safety, Redis redis, Hashing hashing, PowGuard pow) {
     Blocklist blocks = new Blocklist(redis);
     router.route("/admin/*").handler(ctx -> {
       if (config.adminToken() == null) {
@@ -106,6 +110,34 @@ public final class AdminApi {
           r.forEach(v -> out.add(new JsonObject(v.toString())));
           HttpReplies.json(ctx.response(), 200, new JsonObject().put("reports", out));
         })
+        .onFailure(err -> HttpReplies.error(ctx.response(), err)));
+    mountPow(router, pow);
+  }
+
+  private static void mountPow(Router router, PowGuard pow) {
+    router.get("/admin/pow").handler(ctx -> HttpReplies.json(ctx.response(), 200, pow.status()));
+    router.put("/admin/pow").handler(ctx -> {
+      int base;
+      int ttl;
+      try {
+        JsonObject b = ctx.body().asJsonObject();
+        if (b == null) throw bad("body must be a JSON object");
+        base = b.getValue("baseDifficulty") instanceof Integer i && i >= PowSchedule.MIN_BASE && i <= PowSchedule.MAX_BASE ? i : -1;
+        if (base < 0) throw bad("baseDifficulty must be a whole number of bits from " + PowSchedule.MIN_BASE + " to " + PowSchedule.MAX_BASE);
+        Object t = b.getValue("ttlSeconds");
+        ttl = t == null ? 0 : t instanceof Integer i && i >= 0 && i <= 30 * 24 * 3600 ? i : -1;
+        if (ttl < 0) throw bad("ttlSeconds must be a whole number of seconds up to 30 days (0 or absent: until removed)");
+      } catch (RuntimeException e) {
+        HttpReplies.error(ctx.response(), e instanceof TandemException ? e : bad("body must be a JSON object"));
+        return;
+      }
+      pow.setOverride(base, ttl).onSuccess(status -> {
+        LOG.info("proof-of-work base difficulty set to {} by an operator ttl={}s", base, ttl);
+        HttpReplies.json(ctx.response(), 200, status);
+      }).onFailure(err -> HttpReplies.error(ctx.response(), err));
+    });
+    router.delete("/admin/pow").handler(ctx -> pow.clearOverride()
+        .onSuccess(status -> HttpReplies.json(ctx.response(), 200, status))
         .onFailure(err -> HttpReplies.error(ctx.response(), err)));
   }
 

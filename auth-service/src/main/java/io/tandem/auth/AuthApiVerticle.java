@@ -61,7 +61,7 @@ public final class AuthApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route("/auth/*").handler(BodyHandler.create(false).setBodyLimit(Limits.HTTP_BODY_MAX));
     router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(Limits.HTTP_BODY_MAX));
-    AdminApi.mount(router, vertx, config, safety, redis, service.hashing());
+    AdminApi.mount(router, vertx, config, safety, redis, service.hashing(), service.pow());
     router.route("/auth/*").handler(ctx -> service
         .handle(new AuthCall(ctx.request().method().name(), ctx.request().path(), ctx.body().asString(),
             service.hashing().hash(ClientAddress.of(ctx.request().remoteAddress(), ctx.request().headers(), safety.trustedProxyHops()))))

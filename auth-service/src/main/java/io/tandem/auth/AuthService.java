@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The auth API, transport-free: HTTP and the event bus both call {@link #handle}. Every call is rate
  * limited per network (keyed IP hash); token issue also per device; blocked devices and networks get
- * 403 {@code blocked} at issue and refresh. Refresh tokens rotate in families ({@link RefreshStore}):
+ * 403 {@code blocked} at issue and refresh. Issue needs a solved proof-of-work challenge
+ * ({@code GET /auth/challenge}, {@link PowGuard}); refresh does not. Refresh tokens rotate in families ({@link RefreshStore}):
  * reuse of a spent one revokes its family, and gateways refuse that family's access tokens.
  */
 public final class AuthService {
@@ -38,8 +39,9 @@ public final class AuthService {
   private final Blocklist blocks;
   private final RateLimiter perNetwork;
   private final RateLimiter perDevice;
+  private final PowGuard pow;
 
-  public AuthService(Vertx vertx, AuthConfig config, SafetyConfig safety, Redis redis, KeyRing keys, Hashing hashing) {
+  public AuthService(Vertx vertx, AuthConfig config, SafetyConfig safety, Redis redis, KeyRing keys, Hashing hashing, PowGuard pow) {
     this.config = config;
     this.redis = redis;
     this.keys = keys;
@@ -49,10 +51,16 @@ public final class AuthService {
     this.blocks = new Blocklist(redis);
     this.perNetwork = safety.httpLimiter(redis, "http:ip");
     this.perDevice = safety.httpLimiter(redis, "http:device");
+    this.pow = pow;
   }
 
   public Hashing hashing() {
     return hashing;
+  }
+
+  /** The proof-of-work gate (the admin API sets its base difficulty). */
+  public PowGuard pow() {
+    return pow;
   }
 
   /** Answers one call; never fails (failures become error answers through {@link Failures}). */
@@ -61,6 +69,7 @@ public final class AuthService {
     try {
       Future<Void> allowed = call.ipHash() == null ? Future.succeededFuture() : perNetwork.check(call.ipHash());
       result = allowed.compose(v -> switch (call.method() + " " + call.path()) {
+        case "GET /auth/challenge" -> pow.challenge(call.ipHash());
         case "POST /auth/token" -> token(call.body(), call.ipHash());
         case "POST /auth/refresh" -> refresh(call.body(), call.ipHash());
         case "GET /auth/jwks" -> jwks();
@@ -76,9 +85,13 @@ public final class AuthService {
         });
   }
 
-  /** POST /auth/token. */
+  /** POST /auth/token: the body is checked first, then its proof of work ({@link PowGuard}), then the device's limit and blocks. */
   public Future<JsonObject> token(String body, String ipHash) {
     TokenRequest req = TokenRequest.parse(body);
+    return pow.check(req.pow(), ipHash).compose(v -> admit(req, ipHash));
+  }
+
+  private Future<JsonObject> admit(TokenRequest req, String ipHash) {
     String dev = hashing.hash(req.deviceId());
     // The device's rate limit and the block keys (a read) are asked at once, one round trip; they
     // still decide in order: a refused rate limit answers 429 even for a blocked device.

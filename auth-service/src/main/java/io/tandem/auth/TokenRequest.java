@@ -7,8 +7,11 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.regex.Pattern;
 
-/** A validated {@code POST /auth/token} body. The age is required, checked and then forgotten. */
-public record TokenRequest(String deviceId, String name) {
+/**
+ * A validated {@code POST /auth/token} body. The age is required, checked and then forgotten; {@code pow}
+ * is the proof-of-work solution, null when absent ({@link PowGuard} decides whether it is required).
+ */
+public record TokenRequest(String deviceId, String name, PowSolution pow) {
   private static final Pattern DEVICE_ID = Pattern.compile(Limits.DEVICE_ID_PATTERN);
 
   /** Parses and validates; failures name the field (400, also for a missing or null age) or say {@code underage} (403). */
@@ -34,7 +37,7 @@ public record TokenRequest(String deviceId, String name) {
       throw bad("age must be a whole number between 0 and " + Limits.MAX_AGE);
     }
     if (num.longValue() < Limits.MIN_AGE) throw new TandemException(ErrorCode.UNDERAGE);
-    return new TokenRequest(d, name);
+    return new TokenRequest(d, name, PowSolution.from(o.getValue("pow")));
   }
 
   /** Trims and removes control and format characters (no invisible or direction-changing names). */

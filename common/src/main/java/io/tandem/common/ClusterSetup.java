@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,16 +70,31 @@ public final class ClusterSetup {
     return out;
   }
 
-  /** Starts a clustered Vert.x joined to the others. */
+  /**
+   * Starts a clustered Vert.x joined to the others, its event bus under mutual TLS when
+   * {@code EVENTBUS_TLS=on} ({@link EventBusTls}). Bad settings (IllegalArgumentException naming the
+   * setting) fail the future before anything joins the cluster.
+   */
   public static Future<Vertx> start(Env env) {
-    VertxOptions options = Transport.options(env);
-    options.getEventBusOptions()
-        .setHost(env.str("EVENTBUS_HOST", "127.0.0.1"))
-        .setPort(env.integer("EVENTBUS_PORT", 0, 0, 65535));
-    String publicHost = env.raw("EVENTBUS_PUBLIC_HOST");
-    if (publicHost != null) options.getEventBusOptions().setClusterPublicHost(publicHost);
+    VertxOptions options;
+    Config hazelcast;
+    try {
+      options = Transport.options(env);
+      options.getEventBusOptions()
+          .setHost(env.str("EVENTBUS_HOST", "127.0.0.1"))
+          .setPort(env.integer("EVENTBUS_PORT", 0, 0, 65535));
+      String publicHost = env.raw("EVENTBUS_PUBLIC_HOST");
+      if (publicHost != null) options.getEventBusOptions().setClusterPublicHost(publicHost);
+      Instant now = Instant.now();
+      EventBusTls.Material tls = EventBusTls.fromEnv(env, now);
+      if (tls != null) EventBusTls.apply(options.getEventBusOptions(), tls);
+      hazelcast = hazelcastConfig(env);
+      EventBusTls.report(tls, EventBusTls.mode(env), now);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     return Telemetry.vertxBuilder(options, env)
-        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(env)))
+        .withClusterManager(new HazelcastClusterManager(hazelcast))
         .buildClustered()
         .map(vertx -> Transport.report(vertx, env));
   }

@@ -44,7 +44,19 @@ public enum ErrorCode {
   /** WS: resume of a call that ended, or that the sender is not in (search again). */
   SESSION_GONE("session-gone", 410, "That call is over"),
   /** WS: chat while the stranger's connection is being restored (try again when they are back). */
-  PEER_AWAY("peer-away", 409, "Your stranger is reconnecting; try again in a moment");
+  PEER_AWAY("peer-away", 409, "Your stranger is reconnecting; try again in a moment"),
+  /** HTTP: POST /auth/token without the proof-of-work field {@code pow}. */
+  POW_REQUIRED("pow-required", 400, "pow is required: GET /auth/challenge, solve it and send {\"pow\": {\"challenge\", \"nonce\"}}"),
+  /** HTTP: {@code pow.challenge} was not issued by auth-service, or was altered (its signature does not match). */
+  POW_FORGED("pow-forged", 403, "pow.challenge was not issued by this service or was altered"),
+  /** HTTP: {@code pow.challenge} is past its expiry. */
+  POW_EXPIRED("pow-expired", 403, "pow.challenge has expired: fetch a new one"),
+  /** HTTP: {@code pow.challenge} was already spent on a token (each is single-use). */
+  POW_REUSED("pow-reused", 403, "pow.challenge was already used: fetch a new one"),
+  /** HTTP: {@code pow.nonce} does not solve {@code pow.challenge} at its difficulty. */
+  POW_UNSOLVED("pow-unsolved", 403, "pow.nonce does not solve pow.challenge"),
+  /** HTTP: {@code pow.challenge} is easier than the caller's network now needs (its recent token rate rose): fetch a new one. */
+  POW_TOO_EASY("pow-too-easy", 403, "pow.challenge is easier than this network now needs: fetch a new one");
 
   /** Code on the wire. */
   public final String code;

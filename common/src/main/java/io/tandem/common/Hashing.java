@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Redis ({@link RedisKeys#HASH_SECRET}) and {@link #sync} checks it every {@link #SYNC_INTERVAL_MS}:
  * a running service restores the secret it holds when Redis lost it, and adopts the one in Redis
  * when it differs (WARN and {@code tandem_hash_secret_changes_total}), so all services agree again
- * within about a second after Redis restarts empty, also those started after the loss.
+ * within about a second after Redis restarts empty, also those started after the loss. The same rule
+ * shares auth-service's proof-of-work challenge key ({@code POW_SECRET}, {@link RedisKeys#POW_SECRET}).
  */
 public final class Hashing {
   private static final Logger LOG = LoggerFactory.getLogger(Hashing.class);
@@ -36,26 +37,37 @@ public final class Hashing {
   public static final long SYNC_INTERVAL_MS = 1_000;
   /** {@code TANDEM_ENV} value that makes {@code HASH_SECRET} mandatory. */
   public static final String PRODUCTION = "production";
-  private static final Counter CHANGES = Counter.builder("tandem_hash_secret_changes_total")
-      .description("times this service adopted a different shared hash secret from Redis").register(Telemetry.registry());
+  /** The setting of the keyed-hash secret (device ids, IPs). */
+  public static final String HASH_SECRET = "HASH_SECRET";
 
   private final boolean shared;
+  private final String setting;
+  private final String redisKey;
+  private final Counter changes;
   private volatile String secret;
 
-  /** A fixed secret (configured). */
+  /** A fixed secret (configured {@code HASH_SECRET}). */
   public Hashing(byte[] secret) {
-    this(new String(secret, StandardCharsets.UTF_8), false);
+    this(new String(secret, StandardCharsets.UTF_8), false, HASH_SECRET, RedisKeys.HASH_SECRET);
   }
 
-  private Hashing(String secret, boolean shared) {
-    check(secret);
+  /**
+   * A keyed hash under {@code setting} (its name in messages and the {@code secret} tag of
+   * {@code tandem_hash_secret_changes_total}), shared through {@code redisKey} when {@code shared}.
+   */
+  private Hashing(String secret, boolean shared, String setting, String redisKey) {
+    check(secret, setting);
     this.secret = secret;
     this.shared = shared;
+    this.setting = setting;
+    this.redisKey = redisKey;
+    this.changes = Counter.builder("tandem_hash_secret_changes_total").tag("secret", setting)
+        .description("times this service adopted a different shared secret from Redis").register(Telemetry.registry());
   }
 
-  private static void check(String secret) {
+  private static void check(String secret, String setting) {
     if (secret.getBytes(StandardCharsets.UTF_8).length < SECRET_MIN_BYTES) {
-      throw new IllegalArgumentException("HASH_SECRET must be at least " + SECRET_MIN_BYTES + " bytes");
+      throw new IllegalArgumentException(setting + " must be at least " + SECRET_MIN_BYTES + " bytes");
     }
   }
 
@@ -83,14 +95,14 @@ public final class Hashing {
   public Future<Boolean> sync(Redis redis) {
     if (!shared) return Future.succeededFuture(false);
     String mine = secret;
-    return RedisScript.HASH_SECRET.runOn(redis, List.of(RedisKeys.HASH_SECRET), mine).map(r -> {
+    return RedisScript.HASH_SECRET.runOn(redis, List.of(redisKey), mine).map(r -> {
       String current = r.toString();
       if (current.equals(mine)) return false;
-      check(current);
+      check(current, setting);
       secret = current;
-      CHANGES.increment();
-      LOG.warn("the shared hash secret in Redis differs from this service's (Redis lost its data?): adopted it;"
-          + " device and IP hashes made before no longer match (set HASH_SECRET to avoid this)");
+      changes.increment();
+      LOG.warn("the shared secret {} in Redis differs from this service's (Redis lost its data?): adopted it;"
+          + " hashes and signatures made before no longer match (set {} to avoid this)", redisKey, setting);
       return true;
     });
   }
@@ -101,12 +113,22 @@ public final class Hashing {
    * {@value #PRODUCTION}. Each service reads both variables itself (the deploy checks see who reads what).
    */
   public static String configured(String hashSecret, String tandemEnv) {
-    String s = hashSecret == null || hashSecret.isBlank() ? null : hashSecret;
-    if (s == null && PRODUCTION.equalsIgnoreCase(tandemEnv == null ? "" : tandemEnv.trim())) {
-      throw new IllegalArgumentException("HASH_SECRET is required when TANDEM_ENV=production (every service must share it)");
+    return configured(HASH_SECRET, hashSecret, tandemEnv);
+  }
+
+  /** The same rule for any secret shared this way ({@code setting} names it in errors). */
+  public static String configured(String setting, String value, String tandemEnv) {
+    String s = value == null || value.isBlank() ? null : value;
+    if (s == null && production(tandemEnv)) {
+      throw new IllegalArgumentException(setting + " is required when TANDEM_ENV=production (every replica must share it)");
     }
-    if (s != null) check(s);
+    if (s != null) check(s, setting);
     return s;
+  }
+
+  /** True when {@code tandemEnv} ({@code TANDEM_ENV}) is {@value #PRODUCTION}. */
+  public static boolean production(String tandemEnv) {
+    return PRODUCTION.equalsIgnoreCase(tandemEnv == null ? "" : tandemEnv.trim());
   }
 
   /**
@@ -115,9 +137,14 @@ public final class Hashing {
    * with {@link HashSecretVerticle}.
    */
   public static Future<Hashing> resolve(Redis redis, String configured) {
-    if (configured != null) return Future.succeededFuture(new Hashing(configured.getBytes(StandardCharsets.UTF_8)));
+    return resolve(redis, configured, HASH_SECRET, RedisKeys.HASH_SECRET);
+  }
+
+  /** The same for another secret: {@code setting}'s configured value, or else the one shared through {@code redisKey}. */
+  public static Future<Hashing> resolve(Redis redis, String configured, String setting, String redisKey) {
+    if (configured != null) return Future.succeededFuture(new Hashing(configured, false, setting, redisKey));
     String candidate = Ids.random("", GENERATED_SECRET_BYTES);
-    return RedisScript.HASH_SECRET.runOn(redis, List.of(RedisKeys.HASH_SECRET), candidate)
-        .map(r -> new Hashing(r.toString(), true));
+    return RedisScript.HASH_SECRET.runOn(redis, List.of(redisKey), candidate)
+        .map(r -> new Hashing(r.toString(), true, setting, redisKey));
   }
 }

@@ -123,4 +123,20 @@ public final class RedisKeys {
 
   /** STRING: the keyed-hash secret shared by all replicas when {@code HASH_SECRET} is not configured. */
   public static final String HASH_SECRET = "auth:hash-secret";
+
+  /** STRING: the proof-of-work challenge key shared by auth replicas when {@code POW_SECRET} is not configured. */
+  public static final String POW_SECRET = "auth:pow-secret";
+
+  /** STRING integer: the operator's base proof-of-work difficulty, replacing {@code TOKEN_POW_DIFFICULTY} while it exists (optional TTL; admin API {@code /admin/pow}). */
+  public static final String POW_BASE_DIFFICULTY = "auth:pow-base-difficulty";
+
+  /** STRING "1": a proof-of-work challenge (by its salt, hash-tagged with it) already spent on a token; TTL = the challenge's remaining life plus a margin (SET NX). */
+  public static String powSpent(String salt) {
+    return "auth:pow-spent:{" + salt + "}";
+  }
+
+  /** HASH {level, at (ms)}: a network's fading count of recently minted tokens (pow_level.lua), by keyed hash of its IP (never the IP), hash-tagged with it. */
+  public static String powLevel(String ipHash) {
+    return "auth:pow-level:{" + ipHash + "}";
+  }
 }

@@ -61,7 +61,9 @@ public enum RedisScript {
   /** Rotation of a refresh token; reuse of a spent one revokes its family (run with {@link #runOn}). */
   REFRESH_ROTATE("refresh_rotate"),
   /** Reads the shared hash secret, restoring this replica's when Redis lost it (run with {@link #runOn}). */
-  HASH_SECRET("hash_secret");
+  HASH_SECRET("hash_secret"),
+  /** A network's fading proof-of-work level, read or raised by one token (run with {@link #runOn}). */
+  POW_LEVEL("pow_level");
 
   /** Full script text. */
   public final String source;

@@ -27,7 +27,7 @@ class ContractTest {
     java.util.regex.Pattern literalKey = java.util.regex.Pattern.compile("'[a-z{}-]+:");
     for (String file : new String[] {"_prelude", "connect", "disconnect", "end_call", "join", "leave", "sweep_pairs",
         "reap_node", "heartbeat", "stats", "ratelimit", "report", "report_log", "confirm", "abort", "expire_pending", "abandon",
-        "refresh_issue", "refresh_rotate", "hash_secret", "suspend", "resume", "expire_grace"}) {
+        "refresh_issue", "refresh_rotate", "hash_secret", "pow_level", "suspend", "resume", "expire_grace"}) {
       String raw = RedisScript.raw(file);
       assertTrue(!raw.contains(RedisKeys.TAG.substring(0, RedisKeys.TAG.length() - 1)), file + " spells the hash tag itself");
       assertTrue(!literalKey.matcher(raw).find(), file + " spells a key name itself");
@@ -38,7 +38,7 @@ class ContractTest {
             file + ": %" + name + "% is not declared in RedisKeys");
       }
     }
-    assertEquals(22, RedisScript.values().length, "a new script must be added to the list above");
+    assertEquals(23, RedisScript.values().length, "a new script must be added to the list above");
   }
 
   @Test

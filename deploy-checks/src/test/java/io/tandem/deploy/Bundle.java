@@ -67,16 +67,38 @@ final class Bundle {
     return objects.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
+  /** An object by name; a generated ConfigMap also by the name it was generated under (without its hash suffix). */
   <T extends HasMetadata> Optional<T> find(Class<T> type, String name) {
-    return all(type).stream().filter(o -> name.equals(o.getMetadata().getName())).findFirst();
+    Optional<T> exact = all(type).stream().filter(o -> name.equals(o.getMetadata().getName())).findFirst();
+    if (exact.isPresent() || !ConfigMap.class.isAssignableFrom(type)) return exact;
+    return all(type).stream().filter(o -> name.equals(generatedName(o.getMetadata().getName()))).findFirst();
   }
 
-  /** ConfigMaps by name; several objects of one name (a resource and its patches) merge their keys. */
+  /** kustomize's content hash suffix of a generated ConfigMap ({@code -} and 10 characters). */
+  static final java.util.regex.Pattern HASH_SUFFIX = java.util.regex.Pattern.compile("^(.+)-[bcdfghkmt24-9]{10}$");
+
+  /** Whether the object has the name, or was generated under it (a ConfigMap with a hash suffix). */
+  static boolean named(HasMetadata o, String name) {
+    return name.equals(o.getMetadata().getName()) || name.equals(generatedName(o.getMetadata().getName()));
+  }
+
+  /** The name a generated object was generated under, or null when the name carries no hash suffix. */
+  static String generatedName(String name) {
+    var m = HASH_SUFFIX.matcher(name == null ? "" : name);
+    return m.matches() ? m.group(1) : null;
+  }
+
+  /**
+   * ConfigMaps by name (a generated one also by its name without the hash suffix); several objects of
+   * one name (a resource and its patches) merge their keys.
+   */
   Map<String, Map<String, String>> configMaps() {
     Map<String, Map<String, String>> out = new LinkedHashMap<>();
     for (ConfigMap c : all(ConfigMap.class)) {
       Map<String, String> data = out.computeIfAbsent(c.getMetadata().getName(), k -> new LinkedHashMap<>());
       if (c.getData() != null) data.putAll(c.getData());
+      String generated = generatedName(c.getMetadata().getName());
+      if (generated != null) out.computeIfAbsent(generated, k -> new LinkedHashMap<>()).putAll(data);
     }
     return out;
   }

@@ -33,7 +33,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.tandem.deploy.Bundle.Workload;
@@ -47,7 +46,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * The rules every build of k8s/ must keep, as functions from a {@link Bundle} to a list of problems
@@ -143,7 +141,9 @@ final class Checks {
         if (Boolean.TRUE.equals(sc.getPrivileged())) out.add(cid + ": must not be privileged");
         Capabilities caps = sc.getCapabilities();
         if (caps == null || caps.getDrop() == null || !caps.getDrop().contains("ALL")) out.add(cid + ": capabilities must drop ALL");
-        if (caps != null && caps.getAdd() != null && !caps.getAdd().isEmpty()) out.add(cid + ": must add no capabilities, adds " + caps.getAdd());
+        if (caps != null && caps.getAdd() != null && !caps.getAdd().isEmpty() && !caps.getAdd().equals(fileCapabilities(c.getImage()))) {
+          out.add(cid + ": must add no capabilities, adds " + caps.getAdd());
+        }
         if (!writableTmp(spec, c)) out.add(cid + ": needs an emptyDir mounted at /tmp (the root filesystem is read-only)");
       }
       if (w.service() != null) out.addAll(serviceShape(b, w));
@@ -264,10 +264,22 @@ final class Checks {
    * Every workload that may run two or more pods (a replica count above 1, or none because an
    * autoscaler owns it) keeps two of them off one node: a topology spread over
    * kubernetes.io/hostname that the scheduler enforces (DoNotSchedule, maxSkew 1) or a required
-   * pod anti-affinity on it, selecting the workload's own pods.
+   * pod anti-affinity on it, selecting the workload's own pods. Every spread constraint counts only
+   * the nodes the pod may run on (nodeTaintsPolicy Honor, nodeAffinityPolicy not Ignore): tainted
+   * nodes (TURN nodes, control planes) would otherwise be empty domains that a DoNotSchedule
+   * constraint with maxSkew 1 waits for forever, leaving new replicas Pending.
    */
   static List<String> spread(Bundle b) {
     List<String> out = new ArrayList<>();
+    for (Workload w : b.workloads()) {
+      for (TopologySpreadConstraint t : w.template().getSpec().getTopologySpreadConstraints()) {
+        String where = b.name + ": " + w.id() + ": the spread over " + t.getTopologyKey();
+        if (!"Honor".equals(t.getNodeTaintsPolicy())) {
+          out.add(where + " must set nodeTaintsPolicy: Honor (tainted nodes the pod cannot use would count as empty domains), got " + t.getNodeTaintsPolicy());
+        }
+        if ("Ignore".equals(t.getNodeAffinityPolicy())) out.add(where + " must not set nodeAffinityPolicy: Ignore (nodes outside its nodeSelector would count)");
+      }
+    }
     for (Workload w : b.workloads()) {
       Integer replicas = w.replicas();
       if (replicas != null && (replicas == -1 || replicas <= 1)) continue;
@@ -565,8 +577,13 @@ final class Checks {
           if (v.getSecret().getItems().isEmpty() || v.getSecret().getItems().stream().anyMatch(i -> !TLS_KEYS.contains(i.getKey()))) {
             out.add(id + ": volume " + v.getName() + " must list the items of TLS Secret " + v.getSecret().getSecretName() + ", only " + TLS_KEYS);
           }
+        } else if (v.getSecret() != null && EventBusTlsChecks.SECRETS.containsValue(v.getSecret().getSecretName())) {
+          if (v.getSecret().getItems().isEmpty() || v.getSecret().getItems().stream().anyMatch(i -> !EventBusTlsChecks.KEYS.contains(i.getKey()))) {
+            out.add(id + ": volume " + v.getName() + " must list the items of Secret " + v.getSecret().getSecretName() + ", only " + EventBusTlsChecks.KEYS);
+          }
         } else if (v.getSecret() != null && !SECRET.equals(v.getSecret().getSecretName())) {
-          out.add(id + ": volume " + v.getName() + " names Secret " + v.getSecret().getSecretName() + "; the only Secrets are " + SECRET + " and the certificates " + TLS_SECRETS);
+          out.add(id + ": volume " + v.getName() + " names Secret " + v.getSecret().getSecretName() + "; the only Secrets are " + SECRET + " and the certificates " + TLS_SECRETS
+              + " and " + EventBusTlsChecks.SECRETS.values());
         }
       }
       for (Container c : w.containers()) {
@@ -645,8 +662,7 @@ final class Checks {
       if (n != 1) out.add(b.name + ": " + UnknownFields.id(p) + " selects the pods of " + n + " workloads (must be exactly one)");
     }
     for (NetworkPolicy np : b.all(NetworkPolicy.class)) {
-      List<Workload> selected = b.selectedBy(np.getSpec().getPodSelector());
-      if (selected.isEmpty()) out.add(b.name + ": " + UnknownFields.id(np) + " selects no pods");
+      if (NetworkFlows.selected(b, np).isEmpty()) out.add(b.name + ": " + UnknownFields.id(np) + " selects no pods");
     }
     return out;
   }
@@ -762,72 +778,41 @@ final class Checks {
   }
 
   /**
-   * Production NetworkPolicies: every pod is under a default deny; every allowed port is one a
-   * selected pod exposes and every rule names its peers; and exactly the needed paths are open:
-   * the ingress controller to the HTTP ports of gateway and auth, members to each other on the
-   * Hazelcast and event-bus ports, members to Redis, monitoring to 9090.
+   * NetworkPolicies: in production every pod is under a default deny; every rule names its peers and
+   * ports, and at least one of a rule's ports is one a selected pod exposes; and, evaluated rule by
+   * rule ({@link NetworkFlows}), every connection that must work gets through (each entry option to
+   * the HTTP ports, members to each other, to Redis and the Sentinels, Prometheus to the metrics
+   * ports) while, under the default deny, nothing else does.
    */
-  static List<String> networkPolicies(Bundle b) {
+  static List<String> networkPolicies(Bundle b, boolean production) {
     List<String> out = new ArrayList<>();
-    List<NetworkPolicy> policies = b.all(NetworkPolicy.class);
-    boolean defaultDeny = policies.stream().anyMatch(p -> isEmpty(p.getSpec().getPodSelector())
-        && p.getSpec().getPolicyTypes().contains("Ingress") && p.getSpec().getIngress().isEmpty());
-    if (!defaultDeny) out.add(b.name + ": needs a default-deny ingress NetworkPolicy (podSelector {}, no rules)");
-    for (NetworkPolicy p : policies) {
+    if (production && !NetworkFlows.defaultDeny(b)) out.add(b.name + ": needs a default-deny ingress NetworkPolicy (podSelector {}, no rules)");
+    for (NetworkPolicy p : b.all(NetworkPolicy.class)) {
       String id = b.name + ": " + UnknownFields.id(p);
-      List<Workload> selected = b.selectedBy(p.getSpec().getPodSelector());
+      List<NetworkPolicyEvaluator.Pod> selected = NetworkFlows.selected(b, p);
       for (NetworkPolicyIngressRule r : p.getSpec().getIngress()) {
         if (r.getFrom().isEmpty()) out.add(id + ": a rule without from: opens the pods to everyone");
         if (r.getPorts().isEmpty()) out.add(id + ": a rule without ports: opens every port");
+        boolean anyExposed = false;
         for (NetworkPolicyPort port : r.getPorts()) {
           if (port.getPort() == null) {
             out.add(id + ": a port entry without a port opens every port");
             continue;
           }
-          boolean exposed = selected.stream().anyMatch(w -> hasContainerPort(w, port.getPort(), protocol(port.getProtocol())));
-          if (!exposed) out.add(id + ": allows port " + text(port.getPort()) + ", which no selected pod exposes");
+          anyExposed |= selected.stream().anyMatch(pod -> pod.ports().stream().anyMatch(cp -> protocol(port.getProtocol()).equals(protocol(cp.getProtocol()))
+              && (port.getPort().getStrVal() != null ? port.getPort().getStrVal().equals(cp.getName()) : Objects.equals(port.getPort().getIntVal(), cp.getContainerPort()))));
+        }
+        if (!r.getPorts().isEmpty() && !anyExposed) {
+          out.add(id + ": allows ports " + r.getPorts().stream().map(np -> text(np.getPort())).toList() + ", none of which a selected pod exposes");
         }
       }
     }
-    Predicate<NetworkPolicyPeer> members = peer -> peer.getNamespaceSelector() == null && peer.getPodSelector() != null
-        && peer.getPodSelector().getMatchLabels() != null && "true".equals(peer.getPodSelector().getMatchLabels().get(MEMBER_LABEL));
-    Predicate<NetworkPolicyPeer> otherNamespace = peer -> peer.getNamespaceSelector() != null && !isEmpty(peer.getNamespaceSelector());
     for (Workload w : b.services()) {
-      Container c = w.main();
-      for (String name : List.of("hazelcast", "eventbus")) {
-        Bundle.port(c, name).ifPresent(port -> {
-          if (!allowed(b, w, port.getContainerPort(), members)) out.add(b.name + ": " + w.id() + ": cluster members cannot reach port " + name);
-        });
-      }
-      if (!allowed(b, w, MONITOR_PORT, otherNamespace)) out.add(b.name + ": " + w.id() + ": monitoring cannot reach port " + MONITOR_PORT);
-      if (Set.of("gateway-service", "auth-service").contains(w.service())) {
-        Bundle.port(c, "http").ifPresentOrElse(port -> {
-          if (!allowed(b, w, port.getContainerPort(), otherNamespace)) out.add(b.name + ": " + w.id() + ": the ingress controller cannot reach port http");
-        }, () -> out.add(b.name + ": " + w.id() + ": no port named http"));
-      } else {
-        Bundle.port(c, "http").ifPresent(port -> out.add(b.name + ": " + w.id() + ": has an http port but is not behind the Ingress"));
-      }
-      for (Workload redis : redisWorkloads(b)) {
-        for (ContainerPort rp : redis.main().getPorts()) {
-          if (!allowedFrom(b, redis, rp.getContainerPort(), w)) {
-            out.add(b.name + ": " + w.id() + " cannot reach " + redis.owner().getMetadata().getName() + " port " + rp.getContainerPort());
-          }
-        }
+      if (!Set.of("gateway-service", "auth-service").contains(w.service()) && Bundle.port(w.main(), "http").isPresent()) {
+        out.add(b.name + ": " + w.id() + ": has an http port but is not behind the Ingress");
       }
     }
-    // With Sentinel, Redis pods replicate from each other and Sentinels watch them and each other.
-    List<Workload> redis = redisWorkloads(b);
-    if (redis.stream().anyMatch(r -> r.owner().getMetadata().getName().equals(SENTINEL_WORKLOAD))) {
-      for (Workload from : redis) {
-        for (Workload to : redis) {
-          for (ContainerPort p : to.main().getPorts()) {
-            if (!allowedFrom(b, to, p.getContainerPort(), from)) {
-              out.add(b.name + ": " + from.id() + " cannot reach " + to.owner().getMetadata().getName() + " port " + p.getContainerPort());
-            }
-          }
-        }
-      }
-    }
+    out.addAll(NetworkFlows.problems(b));
     return out;
   }
 
@@ -840,26 +825,8 @@ final class Checks {
         && Set.of(REDIS_WORKLOAD, SENTINEL_WORKLOAD).contains(w.owner().getMetadata().getName())).toList();
   }
 
-  private static boolean isEmpty(io.fabric8.kubernetes.api.model.LabelSelector s) {
+  static boolean isEmpty(io.fabric8.kubernetes.api.model.LabelSelector s) {
     return s == null || ((s.getMatchLabels() == null || s.getMatchLabels().isEmpty()) && (s.getMatchExpressions() == null || s.getMatchExpressions().isEmpty()));
-  }
-
-  /** Whether some policy selecting the workload allows the port from a peer the predicate accepts. */
-  private static boolean allowed(Bundle b, Workload w, int port, Predicate<NetworkPolicyPeer> peer) {
-    for (NetworkPolicy p : b.all(NetworkPolicy.class)) {
-      if (!Bundle.matches(p.getSpec().getPodSelector(), w.podLabels())) continue;
-      for (NetworkPolicyIngressRule r : p.getSpec().getIngress()) {
-        boolean portOk = r.getPorts().stream().anyMatch(np -> np.getPort() != null && Objects.equals(np.getPort().getIntVal(), port));
-        if (portOk && r.getFrom().stream().anyMatch(peer)) return true;
-      }
-    }
-    return false;
-  }
-
-  /** Whether the target's port is open to the pods of {@code from} (same namespace). */
-  private static boolean allowedFrom(Bundle b, Workload target, int port, Workload from) {
-    return allowed(b, target, port, peer -> peer.getNamespaceSelector() == null && peer.getPodSelector() != null
-        && Bundle.matches(peer.getPodSelector(), from.podLabels()));
   }
 
   /** Every key the manifests take from the Secret, with where. */
@@ -880,6 +847,21 @@ final class Checks {
       }
     }
     return out;
+  }
+
+  /**
+   * Images whose binary carries a file capability (setcap ...+ep): the kernel refuses to run it
+   * (EPERM) unless the capability stays in the container's bounding set, so such a container keeps
+   * exactly that one (coturn/coturn issue #1126); it gains nothing from it as a non-root process
+   * without privilege escalation. Pod Security "restricted" allows NET_BIND_SERVICE.
+   */
+  static final Map<String, List<String>> FILE_CAPABILITY_IMAGES = Map.of("coturn/coturn:", List.of("NET_BIND_SERVICE"));
+
+  private static List<String> fileCapabilities(String image) {
+    for (Map.Entry<String, List<String>> e : FILE_CAPABILITY_IMAGES.entrySet()) {
+      if (image != null && image.startsWith(e.getKey())) return e.getValue();
+    }
+    return List.of();
   }
 
   /** For messages. */

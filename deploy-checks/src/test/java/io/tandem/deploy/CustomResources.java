@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Kinds that fabric8 8 has no typed model for outside openshift-client (the Prometheus operator's
- * PodMonitor, ServiceMonitor and PrometheusRule): they parse as {@link GenericKubernetesResource},
+ * PodMonitor, ServiceMonitor and PrometheusRule; cert-manager's Certificate and Issuer): they parse as {@link GenericKubernetesResource},
  * and their {@code spec} is checked here against a structural schema written from the operator's
  * CRDs (monitoring.coreos.com/v1), the fields this project may use: an unknown or misspelled
  * field, a value of the wrong type, or a missing required field is reported with its path.
@@ -54,7 +54,22 @@ final class CustomResources {
                   "keep_firing_for", Type.DURATION, "labels", Type.STRING_MAP, "annotations", Type.STRING_MAP),
                   Set.of("expr")))),
               Set.of("name", "rules")))),
-          Set.of("groups")));
+          Set.of("groups")),
+      // cert-manager (cert-manager.io/v1): the TURN certificate and its DNS-01 issuer.
+      "cert-manager.io/v1/Certificate", new Obj(Map.of(
+          "secretName", Type.STRING, "dnsNames", new Arr(Type.STRING), "commonName", Type.STRING,
+          "issuerRef", new Obj(Map.of("name", Type.STRING, "kind", Type.STRING, "group", Type.STRING), Set.of("name")),
+          "duration", Type.DURATION, "renewBefore", Type.DURATION, "usages", new Arr(Type.STRING),
+          "privateKey", new Obj(Map.of("algorithm", Type.STRING, "size", Type.INT, "encoding", Type.STRING, "rotationPolicy", Type.STRING), Set.of())),
+          Set.of("secretName", "issuerRef")),
+      "cert-manager.io/v1/Issuer", new Obj(Map.of(
+          "acme", new Obj(Map.of(
+              "server", Type.STRING, "email", Type.STRING,
+              "privateKeySecretRef", new Obj(Map.of("name", Type.STRING, "key", Type.STRING), Set.of("name")),
+              "solvers", new Arr(new Obj(Map.of("dns01", Type.ANY, "http01", Type.ANY, "selector", Type.ANY), Set.of()))),
+              Set.of("server", "privateKeySecretRef")),
+          "ca", Type.ANY, "selfSigned", Type.ANY),
+          Set.of()));
 
   /** A Prometheus duration: 30s, 5m, 1h30m, 0s. */
   private static final String DURATION = "(\\d+(ms|s|m|h|d|w|y))+";

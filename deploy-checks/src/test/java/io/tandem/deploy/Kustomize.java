@@ -1,5 +1,7 @@
 package io.tandem.deploy;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.tandem.deploy.Manifests.Kustomization;
 import java.nio.file.Files;
@@ -181,6 +183,57 @@ final class Kustomize {
       }
     }
     for (Object c : k.list("components")) accumulate(dir.resolve(String.valueOf(c)).normalize(), out, seen);
+    for (ConfigMap g : generatedConfigMaps(k)) {
+      String id = UnknownFields.id(g);
+      if (!out.containsKey(id)) out.put(id, g);
+    }
+  }
+
+  /**
+   * The ConfigMaps a kustomization's configMapGenerator makes (keys from {@code envs} files,
+   * {@code literals} and {@code files}), under their generator name (the build adds the hash).
+   * Entries with {@code behavior: merge} or {@code replace} change a parent's and make none here.
+   */
+  static List<ConfigMap> generatedConfigMaps(Kustomization k) {
+    List<ConfigMap> out = new ArrayList<>();
+    for (Object g : k.list("configMapGenerator")) {
+      if (!(g instanceof Map<?, ?> m) || !(m.get("name") instanceof String name)) continue;
+      if (m.get("behavior") != null && !"create".equals(m.get("behavior"))) continue;
+      Map<String, String> data = new LinkedHashMap<>();
+      if (m.get("envs") instanceof List<?> envs) for (Object f : envs) data.putAll(envFile(k.dir().resolve(String.valueOf(f))));
+      if (m.get("literals") instanceof List<?> literals) {
+        for (Object l : literals) {
+          String s = String.valueOf(l);
+          int eq = s.indexOf('=');
+          if (eq > 0) data.put(s.substring(0, eq), s.substring(eq + 1));
+        }
+      }
+      if (m.get("files") instanceof List<?> files) {
+        for (Object f : files) {
+          String s = String.valueOf(f);
+          String key = s.contains("=") ? s.substring(0, s.indexOf('=')) : Path.of(s).getFileName().toString();
+          String path = s.contains("=") ? s.substring(s.indexOf('=') + 1) : s;
+          Path file = k.dir().resolve(path).normalize();
+          if (Files.isRegularFile(file)) data.put(key, Repo.read(file));
+        }
+      }
+      out.add(new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata().withData(data).build());
+    }
+    return out;
+  }
+
+  /** An env file as kustomize reads it: KEY=VALUE lines (the value verbatim), # comments and blank lines skipped. */
+  static Map<String, String> envFile(Path file) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!Files.isRegularFile(file)) return out;
+    for (String line : Repo.read(file).split("\n", -1)) {
+      String t = line.strip();
+      if (t.isEmpty() || t.startsWith("#")) continue;
+      int eq = line.indexOf('=');
+      if (eq <= 0) throw new IllegalArgumentException(Repo.rel(file) + ": not KEY=VALUE: " + line);
+      out.put(line.substring(0, eq).strip(), line.substring(eq + 1));
+    }
+    return out;
   }
 
   /** Whether some accumulated object matches a patch target ({@code kind}, {@code name}, {@code group}, {@code version}). */

@@ -32,6 +32,31 @@ final class MonitoringChecks {
       "process_start_time_seconds", "UptimeMetrics",
       "jvm_memory_used_bytes", "JvmMemoryMetrics");
 
+  /**
+   * Series of exporters other than the services, by name prefix: what provides them, whether this
+   * repository ships it (then {@link #exporterProblems} checks it runs and is scraped), and the
+   * series it provides that the alerts may use (each exporter's documented names).
+   */
+  record Exporter(String prefix, String provider, String image, Set<String> series) {
+    boolean shipped() {
+      return image != null;
+    }
+  }
+
+  static final List<Exporter> EXPORTERS = List.of(
+      new Exporter("redis_", "redis_exporter (the redis-sentinel component's sidecar)", "redis_exporter",
+          Set.of("redis_up", "redis_memory_used_bytes", "redis_memory_max_bytes", "redis_connected_slaves", "redis_master_link_up",
+              "redis_connected_clients", "redis_commands_processed_total", "redis_rejected_connections_total")),
+      new Exporter("kube_", "kube-state-metrics (installed with kube-prometheus-stack, which this component needs)", null,
+          Set.of("kube_daemonset_status_number_ready", "kube_daemonset_status_desired_number_scheduled", "kube_daemonset_status_number_unavailable")),
+      new Exporter("certmanager_", "cert-manager's controller (scraped through its chart's ServiceMonitor)", null,
+          Set.of("certmanager_certificate_expiration_timestamp_seconds", "certmanager_certificate_ready_status",
+              "certmanager_certificate_renewal_timestamp_seconds")));
+
+  static java.util.Optional<Exporter> exporterOf(String series) {
+    return EXPORTERS.stream().filter(e -> series.startsWith(e.prefix())).findFirst();
+  }
+
   /** What the alerts must cover (the list), each as the series an alert's expression must use. */
   record Topic(String what, List<String> mustUse) {}
 
@@ -41,7 +66,13 @@ final class MonitoringChecks {
       new Topic("gateway sockets near capacity", List.of("tandem_sockets_open")),
       new Topic("Redis errors", List.of("tandem_errors_total", "code=\"unavailable\"")),
       new Topic("refusals spiking", List.of("tandem_rate_limited_total", "tandem_blocked_refusals_total")),
-      new Topic("members lost", List.of("up{")));
+      new Topic("members lost", List.of("up{")),
+      new Topic("Redis memory against maxmemory", List.of("redis_memory_used_bytes", "redis_memory_max_bytes")),
+      new Topic("Redis replication broken (master without replicas)", List.of("redis_connected_slaves")),
+      new Topic("Redis replication broken (replica cut off)", List.of("redis_master_link_up")),
+      new Topic("Redis down", List.of("redis_up")),
+      new Topic("certificate expiry", List.of("certmanager_certificate_expiration_timestamp_seconds", "time()")),
+      new Topic("coturn down", List.of("kube_daemonset_status_number_ready", "daemonset=\"coturn\"")));
 
   private static final Pattern TANDEM = Pattern.compile("tandem_[a-z0-9_]+");
   private static final Pattern SELECTED = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{");
@@ -179,8 +210,12 @@ final class MonitoringChecks {
       String name = s.group(1);
       if (name.startsWith("tandem_") || PROMQL_WORDS.contains(name)) continue;
       String source = OTHER_SERIES.get(name);
-      if (source == null) {
-        out.add(id + ": series " + name + " is neither a tandem_* meter nor one of " + OTHER_SERIES.keySet());
+      java.util.Optional<Exporter> exporter = exporterOf(name);
+      if (source == null && exporter.isPresent()) {
+        if (!exporter.get().series().contains(name)) out.add(id + ": series " + name + " is not one " + exporter.get().provider() + " provides " + exporter.get().series());
+      } else if (source == null) {
+        out.add(id + ": series " + name + " is neither a tandem_* meter, nor one of " + OTHER_SERIES.keySet() + ", nor an exporter's ("
+            + EXPORTERS.stream().map(Exporter::prefix).toList() + ")");
       } else if (!source.equals("Prometheus") && !Repo.read(Repo.root().resolve("common/src/main/java/io/tandem/common/Telemetry.java")).contains("new " + source + "(")) {
         out.add(id + ": series " + name + " needs " + source + " bound in Telemetry.java");
       }
@@ -201,6 +236,48 @@ final class MonitoringChecks {
     return out;
   }
 
+  /** The series of shipped exporters the build's alerts use. */
+  static Set<String> shippedSeriesUsed(Bundle b) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Map<String, Object> r : ofKind(b, "PrometheusRule")) {
+      for (Object g : list(map(r.get("spec")).get("groups"))) {
+        for (Object o : list(map(g).get("rules"))) {
+          Matcher m = Pattern.compile("[a-z_]+").matcher(String.valueOf(map(o).get("expr")));
+          while (m.find()) exporterOf(m.group()).filter(Exporter::shipped).ifPresent(e -> out.add(m.group()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each shipped exporter whose series the alerts use runs in the build (a container of its image
+   * beside the Redis pods of the redis-sentinel component, which ships it) and a PodMonitor scrapes
+   * one of its ports. Builds without that component (base's single Redis, external-redis) are
+   * exempt: there the Redis alerts stay silent unless your own exporter provides the series.
+   */
+  static List<String> exporterProblems(Bundle b) {
+    List<String> out = new ArrayList<>();
+    Set<String> used = shippedSeriesUsed(b);
+    if (used.isEmpty() || b.find(io.fabric8.kubernetes.api.model.apps.StatefulSet.class, Checks.SENTINEL_WORKLOAD).isEmpty()) return out;
+    for (Exporter e : EXPORTERS) {
+      if (!e.shipped() || used.stream().noneMatch(u -> u.startsWith(e.prefix()))) continue;
+      boolean scraped = false;
+      boolean runs = false;
+      for (Workload w : b.workloads()) {
+        for (io.fabric8.kubernetes.api.model.Container c : w.template().getSpec().getContainers()) {
+          String repo = Bundle.imageRepository(c.getImage());
+          if (repo == null || !repo.endsWith(e.image())) continue;
+          runs = true;
+          scraped |= c.getPorts().stream().anyMatch(p -> scraped(b, w, p));
+        }
+      }
+      if (!runs) out.add(b.name + ": the alerts use " + used + " but no container runs " + e.provider() + " (image *" + e.image() + ")");
+      else if (!scraped) out.add(b.name + ": no PodMonitor scrapes a port of the " + e.image() + " container (the alerts use " + used + ")");
+    }
+    return out;
+  }
+
   /** Meters registered with a percentile histogram (their _bucket series exist). */
   static Set<String> histogramMeters() {
     Set<String> out = new LinkedHashSet<>();
@@ -212,6 +289,21 @@ final class MonitoringChecks {
       }
     }
     return out;
+  }
+
+  /** Whether a PodMonitor of the build scrapes this port of the workload's pods (by name or number). */
+  static boolean scraped(Bundle b, Workload w, io.fabric8.kubernetes.api.model.ContainerPort p) {
+    for (Map<String, Object> m : ofKind(b, "PodMonitor")) {
+      Map<String, Object> spec = map(m.get("spec"));
+      Map<String, Object> labels = map(map(spec.get("selector")).get("matchLabels"));
+      if (labels.isEmpty() || !w.podLabels().entrySet().containsAll(stringMap(labels).entrySet())) continue;
+      for (Object ep : list(spec.get("podMetricsEndpoints"))) {
+        Object port = map(ep).get("port");
+        Object number = map(ep).get("portNumber");
+        if ((port != null && port.equals(p.getName())) || (number != null && String.valueOf(number).equals(String.valueOf(p.getContainerPort())))) return true;
+      }
+    }
+    return false;
   }
 
   @SuppressWarnings("unchecked")

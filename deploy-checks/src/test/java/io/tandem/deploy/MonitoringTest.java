@@ -24,6 +24,59 @@ class MonitoringTest {
     assertTrue(problems.isEmpty(), "monitoring:" + Checks.lines(problems));
   }
 
+  /**
+   * The Redis alerts' series come from redis_exporter, the redis-sentinel component's sidecar: it must
+   * run beside Redis and be scraped in every build with the in-cluster Redis and the monitoring
+   * component. Until that sidecar is in k8s/components/redis-sentinel this cannot pass: it fails
+   * under CI=true and is skipped, with this message, otherwise.
+   */
+  @Test
+  void theExportersTheAlertsUseAreShippedAndScraped() {
+    boolean sidecar = Repo.files(Repo.k8s().resolve("components/redis-sentinel"), ".yaml").stream().anyMatch(f -> Repo.read(f).contains("redis_exporter"));
+    String missing = "k8s/components/redis-sentinel has no redis_exporter sidecar yet: the Redis alerts' exporter is not checked";
+    if (!sidecar) {
+      if ("true".equals(System.getenv("CI"))) org.junit.jupiter.api.Assertions.fail(missing);
+      org.junit.jupiter.api.Assumptions.abort(missing);
+    }
+    List<String> problems = new ArrayList<>();
+    for (Render.Build b : Render.buildsWith("monitoring")) problems.addAll(MonitoringChecks.exporterProblems(b.bundle()));
+    assertTrue(problems.isEmpty(), "exporters:" + Checks.lines(problems));
+  }
+
+  /** The exporter check can fail: a Redis without the sidecar, a sidecar nobody scrapes, a series the exporter does not have. */
+  @Test
+  void missingExportersAndUnknownExporterSeriesAreReported() {
+    Bundle good = Render.builds().get("k8s/overlays/production+monitoring").bundle();
+    assertTrue(MonitoringChecks.shippedSeriesUsed(good).containsAll(Set.of("redis_memory_used_bytes", "redis_connected_slaves", "redis_master_link_up", "redis_up")),
+        "the alerts use redis_exporter's series: " + MonitoringChecks.shippedSeriesUsed(good));
+    List<HasMetadata> without = new ArrayList<>();
+    for (HasMetadata o : good.objects) {
+      HasMetadata c = Manifests.copy(o);
+      if (c instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet st && st.getMetadata().getName().equals("redis")) {
+        st.getSpec().getTemplate().getSpec().getContainers().removeIf(k -> k.getImage() != null && k.getImage().contains("redis_exporter"));
+      }
+      without.add(c);
+    }
+    List<String> problems = MonitoringChecks.exporterProblems(new Bundle("no-sidecar", without));
+    assertTrue(problems.stream().anyMatch(p -> p.contains("no container runs redis_exporter")), "a missing sidecar must be reported:" + Checks.lines(problems));
+
+    List<HasMetadata> unscraped = new ArrayList<>();
+    for (HasMetadata o : without) {
+      HasMetadata c = Manifests.copy(o);
+      if (c instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet st && st.getMetadata().getName().equals("redis")) {
+        st.getSpec().getTemplate().getSpec().getContainers().add(new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("exporter")
+            .withImage("oliver006/redis_exporter:v1.0.0").addNewPort().withName("metrics").withContainerPort(9999).endPort().build());
+      }
+      unscraped.add(c);
+    }
+    List<String> notScraped = MonitoringChecks.exporterProblems(new Bundle("unscraped", unscraped));
+    assertTrue(notScraped.stream().anyMatch(p -> p.contains("no PodMonitor scrapes a port of the redis_exporter container")), "an unscraped sidecar must be reported:" + Checks.lines(notScraped));
+
+    List<String> series = MonitoringChecks.exprProblems("x", "redis_memory_usedbytes{job=~\".+/tandem-redis\"} > 1 and kube_pod_made_up{} > 0", Set.of(), Set.of("NAMESPACE/tandem-redis"), Set.of());
+    assertTrue(series.stream().anyMatch(p -> p.contains("redis_memory_usedbytes is not one redis_exporter")), "a misspelled exporter series:" + Checks.lines(series));
+    assertTrue(series.stream().anyMatch(p -> p.contains("kube_pod_made_up is not one kube-state-metrics")), "an unknown kube-state-metrics series:" + Checks.lines(series));
+  }
+
   /** The checks can fail: a made-up meter, a missing topic, a missing severity, a misspelled field. */
   @Test
   void brokenRulesAreReported() {
@@ -54,7 +107,7 @@ class MonitoringTest {
         """));
     List<String> problems = MonitoringChecks.problems(new Bundle("broken", objects), meters);
     for (String expected : List.of("tandem_made_up_total is not a meter", "labels.severity", "annotation description",
-        "no alert on matching stalled", "no alert on members lost", "job =\"other\"", "unbalanced ()")) {
+        "no alert on matching stalled", "no alert on members lost", "no alert on Redis memory", "no alert on certificate expiry", "no alert on coturn down", "job =\"other\"", "unbalanced ()")) {
       assertTrue(problems.stream().anyMatch(p -> p.contains(expected)), "expected '" + expected + "' among" + Checks.lines(problems));
     }
     assertTrue(MonitoringChecks.dashboardProblems("d", "{\"uid\": \"x\", \"title\": \"x\", \"panels\": []}", meters, Set.of(), Set.of())

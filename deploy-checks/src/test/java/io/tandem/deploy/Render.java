@@ -93,6 +93,26 @@ final class Render {
     return out;
   }
 
+  /** A build of {@code dir} with one key of one (generated) ConfigMap set to another value. */
+  static Build withSetting(String name, Path dir, String configMap, String key, String value) {
+    assumeAvailable();
+    Path variant = variantDir(name);
+    String patch = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + configMap + "\ndata:\n  " + key + ": \"" + value + "\"\n";
+    write(variant, "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- " + rel(variant, dir)
+        + "\npatches:\n- patch: |-\n" + patch.indent(4));
+    return build(name, variant);
+  }
+
+  /** The production overlay, plus the component (or null), built with another host name in its site.yaml. */
+  static Build withSite(String name, String host, Path component) {
+    assumeAvailable();
+    Path production = Repo.k8s().resolve("overlays/production");
+    Kustomization overlay = Manifests.kustomization(Kustomize.kustomizationFile(production));
+    List<Path> used = overlay.list("components").stream().map(o -> production.resolve(String.valueOf(o)).normalize()).toList();
+    String site = Repo.read(production.resolve("site.yaml")).replaceAll("(?m)^(\\s+host:).*$", "$1 " + host);
+    return build(name, overlayVariant(name, overlay, used, component, Map.of("site.yaml", site)), "--load-restrictor=LoadRestrictionsNone");
+  }
+
   /** The builds whose name starts with the prefix. */
   static List<Build> builds(String prefix) {
     return builds().values().stream().filter(b -> b.name().startsWith(prefix)).toList();
@@ -130,15 +150,34 @@ final class Render {
    * {@code keep} plus {@code extra}.
    */
   private static Path overlayVariant(String name, Kustomization overlay, List<Path> keep, Path extra) {
+    return overlayVariant(name, overlay, keep, extra, Map.of());
+  }
+
+  /** As above; {@code replace} maps a resource file name of the overlay to the text the copy uses instead. */
+  private static Path overlayVariant(String name, Kustomization overlay, List<Path> keep, Path extra, Map<String, String> replace) {
     Path dir = variantDir(name);
     Map<String, Object> fields = new LinkedHashMap<>(overlay.fields());
     for (String f : List.of("crds", "configurations", "generators", "transformers", "validators", "configMapGenerator", "helmCharts")) {
       if (fields.containsKey(f)) throw new IllegalStateException(Repo.rel(overlay.file()) + ": cannot rebase field " + f + " for variant " + name);
     }
-    fields.put("resources", overlay.list("resources").stream().map(r -> rel(dir, overlay.dir().resolve(String.valueOf(r)))).toList());
+    List<String> resources = new ArrayList<>();
+    for (Object r : overlay.list("resources")) {
+      String text = replace.get(String.valueOf(r));
+      if (text == null) {
+        resources.add(rel(dir, overlay.dir().resolve(String.valueOf(r))));
+        continue;
+      }
+      try {
+        Files.writeString(dir.resolve(String.valueOf(r)), text, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      resources.add(String.valueOf(r));
+    }
+    fields.put("resources", resources);
     List<String> components = new ArrayList<>();
     for (Path c : keep) components.add(rel(dir, c));
-    components.add(rel(dir, extra));
+    if (extra != null) components.add(rel(dir, extra));
     fields.put("components", components);
     List<Map<String, Object>> patches = new ArrayList<>();
     for (Map<String, Object> p : overlay.patches()) {

@@ -62,10 +62,27 @@ class RenderedOverlaysTest {
     assertTrue(problems.isEmpty(), "production scaling:" + Checks.lines(problems));
   }
 
+  /**
+   * In every build (each overlay, and each component on base and on production), the NetworkPolicies,
+   * evaluated rule by rule, let every entry option reach the gateway and auth, and every other
+   * needed connection through; under production's default deny nothing else gets through.
+   */
   @Test
-  void productionNetworkPoliciesLetOnlyWhatMustTalkTalk() {
+  void networkPoliciesLetEveryEntryInAndOnlyWhatMustTalkTalk() {
     List<String> problems = new ArrayList<>();
-    for (Render.Build b : Render.builds("k8s/overlays/production")) problems.addAll(Checks.networkPolicies(b.bundle()));
+    StringBuilder table = new StringBuilder("NetworkPolicies evaluated per build (required connections, default deny):\n");
+    for (Render.Build b : Render.builds().values()) {
+      boolean production = b.name().startsWith("k8s/overlays/production");
+      problems.addAll(Checks.networkPolicies(b.bundle(), production));
+      NetworkFlows.World w = NetworkFlows.world(b.bundle());
+      List<String> entries = new ArrayList<>();
+      if (NetworkFlows.ingressNginx(b.bundle())) entries.add("ingress-nginx");
+      if (!NetworkFlows.gateways(b.bundle()).isEmpty()) entries.add("Gateway API (Envoy Gateway, in-namespace data plane)");
+      table.append("  ").append(b.name()).append(": entry ").append(entries).append(", ").append(w.required().size()).append(" required connections")
+          .append(NetworkFlows.defaultDeny(b.bundle()) ? "; default deny: every other party -> pod port checked closed" : "").append('\n');
+      if (production && !NetworkFlows.ingressNginx(b.bundle()) && NetworkFlows.gateways(b.bundle()).isEmpty()) problems.add(b.name() + ": no entry option (Ingress or Gateway)");
+    }
+    System.out.print(table);
     assertTrue(problems.isEmpty(), "network policies:" + Checks.lines(problems));
   }
 
@@ -90,11 +107,43 @@ class RenderedOverlaysTest {
     assertTrue(problems.isEmpty(), "external Redis:" + Checks.lines(problems));
   }
 
+  /**
+   * The evaluation can fail both ways: production with the Gateway API but the ingress-nginx-only
+   * entry policy (the data plane is cut off), and a cluster policy opened to every namespace.
+   */
+  @Test
+  void blockedEntriesAndNeedlessOpeningsAreReported() {
+    Bundle ingressOnly = Render.builds().get("k8s/overlays/production").bundle();
+    NetworkPolicy nginxEntry = ingressOnly.find(NetworkPolicy.class, "tandem-entry").orElseThrow();
+    Render.Build gatewayApi = Render.builds().get("k8s/overlays/production+gateway-api");
+    List<HasMetadata> objects = new ArrayList<>();
+    for (HasMetadata o : gatewayApi.bundle().objects) objects.add(o instanceof NetworkPolicy np && np.getMetadata().getName().equals("tandem-entry") ? Manifests.copy(nginxEntry) : o);
+    List<String> blocked = Checks.networkPolicies(new Bundle("gateway-api-with-nginx-policy", objects), true);
+    for (String expected : List.of("envoy-gateway-system/envoy-tandem", "tandem/gateway-data-plane-tandem")) {
+      assertTrue(blocked.stream().anyMatch(p -> p.contains("entry proxy -> gateway-service http is blocked") && p.contains(expected)), "expected '" + expected + "' blocked among" + Checks.lines(blocked));
+    }
+
+    List<HasMetadata> opened = new ArrayList<>();
+    for (HasMetadata o : ingressOnly.objects) {
+      HasMetadata c = Manifests.copy(o);
+      if (c instanceof NetworkPolicy np && np.getMetadata().getName().equals("tandem-cluster")) {
+        np.getSpec().getIngress().get(0).getFrom().get(0).setNamespaceSelector(new io.fabric8.kubernetes.api.model.LabelSelector());
+        np.getSpec().getIngress().get(0).getFrom().get(0).setPodSelector(null);
+      }
+      opened.add(c);
+    }
+    List<String> open = Checks.networkPolicies(new Bundle("opened", opened), true);
+    assertTrue(open.stream().anyMatch(p -> p.contains("other/stranger -> tandem/gateway-service port 17001/TCP (eventbus) is open but nothing needs it")),
+        "a stranger reaching the event bus must be reported:" + Checks.lines(open));
+    assertTrue(open.stream().anyMatch(p -> p.contains("tandem/debug -> tandem/chat-service port 5701/TCP (hazelcast) is open")),
+        "a pod of the namespace that is no member must be reported too:" + Checks.lines(open));
+  }
+
   /** The network-policy and reference checks can fail: a removed policy, an open rule, a dangling name. */
   @Test
   void openedAndDanglingNamesAreReported() {
     Render.Build production = Render.builds().get("k8s/overlays/production");
-    assertTrue(Checks.networkPolicies(production.bundle()).isEmpty(), "production must pass before it is broken");
+    assertTrue(Checks.networkPolicies(production.bundle(), true).isEmpty(), "production must pass before it is broken");
     List<HasMetadata> objects = new ArrayList<>();
     for (HasMetadata o : production.bundle().objects) {
       if (o instanceof NetworkPolicy np && np.getMetadata().getName().equals("tandem-cluster")) continue;
@@ -107,8 +156,8 @@ class RenderedOverlaysTest {
       objects.add(c);
     }
     Bundle broken = new Bundle("broken", objects);
-    List<String> policies = Checks.networkPolicies(broken);
-    for (String expected : List.of("cluster members cannot reach port hazelcast", "cluster members cannot reach port eventbus", "without from")) {
+    List<String> policies = Checks.networkPolicies(broken, true);
+    for (String expected : List.of("member -> member hazelcast is blocked", "member -> member eventbus is blocked", "without from")) {
       assertTrue(policies.stream().anyMatch(p -> p.contains(expected)), "expected '" + expected + "' among" + Checks.lines(policies));
     }
     List<String> refs = Checks.references(broken);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -14,7 +15,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
-/** Production's Redis survives a node: Sentinel, replicas, a password from the Secret, persistence, budgets. */
+/** Production's Redis survives a node: Sentinel, replicas, a password from the Secret, persistence, budgets, an exporter. */
 class SentinelTest {
 
   @Test
@@ -39,7 +40,7 @@ class SentinelTest {
         }, "at least 3 pods"),
         new Weakening("no budget", o -> o instanceof PodDisruptionBudget p && p.getMetadata().getName().equals("redis-sentinel"), o -> o, "PodDisruptionBudget"),
         new Weakening("no AOF", o -> false, o -> {
-          if (o instanceof ConfigMap m && m.getMetadata().getName().equals(SentinelChecks.SCRIPTS)) m.getData().put("redis.conf", m.getData().get("redis.conf").replace("appendonly yes", "appendonly no"));
+          if (o instanceof ConfigMap m && SentinelChecks.generated(m.getMetadata().getName(), SentinelChecks.SCRIPTS)) m.getData().put("redis.conf", m.getData().get("redis.conf").replace("appendonly yes", "appendonly no"));
           return o;
         }, "appendonly"),
         new Weakening("password argument", o -> false, o -> {
@@ -47,16 +48,49 @@ class SentinelTest {
           return o;
         }, "command line"),
         new Weakening("standalone client", o -> false, o -> {
-          if (o instanceof ConfigMap m && m.getMetadata().getName().equals("tandem-common")) m.getData().put("REDIS_MODE", "standalone");
+          if (o instanceof ConfigMap m && Bundle.named(m, "tandem-common")) m.getData().put("REDIS_MODE", "standalone");
           return o;
         }, "REDIS_MODE must be sentinel"),
-        new Weakening("URL in the clear", o -> false, o -> {
-          if (o instanceof Deployment d && d.getMetadata().getName().equals("chat-service")) {
-            d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().removeIf(e -> e.getName().equals("REDIS_URL"));
+        new Weakening("no exporter", o -> false, o -> {
+          if (o instanceof StatefulSet s && s.getMetadata().getName().equals("redis")) {
+            s.getSpec().getTemplate().getSpec().getContainers().removeIf(c -> c.getImage().startsWith(SentinelChecks.EXPORTER_IMAGE));
           }
-          if (o instanceof ConfigMap m && m.getMetadata().getName().equals("tandem-common")) m.getData().put("REDIS_URL", "redis://:pw@redis-sentinel:26379");
           return o;
-        }, "REDIS_URL"));
+        }, "redis_exporter sidecar"),
+        new Weakening("exporter's password in a variable", o -> false, o -> {
+          if (o instanceof StatefulSet s && s.getMetadata().getName().equals("redis")) {
+            for (var c : s.getSpec().getTemplate().getSpec().getContainers()) {
+              if (!c.getImage().startsWith(SentinelChecks.EXPORTER_IMAGE)) continue;
+              c.getArgs().removeIf(a -> a.startsWith("--redis.password-file"));
+              c.getEnv().add(new EnvVarBuilder().withName("REDIS_PASSWORD").withNewValueFrom()
+                  .withNewSecretKeyRef(SentinelChecks.PASSWORD_KEY, Checks.SECRET, false).endValueFrom().build());
+            }
+          }
+          return o;
+        }, "REDIS_PASSWORD"),
+        new Weakening("exporter on latest", o -> false, o -> {
+          if (o instanceof StatefulSet s && s.getMetadata().getName().equals("redis")) {
+            for (var c : s.getSpec().getTemplate().getSpec().getContainers()) {
+              if (c.getImage().startsWith(SentinelChecks.EXPORTER_IMAGE)) c.setImage(SentinelChecks.EXPORTER_IMAGE + ":latest");
+            }
+          }
+          return o;
+        }, "pinned"),
+        new Weakening("gateways declared dead during a failover", o -> false, o -> {
+          if (o instanceof ConfigMap m && SentinelChecks.generated(m.getMetadata().getName(), "matchmaker-service-config")) m.getData().remove("NODE_TTL_MS");
+          return o;
+        }, "NODE_TTL_MS"),
+        new Weakening("URL in the clear", o -> false, o -> {
+          if (o instanceof ConfigMap m && Bundle.named(m, "tandem-common")) m.getData().put("REDIS_URL", "redis://:pw@redis-sentinel:26379");
+          return o;
+        }, "REDIS_URL must carry no password"),
+        new Weakening("a second copy of the password", o -> false, o -> {
+          if (o instanceof Deployment d && d.getMetadata().getName().equals("chat-service")) {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals("REDIS_PASSWORD"))
+                .forEach(e -> e.getValueFrom().getSecretKeyRef().setKey(SentinelChecks.URL_KEY));
+          }
+          return o;
+        }, "REDIS_PASSWORD must come from Secret"));
     for (Weakening w : weakenings) {
       List<HasMetadata> objects = new ArrayList<>();
       for (HasMetadata o : production.objects) if (!w.drop().test(o)) objects.add(w.change().apply(Manifests.copy(o)));

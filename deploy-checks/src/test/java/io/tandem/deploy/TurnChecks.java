@@ -22,14 +22,20 @@ import java.util.Optional;
 /**
  * TURN as production needs it: coturn on labelled nodes (a DaemonSet on the host network, for the
  * relay ports) behind a LoadBalancer (UDP and TCP 3478, TLS 443), the certificate and the shared
- * secret as files (never on a command line or in a variable), and the gateways issuing credentials
- * with the same secret for turn: and turns: URLs.
+ * secret as files (never on a command line or in a variable), the node's public address found by the
+ * pod itself (STUN), a renewed certificate reloaded without a restart, metrics, and the gateways
+ * issuing credentials with the same secret for turn: and turns: URLs.
  */
 final class TurnChecks {
   static final String NAME = "coturn";
   static final String CONF = "turnserver.conf";
   static final int TURN_PORT = 3478;
   static final int TLS_PUBLIC_PORT = 443;
+  /** The init script that writes coturn's configuration (public address, secret). */
+  static final String INIT = "coturn-init.sh";
+  /** The sidecar's script that makes coturn reload a renewed certificate. */
+  static final String RELOAD = "cert-reload.sh";
+  static final String METRICS = "metrics";
 
   private TurnChecks() {}
 
@@ -85,7 +91,9 @@ final class TurnChecks {
     }
     if (secretKey == null) out.add(n + "coturn must mount the shared secret from Secret " + Checks.SECRET + " as a file");
     String runConf = confPath;
+    // The init container's script: inline, or a file of the ConfigMap it runs.
     boolean writesSecret = runConf != null && spec.getInitContainers().stream().map(k -> String.join("\n", concat(k.getCommand(), k.getArgs())))
+        .map(command -> command + conf.getData().entrySet().stream().filter(e -> command.contains(e.getKey())).map(Map.Entry::getValue).reduce("", String::concat))
         .anyMatch(script -> script.contains("static-auth-secret=") && script.contains(runConf));
     if (!writesSecret) out.add(n + "an init container must write static-auth-secret from the Secret file into " + confPath);
     // TLS: the certificate and key files come from a TLS Secret mounted into coturn.
@@ -98,6 +106,11 @@ final class TurnChecks {
       } else if (!fromTlsSecret(spec, main, path)) {
         out.add(n + CONF + " " + f + "=" + path + " is not a file of a mounted TLS Secret " + Checks.TLS_SECRETS);
       }
+    }
+    out.addAll(publicAddress(n, spec, conf));
+    out.addAll(certificateReload(n, spec, main, conf, settings));
+    if (!settings.containsKey("prometheus") || Bundle.port(main, METRICS).isEmpty()) {
+      out.add(n + "coturn must serve its metrics: prometheus in " + CONF + " and a container port named " + METRICS);
     }
     // The public Service: UDP and TCP 3478, 443 to the TLS port.
     Optional<Service> svc = b.find(Service.class, NAME);
@@ -133,6 +146,52 @@ final class TurnChecks {
       if (list.stream().noneMatch(u -> u.matches("turn:[^?]+:" + TURN_PORT + "\\?transport=tcp"))) out.add(n + "TURN_URLS needs turn:HOST:" + TURN_PORT + "?transport=tcp, got " + list);
       if (list.stream().noneMatch(u -> u.matches("turns:[^?]+:" + TLS_PUBLIC_PORT + "\\?transport=tcp"))) out.add(n + "TURN_URLS needs turns:HOST:" + TLS_PUBLIC_PORT + "?transport=tcp, got " + list);
     }
+    return out;
+  }
+
+  /**
+   * Each pod finds its node's public address by itself (a new or replaced node needs no edit): the
+   * init container runs {@value #INIT} of the ConfigMap, which asks STUN servers and writes
+   * external-ip=PUBLIC/PRIVATE, with the node's address from status.hostIP and STUN_SERVERS set.
+   */
+  private static List<String> publicAddress(String n, PodSpec spec, ConfigMap conf) {
+    List<String> out = new ArrayList<>();
+    String script = conf.getData().getOrDefault(INIT, "");
+    if (!script.contains("turnutils_stunclient") || !script.contains("external-ip=")) {
+      out.add(n + "ConfigMap " + conf.getMetadata().getName() + " needs " + INIT + ", which asks STUN for the node's public address and writes external-ip");
+    }
+    Container init = spec.getInitContainers().stream().filter(k -> String.join(" ", concat(k.getCommand(), k.getArgs())).contains(INIT)).findFirst().orElse(null);
+    if (init == null) {
+      out.add(n + "an init container must run " + INIT + " (the node's public address, found over STUN)");
+      return out;
+    }
+    boolean hostIp = init.getEnv().stream().anyMatch(e -> e.getName().equals("HOST_IP") && e.getValueFrom() != null
+        && e.getValueFrom().getFieldRef() != null && "status.hostIP".equals(e.getValueFrom().getFieldRef().getFieldPath()));
+    if (!hostIp) out.add(n + "init container " + init.getName() + ": HOST_IP must come from status.hostIP (the private side of external-ip)");
+    if (init.getEnv().stream().noneMatch(e -> e.getName().equals("STUN_SERVERS"))) out.add(n + "init container " + init.getName() + " needs STUN_SERVERS");
+    return out;
+  }
+
+  /**
+   * A renewed certificate reaches coturn without a restart: a sidecar runs {@value #RELOAD} (SIGUSR2 on a
+   * change of the files) with the same TLS volume, in the pod's shared process namespace, and sees coturn's
+   * pid file through a shared volume.
+   */
+  private static List<String> certificateReload(String n, PodSpec spec, Container main, ConfigMap conf, Map<String, String> settings) {
+    List<String> out = new ArrayList<>();
+    if (!conf.getData().getOrDefault(RELOAD, "").contains("kill -USR2")) out.add(n + "ConfigMap " + conf.getMetadata().getName() + " needs " + RELOAD + " (SIGUSR2 to coturn when the certificate changes)");
+    Container sidecar = spec.getContainers().stream().filter(k -> k != main && String.join(" ", concat(k.getCommand(), k.getArgs())).contains(RELOAD)).findFirst().orElse(null);
+    if (sidecar == null) {
+      out.add(n + "coturn needs a sidecar running " + RELOAD + " (the certificate is reloaded when it is renewed)");
+      return out;
+    }
+    if (!Boolean.TRUE.equals(spec.getShareProcessNamespace())) out.add(n + "the pod must set shareProcessNamespace (the sidecar " + sidecar.getName() + " signals coturn)");
+    List<String> tls = main.getVolumeMounts().stream().filter(m -> settings.getOrDefault("cert", "").startsWith(m.getMountPath() + "/")).map(VolumeMount::getName).toList();
+    if (tls.isEmpty() || sidecar.getVolumeMounts().stream().noneMatch(m -> tls.contains(m.getName()))) out.add(n + "the sidecar " + sidecar.getName() + " must mount coturn's certificate volume " + tls);
+    String pid = settings.getOrDefault("pidfile", "");
+    boolean shared = main.getVolumeMounts().stream().anyMatch(m -> pid.startsWith(m.getMountPath() + "/")
+        && sidecar.getVolumeMounts().stream().anyMatch(sm -> sm.getName().equals(m.getName()) && sm.getMountPath().equals(m.getMountPath())));
+    if (!shared) out.add(n + "coturn's pidfile " + pid + " must be on a volume the sidecar " + sidecar.getName() + " mounts at the same path");
     return out;
   }
 

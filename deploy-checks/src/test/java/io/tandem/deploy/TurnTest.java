@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** TURN is part of production, survives node changes, serves TLS on 443, and keeps its secret in files. */
+/** TURN is part of production, survives node changes, finds its public address, serves TLS on 443 (reloaded when renewed), and keeps its secret in files. */
 class TurnTest {
 
   @Test
@@ -69,6 +69,22 @@ class TurnTest {
         new Weakening("no 443", o -> {
           if (o instanceof Service s && s.getMetadata().getName().equals(TurnChecks.NAME)) s.getSpec().getPorts().removeIf(p -> p.getPort() == 443);
         }, "443/TCP"),
+        new Weakening("no STUN lookup", o -> {
+          if (o instanceof ConfigMap m && m.getData() != null && m.getData().containsKey(TurnChecks.INIT)) {
+            m.getData().put(TurnChecks.INIT, m.getData().get(TurnChecks.INIT).replace("turnutils_stunclient", "true"));
+          }
+        }, "STUN"),
+        new Weakening("no reload sidecar", o -> {
+          if (o instanceof DaemonSet d) d.getSpec().getTemplate().getSpec().getContainers().removeIf(c -> !c.getName().equals(TurnChecks.NAME));
+        }, TurnChecks.RELOAD),
+        new Weakening("separate process namespaces", o -> {
+          if (o instanceof DaemonSet d) d.getSpec().getTemplate().getSpec().setShareProcessNamespace(false);
+        }, "shareProcessNamespace"),
+        new Weakening("no metrics", o -> {
+          if (o instanceof ConfigMap m && m.getData() != null && m.getData().containsKey(TurnChecks.CONF)) {
+            m.getData().put(TurnChecks.CONF, m.getData().get(TurnChecks.CONF).replace("\nprometheus\n", "\n"));
+          }
+        }, "metrics"),
         new Weakening("gateway's own secret", o -> {
           if (o instanceof Deployment d && d.getMetadata().getName().equals("gateway-service")) {
             for (EnvVar e : d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {

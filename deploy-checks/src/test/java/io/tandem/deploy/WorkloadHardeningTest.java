@@ -63,6 +63,8 @@ class WorkloadHardeningTest {
     for (Weakening w : List.of(
         new Weakening("none", d -> d.getSpec().getTemplate().getSpec().setTopologySpreadConstraints(new ArrayList<>()), "nothing keeps two of them off one node"),
         new Weakening("soft", d -> d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().get(0).setWhenUnsatisfiable("ScheduleAnyway"), "DoNotSchedule"),
+        new Weakening("taints ignored", d -> d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().get(0).setNodeTaintsPolicy(null), "nodeTaintsPolicy: Honor"),
+        new Weakening("affinity ignored", d -> d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().get(1).setNodeAffinityPolicy("Ignore"), "nodeAffinityPolicy: Ignore"),
         new Weakening("other pods", d -> d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().get(0).getLabelSelector().getMatchLabels().put("app", "chat-service"), "own pods"))) {
       Deployment copy = Manifests.copy(gateway);
       w.change().accept(copy);

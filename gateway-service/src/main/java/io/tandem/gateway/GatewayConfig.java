@@ -1,5 +1,8 @@
 package io.tandem.gateway;
 
+import io.tandem.gateway.http.HandshakeGate;
+import io.tandem.gateway.protocol.TurnCredentials;
+
 import io.tandem.common.Env;
 import io.tandem.common.Ids;
 import io.tandem.common.Limits;

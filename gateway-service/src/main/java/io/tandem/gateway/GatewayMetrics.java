@@ -1,5 +1,7 @@
 package io.tandem.gateway;
 
+import io.tandem.gateway.socket.Registry;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +41,7 @@ public final class GatewayMetrics {
   }
 
   /** Adds a socket server's handshake table to the pending-handshakes gauge. */
-  static void pendingHandshakes(java.util.Map<?, ?> table) {
+  public static void pendingHandshakes(java.util.Map<?, ?> table) {
     HANDSHAKES.add(table);
   }
 
@@ -49,24 +51,24 @@ public final class GatewayMetrics {
   }
 
   /** Removes a stopped socket server's handshake table from the pending-handshakes gauge. */
-  static void forgetHandshakes(java.util.Map<?, ?> table) {
+  public static void forgetHandshakes(java.util.Map<?, ?> table) {
     HANDSHAKES.remove(table);
   }
 
-  static void relayed(long sentAtMillis) {
+  public static void relayed(long sentAtMillis) {
     long ms = System.currentTimeMillis() - sentAtMillis;
     if (ms >= 0) RELAY.record(Duration.ofMillis(ms));
   }
 
-  static void error(ErrorCode code) {
+  public static void error(ErrorCode code) {
     Counter.builder("tandem_errors_total").tag("code", code.code).description("errors sent to clients, by code").register(R).increment();
   }
 
-  static void report() {
+  public static void report() {
     REPORTS.increment();
   }
 
-  static void resumed() {
+  public static void resumed() {
     RESUMES.increment();
   }
 }

@@ -5,6 +5,7 @@ import io.tandem.common.HashSecretVerticle;
 import io.tandem.common.Hashing;
 import io.tandem.common.RedisConnector;
 import io.tandem.common.SafetyConfig;
+import io.tandem.common.store.RedisCallStore;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,6 +20,7 @@ public final class GatewayModule {
     SafetyConfig safety = SafetyConfig.from(env);
     return RedisConnector.connect(vertx, env).compose(redis ->
         Hashing.resolve(redis, Hashing.configured(env.raw("HASH_SECRET"), env.raw("TANDEM_ENV")))
-            .map(hashing -> List.<Deployable>of(new HashSecretVerticle(redis, hashing), new GatewayVerticle(config, safety, redis, hashing))));
+            .map(hashing -> List.<Deployable>of(new HashSecretVerticle(redis, hashing),
+                new GatewayVerticle(config, safety, redis, hashing, new RedisCallStore(redis)))));
   }
 }

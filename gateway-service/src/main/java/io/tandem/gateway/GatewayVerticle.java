@@ -1,5 +1,24 @@
 package io.tandem.gateway;
 
+import io.tandem.gateway.http.Admission;
+import io.tandem.gateway.http.HandshakeGate;
+import io.tandem.gateway.node.DeliveryRouter;
+import io.tandem.gateway.node.NodeTimers;
+import io.tandem.gateway.presence.Presence;
+import io.tandem.gateway.socket.Registry;
+import io.tandem.gateway.protocol.MatchedFrame;
+import io.tandem.gateway.http.HttpRoutes;
+import io.tandem.gateway.socket.SocketCleanup;
+import io.tandem.gateway.socket.SocketLoop;
+import io.tandem.gateway.socket.SocketOpener;
+import io.tandem.gateway.socket.SocketServer;
+import io.tandem.gateway.socket.SocketVerticle;
+import io.tandem.gateway.steps.CallControlFrames;
+import io.tandem.gateway.steps.FrameDispatcher;
+import io.tandem.gateway.steps.ActionInterpreter;
+import io.tandem.gateway.steps.RelayFrames;
+import io.tandem.gateway.token.TokenVerifier;
+
 import io.tandem.common.Blocklist;
 import io.tandem.common.Hashing;
 import io.tandem.common.Health;
@@ -8,7 +27,7 @@ import io.tandem.common.RateLimiter;
 import io.tandem.common.Reports;
 import io.tandem.common.Retry;
 import io.tandem.common.SafetyConfig;
-import io.tandem.common.store.RedisCallStore;
+import io.tandem.common.store.CallStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -42,37 +61,27 @@ public final class GatewayVerticle extends VerticleBase {
   private final SafetyConfig safety;
   private final Redis redis;
   private final Hashing hashing;
+  private final CallStore store;
   private final Registry registry = new Registry();
   private Presence presence;
   private DeliveryRouter router;
   private NodeTimers timers;
   private SocketServer loopZero;
 
-  public GatewayVerticle(GatewayConfig config, SafetyConfig safety, Redis redis, Hashing hashing) {
+  /** @param store the call store (Redis in production), shared with the node's other services as the matchmaker's is */
+  public GatewayVerticle(GatewayConfig config, SafetyConfig safety, Redis redis, Hashing hashing, CallStore store) {
     this.config = config;
     this.safety = safety;
     this.redis = redis;
     this.hashing = hashing;
+    this.store = store;
   }
 
   @Override
   public Future<?> start() {
-    presence = new Presence(new RedisCallStore(redis), new PeerNotifier(vertx.eventBus()), new Reports(redis, safety),
-        config.nodeId(), config.resumeGraceMs());
+    presence = new Presence(store, new PeerNotifier(vertx.eventBus()), new Reports(redis, safety), config.nodeId(), config.resumeGraceMs());
     TokenVerifier verifier = new TokenVerifier(vertx, redis, config.issuer(), config.audience());
-    Blocklist blocks = new Blocklist(redis);
-    DeliveryOptions requests = new DeliveryOptions().setSendTimeout(config.busTimeoutMs());
-    MatchedFrame frames = new MatchedFrame(config.iceServers(), config.turn());
-    QueueFrames queue = new QueueFrames(vertx.eventBus(), requests, config.nodeId(), presence, frames);
-    FrameDispatcher dispatcher = new FrameDispatcher(queue, new RelayFrames(vertx.eventBus(), requests, config.nodeId(),
-            delivery -> router.deliverLocal(delivery)),
-        new CallControlFrames(presence, verifier, safety, blocks, vertx.eventBus(), frames));
-    RateLimiter handshakeLimiter = new RateLimiter(redis, "ws:ip", config.handshakesPerMinute(), 60_000,
-        Math.max(1, config.handshakesPerMinute() / 3));
-    GatewayNode node = new GatewayNode(config, safety, redis, hashing, registry, presence, verifier, blocks, handshakeLimiter,
-        new HandshakeGate(config.handshakesInFlight()), dispatcher, -RANDOM_PORT_IDS.incrementAndGet());
-    router = new DeliveryRouter(vertx.eventBus(), config.nodeId(), registry, queue);
-    timers = new NodeTimers(vertx, config, presence, registry);
+    SocketServer.Factory servers = socketServers(verifier, new Blocklist(redis));
     AtomicInteger instances = new AtomicInteger();
     return router.ready()
         // the first beat is retried: several services starting at once on a small machine can keep
@@ -84,13 +93,13 @@ public final class GatewayVerticle extends VerticleBase {
         }))
         .compose(v -> {
           timers.start();
-          loopZero = new SocketServer(vertx, context, node, 0);
+          loopZero = servers.create(context, 0);
           return loopZero.start();
         })
         .compose(s -> {
           if (config.eventLoops() == 1) return Future.succeededFuture();
           // a child deployment: undeployed (its sockets drained) before this verticle's stop runs
-          return vertx.deployVerticle(() -> new SocketVerticle(node, instances.incrementAndGet()),
+          return vertx.deployVerticle(() -> new SocketVerticle(servers, instances.incrementAndGet()),
               new DeploymentOptions().setInstances(config.eventLoops() - 1));
         })
         .onSuccess(id -> {
@@ -98,6 +107,34 @@ public final class GatewayVerticle extends VerticleBase {
           GatewayMetrics.socketsOpen(registry);
           LOG.info("gateway node={} serving on {} event loops", config.nodeId(), config.eventLoops());
         });
+  }
+
+  /**
+   * Wires the node's shared parts (each thread-safe or stateless: docs/gateway.md, "Per node") and
+   * returns how each event loop's socket server is built from them: its own loop, opener and admission.
+   */
+  private SocketServer.Factory socketServers(TokenVerifier verifier, Blocklist blocks) {
+    DeliveryOptions requests = new DeliveryOptions().setSendTimeout(config.busTimeoutMs());
+    MatchedFrame frames = new MatchedFrame(config.iceServers(), config.turn());
+    ActionInterpreter actions = new ActionInterpreter(vertx.eventBus(), requests, config.nodeId(), presence, frames);
+    router = new DeliveryRouter(vertx.eventBus(), config.nodeId(), registry, actions);
+    timers = new NodeTimers(vertx, config, presence, registry);
+    FrameDispatcher dispatcher = new FrameDispatcher(actions,
+        new RelayFrames(vertx.eventBus(), requests, config.nodeId(), router::deliverLocal),
+        new CallControlFrames(presence, verifier, safety, blocks, vertx.eventBus()));
+    RateLimiter handshakeLimiter = new RateLimiter(redis, "ws:ip", config.handshakesPerMinute(), 60_000,
+        Math.max(1, config.handshakesPerMinute() / 3));
+    HandshakeGate gate = new HandshakeGate(config.handshakesInFlight());
+    SocketCleanup cleanup = new SocketCleanup(vertx, presence, registry::draining);
+    int port = config.port() != 0 ? config.port() : -RANDOM_PORT_IDS.incrementAndGet();
+    return (loopContext, index) -> {
+      SocketLoop loop = new SocketLoop(loopContext, index);
+      SocketOpener opener = new SocketOpener(vertx, loop, registry, presence, cleanup, dispatcher, config.maxFrameBytes());
+      Admission admission = new Admission(safety, config.allowedOrigins(), hashing, handshakeLimiter, verifier, blocks,
+          registry::draining, opener, gate);
+      return new SocketServer(vertx, loop, config, port, registry, admission,
+          HttpRoutes.router(vertx, config, safety, redis, presence, hashing));
+    };
   }
 
   private String healthName() {

@@ -12,11 +12,11 @@ import io.vertx.core.internal.ContextInternal;
  * its own view here, completed on the caller's context: a socket's follow-up steps then stay on
  * the socket's loop (Redis and event-bus futures already complete on the caller's context).
  */
-final class OnCaller {
+public final class OnCaller {
   private OnCaller() {}
 
   /** {@code shared}'s outcome, with callbacks on the calling context (unchanged when there is none). */
-  static <T> Future<T> view(Future<T> shared) {
+  public static <T> Future<T> view(Future<T> shared) {
     Context caller = Vertx.currentContext();
     if (caller == null) return shared;
     Promise<T> mine = ((ContextInternal) caller).promise();

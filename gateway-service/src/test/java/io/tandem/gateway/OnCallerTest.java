@@ -1,5 +1,7 @@
 package io.tandem.gateway;
 
+import io.tandem.gateway.socket.SocketLoopTest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 

@@ -84,7 +84,7 @@ class BadInputIT {
       assertEquals(400, a.status(), "age is required: " + noAge);
       assertTrue(a.body().getJsonObject("error").getString("message").startsWith("age is required"), "the message names the field");
     }
-    JsonObject ok = Http.post(port, "/auth/token", "{\"deviceId\":\"abcdefgh1\",\"age\":18}").body();
+    JsonObject ok = Http.postToken(port, new JsonObject().put("deviceId", "abcdefgh1").put("age", 18)).body();
     assertEquals("Bearer", ok.getString("tokenType"));
     assertEquals(300, ok.getInteger("expiresIn"));
     assertEquals(404, Http.get(port, "/auth/nothing").status());

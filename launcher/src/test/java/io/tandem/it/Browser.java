@@ -46,6 +46,11 @@ final class Browser implements AutoCloseable {
   }
 
   Browser(String label, boolean allowMedia, String windowSize) throws Exception {
+    this(label, allowMedia, windowSize, List.of());
+  }
+
+  /** With extra Chromium switches (e.g. which test certificates to accept). */
+  Browser(String label, boolean allowMedia, String windowSize, List<String> extraArgs) throws Exception {
     this.label = label;
     Path profile = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chromium-" + label + "-");
     ChromeOptions o = new ChromeOptions();
@@ -56,6 +61,7 @@ final class Browser implements AutoCloseable {
         "--autoplay-policy=no-user-gesture-required", "--window-size=" + (windowSize.startsWith("phone:") ? "800,900" : windowSize),
         "--user-data-dir=" + profile));
     args.add(allowMedia ? "--use-fake-ui-for-media-stream" : "--deny-permission-prompts");
+    args.addAll(extraArgs);
     o.addArguments(args);
     o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     if (windowSize.startsWith("phone:")) {

@@ -37,7 +37,7 @@ class ConcurrentJoinIT {
   @BeforeAll
   static void start() throws Exception {
     port = LocalRedis.freePort();
-    launcher = Launcher.start(Settings.manyClients(Map.of("GATEWAY_PORT", Integer.toString(port))));
+    launcher = Launcher.start(Settings.manyTokens(Map.of("GATEWAY_PORT", Integer.toString(port))));
     // a second matchmaker instance: its consumers share the join address round-robin with the first
     ServiceRunner.deploy(launcher.vertx(), launcher.env(), MatchmakerModule::verticles).await(10, TimeUnit.SECONDS);
     client = Vertx.vertx();

@@ -250,7 +250,8 @@ class GatewayHardeningIT {
       for (String path : new String[] {"/", "/stats", "/nowhere"}) {
         Http.Answer a = Http.get(port, path);
         String csp = a.header("Content-Security-Policy");
-        assertTrue(csp != null && csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), path + ": " + csp);
+        assertTrue(csp != null && csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'")
+            && csp.contains("worker-src 'self'") && !csp.contains("unsafe"), path + ": " + csp);
         assertEquals("no-referrer", a.header("Referrer-Policy"), path);
         assertTrue(a.header("Permissions-Policy").contains("camera=(self)"), path);
         assertNull(a.header("Strict-Transport-Security"), "no HSTS over plain HTTP without a trusted proxy");

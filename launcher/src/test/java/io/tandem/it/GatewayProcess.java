@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A gateway in its own JVM (GatewayMain), clustered with the test's nodes: stopped with SIGTERM or killed with SIGKILL. */
+/** A gateway (GatewayMain) or another service in its own JVM, clustered with the test's nodes: stopped with SIGTERM or killed with SIGKILL. */
 final class GatewayProcess implements AutoCloseable {
   /** Longest wait for the gateway to answer /health/ready. */
   static final long READY_WAIT_MS = 60_000;
@@ -32,21 +32,45 @@ final class GatewayProcess implements AutoCloseable {
 
   /** Starts a gateway on {@code port} with these settings (cluster, Redis) and waits until it is ready. */
   static GatewayProcess start(String name, int port, Map<String, String> env) throws Exception {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("GATEWAY_PORT", Integer.toString(port));
+    all.put("MONITOR_PORT", "0");
+    return service(name, "io.tandem.gateway.GatewayMain", port, all);
+  }
+
+  /**
+   * Starts another service's main class (e.g. {@code io.tandem.matchmaker.MatchmakerMain}) with these
+   * settings, and waits until {@code /health/ready} answers on {@code healthPort} (its MONITOR_PORT).
+   */
+  static GatewayProcess service(String name, String mainClass, int healthPort, Map<String, String> env) throws Exception {
+    GatewayProcess g = new GatewayProcess(name, healthPort, launch(name, mainClass, env));
+    g.awaitReady();
+    return g;
+  }
+
+  /** Runs a service's main class that is expected to stop by itself (e.g. refused settings); its exit code, or fails after the wait. */
+  static int exitCode(String name, String mainClass, Map<String, String> env) throws Exception {
+    Process p = launch(name, mainClass, env);
+    if (!p.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(name + " still running after " + EXIT_WAIT_SECONDS + " s; see target/" + name + ".log");
+    }
+    return p.exitValue();
+  }
+
+  /** The service's JVM (the Hazelcast flags, this test's class path), its output in target/NAME.log. */
+  private static Process launch(String name, String mainClass, Map<String, String> env) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
         "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-opens", "java.management/sun.management=ALL-UNNAMED",
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED", "-Xmx256m"));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tandem.gateway.GatewayMain"));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target", name + ".log")));
     pb.environment().putAll(env);
-    pb.environment().put("GATEWAY_PORT", Integer.toString(port));
-    pb.environment().put("MONITOR_PORT", "0");
-    GatewayProcess g = new GatewayProcess(name, port, pb.start());
-    g.awaitReady();
-    return g;
+    return pb.start();
   }
 
   int port() {

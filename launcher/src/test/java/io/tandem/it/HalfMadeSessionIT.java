@@ -16,6 +16,7 @@ import io.tandem.launcher.Launcher;
 import io.tandem.launcher.LocalRedis;
 import io.tandem.common.PeerNotifier;
 import io.tandem.common.store.CallStore;
+import io.tandem.common.store.JoinOutcome;
 import io.tandem.common.store.MatchRules;
 import io.tandem.common.store.Pairing;
 import io.tandem.common.store.RedisCallStore;
@@ -83,8 +84,8 @@ class HalfMadeSessionIT {
       JoinRequest req = JoinRequest.fromJson(msg.body());
       store.join(req.user(), req.interests(), rules).onComplete(ar -> {
         if (ar.failed()) Failures.reply(msg, ar.cause());
-        else if (ar.result() == null) msg.reply(JoinReply.queued().toJson());
-        else onPaired.handle(msg, ar.result());
+        else if (ar.result() instanceof JoinOutcome.Paired paired) onPaired.handle(msg, paired.pairing());
+        else msg.reply(JoinReply.queued().toJson());
       });
     });
     joins.completion().await();

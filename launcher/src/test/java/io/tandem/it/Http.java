@@ -1,11 +1,13 @@
 package io.tandem.it;
 
+import io.tandem.common.ProofOfWork;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /** Blocking HTTP calls for tests. */
@@ -49,11 +51,33 @@ final class Http {
     }
   }
 
-  /** A fresh access token for a new device with this name. */
+  /** A fresh access token for a new device with this name (solving the proof of work as a page does). */
   static JsonObject token(int port, String name) throws Exception {
-    Answer a = post(port, "/auth/token", new JsonObject().put("deviceId", UUID.randomUUID().toString())
-        .put("name", name).put("age", 30).encode());
+    Answer a = postToken(port, new JsonObject().put("deviceId", UUID.randomUUID().toString()).put("name", name).put("age", 30));
     if (a.status() != 200) throw new AssertionError("token failed: " + a.status() + " " + a.body());
     return a.body();
+  }
+
+  /**
+   * POST /auth/token with {@code body} plus the solution of a fresh challenge (GET /auth/challenge with the
+   * same headers, so from the same network); sent as is when the service says none is required (TOKEN_POW=off).
+   */
+  static Answer postToken(int port, JsonObject body, String... headers) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      JsonObject pow = pow(port, headers);
+      Answer a = send(port, "/auth/token", "POST", (pow == null ? body : body.copy().put("pow", pow)).encode(), headers);
+      String code = a.status() == 403 ? a.body().getJsonObject("error", new JsonObject()).getString("code", "") : "";
+      // as the page does (api.js): a challenge refused as too easy, expired or signed with a replaced key is replaced once
+      if (attempt > 0 || !List.of("pow-too-easy", "pow-expired", "pow-forged").contains(code)) return a;
+    }
+  }
+
+  /** A solved challenge {challenge, nonce} from GET /auth/challenge, or null when TOKEN_POW is off. */
+  static JsonObject pow(int port, String... headers) throws Exception {
+    Answer c = send(port, "/auth/challenge", "GET", null, headers);
+    if (c.status() != 200) throw new AssertionError("challenge failed: " + c.status() + " " + c.body());
+    if (!c.body().getBoolean("required")) return null;
+    String challenge = c.body().getString("challenge");
+    return new JsonObject().put("challenge", challenge).put("nonce", ProofOfWork.solve(challenge, c.body().getInteger("difficulty")));
   }
 }

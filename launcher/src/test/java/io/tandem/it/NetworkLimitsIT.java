@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
  * networks"), end to end behind one trusted proxy hop: with the defaults, many people behind one
  * IPv4 address all get tokens and sockets while one device is still limited; IPv6 clients are
  * limited per /64, whichever address of it they use.
+ * Proof of work is off here (TOKEN_POW=off): these tests count HTTP requests and mint many tokens from
+ * one network; ProofOfWorkIT covers the proof of work and its rising cost on one network.
  */
 class NetworkLimitsIT {
   /** People behind one shared address in the test (well over the old default burst of 20). */
@@ -33,7 +35,7 @@ class NetworkLimitsIT {
   void manyPeopleBehindOneAddressWithTheDefaults() throws Exception {
     int port = LocalRedis.freePort();
     String shared = "198.51.100.7";
-    try (Launcher launcher = Launcher.start(Map.of("GATEWAY_PORT", Integer.toString(port), "TRUSTED_PROXY_HOPS", "1"))) {
+    try (Launcher launcher = Launcher.start(Map.of("GATEWAY_PORT", Integer.toString(port), "TRUSTED_PROXY_HOPS", "1", "TOKEN_POW", "off"))) {
       Vertx client = Vertx.vertx();
       List<WsClient> sockets = new ArrayList<>();
       try {
@@ -66,7 +68,7 @@ class NetworkLimitsIT {
   void ipv6IsLimitedPerSlash64() throws Exception {
     int port = LocalRedis.freePort();
     int burst = 10;
-    try (Launcher launcher = Launcher.start(Map.of("GATEWAY_PORT", Integer.toString(port), "TRUSTED_PROXY_HOPS", "1",
+    try (Launcher launcher = Launcher.start(Map.of("GATEWAY_PORT", Integer.toString(port), "TRUSTED_PROXY_HOPS", "1", "TOKEN_POW", "off",
         "HTTP_RATE_PER_MINUTE", "60", "HTTP_RATE_BURST", Integer.toString(burst)))) {
       int ok = 0;
       Http.Answer last = null;

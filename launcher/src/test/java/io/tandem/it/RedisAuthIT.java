@@ -57,6 +57,10 @@ class RedisAuthIT {
 
   /** Two users meet and exchange a chat line through the launcher on {@code port}. */
   static void aCallWorks(int port) throws Exception {
+    aCallWorks(client, port);
+  }
+
+  static void aCallWorks(Vertx client, int port) throws Exception {
     try (WsClient a = WsClient.connect(client, port, Http.token(port, "Ann").getString("accessToken"));
          WsClient b = WsClient.connect(client, port, Http.token(port, "Ben").getString("accessToken"))) {
       a.send("join-queue", new JsonObject());

@@ -102,8 +102,7 @@ class SafetyIT {
   }
 
   static Http.Answer token(String deviceId, String fromIp) throws Exception {
-    return Http.send(port, "/auth/token", "POST", new JsonObject().put("deviceId", deviceId).put("name", "N").put("age", 30).encode(),
-        "X-Forwarded-For", fromIp);
+    return Http.postToken(port, new JsonObject().put("deviceId", deviceId).put("name", "N").put("age", 30), "X-Forwarded-For", fromIp);
   }
 
   static WsClient connect(String token, String fromIp, String origin) throws Exception {
@@ -386,6 +385,10 @@ class SafetyIT {
     capture.start();
     root.addAppender(capture);
     root.setLevel(Level.INFO);
+    // Tandem's own per-socket, per-match and per-call lines are DEBUG (QuietLogsIT): they are checked too
+    Logger tandem = ctx.getLogger("io.tandem");
+    Level tandemWas = tandem.getLevel();
+    tandem.setLevel(Level.DEBUG);
     String ipA = "10.77.1.23";
     String ipB = "10.77.4.56";
     String sdp = "v=0 o=- 4611731400430051336 2 IN IP4 127.0.0.1 s=SECRET-SDP-MARKER";
@@ -416,6 +419,7 @@ class SafetyIT {
     } finally {
       root.detachAppender(capture);
       root.setLevel(was);
+      tandem.setLevel(tandemWas);
     }
     List<String> secrets = List.of(ta.getString("accessToken"), ta.getString("refreshToken"), tb.getString("accessToken"),
         "SECRET-SDP-MARKER", chat, ipA, ipB, "127.0.0.1");

@@ -20,52 +20,65 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Redis high availability for real: a password-protected master and replica watched by three
- * Sentinels (Debian's redis-sentinel) on loopback, the whole system in sentinel mode. With a live
- * call and a waiting user, first a planned switch ({@code SENTINEL FAILOVER}: the old master stays up
- * as a replica and refuses writes), then a crash (SIGKILL of the master); Sentinel promotes the
- * replica each time and the services carry on by themselves. Measures and prints how long it took; docs/production.md
+ * Redis high availability for real, as the redis-sentinel component ships it: three password-protected
+ * Redis processes and three Sentinels started from k8s/components/redis-sentinel (redis.conf,
+ * sentinel.conf, and each one configured by the shipped redis-init.sh / sentinel-init.sh, as the init
+ * containers do; see {@link ShippedSentinels}) on loopback, the whole system in sentinel mode. With a
+ * live call and a waiting user, first a planned switch ({@code SENTINEL FAILOVER}: the old master stays
+ * up as a replica and refuses writes), then a crash (SIGKILL of the master); Sentinel promotes a
+ * replica each time and the services carry on by themselves; the crashed "pod" restarted through its
+ * init script comes back as a replica of the new master. Uses the shipped timings
+ * (down-after-milliseconds 5000). Measures and prints how long it took; docs/production.md
  * ("Redis failover") records the numbers and what users see.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SentinelFailoverIT {
-  static final String MASTER_NAME = "tandem";
+  static String MASTER_NAME;
   static final String PASSWORD = "sentinel-pw-" + UUID.randomUUID();
-  /** Sentinel's down-after-milliseconds here (production uses more; see docs/production.md). */
-  static final int DOWN_AFTER_MS = 1000;
   /** Longest the whole recovery may take in this test. */
-  static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
+  static final Duration RECOVERY_BOUND = Duration.ofSeconds(40);
 
-  static RedisServers servers;
+  static ShippedSentinels servers;
   static int master;
-  static int replica;
-  static final List<Integer> sentinels = new ArrayList<>();
+  static List<Integer> sentinels;
   static Launcher launcher;
   static int port;
   static Vertx client;
 
   @BeforeAll
   static void start() throws Exception {
-    RedisServers.require(RedisServers.SERVER, RedisServers.SENTINEL, RedisServers.CLI);
-    servers = new RedisServers("redis-sentinel");
-    master = servers.server(PASSWORD, "requirepass " + PASSWORD, "masterauth " + PASSWORD);
-    replica = servers.server(PASSWORD, "requirepass " + PASSWORD, "masterauth " + PASSWORD,
-        "replicaof 127.0.0.1 " + master);
-    for (int i = 0; i < 3; i++) sentinels.add(servers.sentinel(MASTER_NAME, master, PASSWORD, DOWN_AFTER_MS));
-    waitFor(Duration.ofSeconds(20), "replica in sync and known to every Sentinel, Sentinels know each other", () -> {
-      if (!RedisServers.cli(replica, PASSWORD, "info", "replication").contains("master_link_status:up")) return false;
+    servers = new ShippedSentinels(PASSWORD);
+    MASTER_NAME = servers.masterName;
+    sentinels = servers.sentinelPorts;
+    for (int i = 0; i < ShippedSentinels.PODS; i++) servers.startRedis(i);
+    for (int i = 0; i < ShippedSentinels.PODS; i++) servers.startSentinel(i);
+    master = servers.redisPorts.get(0);
+    assertEquals("starting as master", servers.initOutput.get(master), "first start, no Sentinel: the first pod is master");
+    for (int r : servers.redisPorts.subList(1, ShippedSentinels.PODS)) {
+      assertEquals("starting as replica of 127.0.0.1:" + master, servers.initOutput.get(r), "the other pods found the master");
+    }
+    waitFor(Duration.ofSeconds(30), "replicas in sync and known to every Sentinel, Sentinels know each other", () -> {
+      for (int r : replicas()) {
+        if (!RedisServers.cli(r, PASSWORD, "info", "replication").contains("master_link_status:up")) return false;
+      }
       for (int s : sentinels) {
         String info = RedisServers.cli(s, PASSWORD, "info", "sentinel");
-        if (!info.contains("slaves=1") || !info.contains("sentinels=3")) return false;
+        if (!info.contains("slaves=2") || !info.contains("sentinels=3")) return false;
       }
       return true;
     });
     port = LocalRedis.freePort();
-    StringBuilder urls = new StringBuilder();
-    for (int s : sentinels) urls.append(urls.length() == 0 ? "" : ",").append("redis://:").append(PASSWORD).append("@127.0.0.1:").append(s);
-    launcher = Launcher.start(Settings.manyClients(Map.of("GATEWAY_PORT", Integer.toString(port),
-        "REDIS_MODE", "sentinel", "REDIS_MASTER_NAME", MASTER_NAME, "REDIS_URL", urls.toString())));
+    // The component's own settings for the services (REDIS_MODE, REDIS_MASTER_NAME, NODE_TTL_MS), plus where Redis is.
+    Map<String, String> env = new java.util.HashMap<>(servers.serviceSettings);
+    env.put("GATEWAY_PORT", Integer.toString(port));
+    env.put("REDIS_URL", servers.url());
+    launcher = Launcher.start(Settings.manyClients(env));
     client = Vertx.vertx();
+  }
+
+  /** The Redis ports other than the master's. */
+  static List<Integer> replicas() {
+    return servers.redisPorts.stream().filter(p -> p != master).toList();
   }
 
   @AfterAll
@@ -122,8 +135,9 @@ class SentinelFailoverIT {
     try {
       String sid = users.get(0).all("matched").get(0).getString("sessionId");
       long t0 = System.nanoTime();
+      int old = master;
       assertEquals("OK", RedisServers.cli(sentinels.get(1), PASSWORD, "sentinel", "failover", MASTER_NAME));
-      long promotedMs = waitFor(RECOVERY_BOUND, "the replica became master", () -> masterPort().equals(Integer.toString(replica)));
+      long promotedMs = waitFor(RECOVERY_BOUND, "a replica became master", () -> !masterPort().isEmpty() && !masterPort().equals(Integer.toString(old)));
       System.out.printf("sentinel planned switch (SENTINEL FAILOVER): promoted after %d ms%n", promotedMs);
       joinAndMeetTheWaiter(users.get(2), t0);
       users.get(1).send("send-message", new JsonObject().put("sessionId", sid).put("message", "still here"));
@@ -132,14 +146,11 @@ class SentinelFailoverIT {
       assertEquals("left", users.get(1).await("peer-disconnected").getString("reason"), "writes reach the new master");
       for (WsClient u : users) assertTrue(!u.isClosed(), "no socket was closed by the switch");
       waitFor(RECOVERY_BOUND, "the old master follows the new one",
-          () -> RedisServers.cli(master, PASSWORD, "info", "replication").contains("master_link_status:up"));
+          () -> RedisServers.cli(old, PASSWORD, "info", "replication").contains("master_link_status:up"));
     } finally {
       users.forEach(WsClient::close);
     }
-    // From now on the roles are swapped.
-    int t = master;
-    master = replica;
-    replica = t;
+    master = Integer.parseInt(masterPort());
   }
 
   /**
@@ -205,12 +216,13 @@ class SentinelFailoverIT {
       // Let the replica receive the writes, as it would in steady state (replication is asynchronous).
       Thread.sleep(200);
       long killedAt = System.nanoTime();
-      servers.kill(master);
+      int old = master;
+      servers.kill(old);
       // The live call relays signaling at once (node to node, no Redis).
       a.send("send-offer", new JsonObject().put("sessionId", sid).put("offer", new JsonObject().put("type", "offer").put("sdp", "o")));
       b.await("offer");
-      long promotedMs = waitFor(RECOVERY_BOUND, "a Sentinel promoted the replica", () -> masterPort().equals(Integer.toString(replica)));
-      System.out.printf("sentinel crash (SIGKILL of the master, down-after %d ms): promoted after %d ms%n", DOWN_AFTER_MS, promotedMs);
+      long promotedMs = waitFor(RECOVERY_BOUND, "a Sentinel promoted a replica", () -> !masterPort().isEmpty() && !masterPort().equals(Integer.toString(old)));
+      System.out.printf("sentinel crash (SIGKILL of the master, shipped down-after-milliseconds): promoted after %d ms%n", promotedMs);
       long joinedMs = joinAndMeetTheWaiter(users.get(2), killedAt);
       b.send("send-message", new JsonObject().put("sessionId", sid).put("message", "still here"));
       assertEquals("Ben", a.await("message").getString("sender"));
@@ -218,6 +230,12 @@ class SentinelFailoverIT {
       assertEquals("left", b.await("peer-disconnected").getString("reason"), "the old call ends cleanly on the new master");
       for (WsClient u : users) assertTrue(!u.isClosed(), "no socket was closed by the failover");
       assertTrue(joinedMs < RECOVERY_BOUND.toMillis(), "recovered within the bound");
+      master = Integer.parseInt(masterPort());
+      // The crashed pod restarts: its init script asks the Sentinels and it comes back as a replica.
+      servers.startRedis(servers.redisPorts.indexOf(old));
+      assertEquals("starting as replica of 127.0.0.1:" + master, servers.initOutput.get(old), "the restarted old master follows the new one");
+      waitFor(RECOVERY_BOUND, "the restarted pod replicates the new master",
+          () -> RedisServers.cli(old, PASSWORD, "info", "replication").contains("master_link_status:up"));
     } finally {
       users.forEach(WsClient::close);
     }

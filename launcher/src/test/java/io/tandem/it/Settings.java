@@ -18,4 +18,15 @@ final class Settings {
     m.put("WS_HANDSHAKES_PER_MINUTE", "1000000");
     return m;
   }
+
+  /**
+   * {@link #manyClients} for tests that mint hundreds of tokens from one address: the proof of work
+   * is off (TOKEN_POW=off), as for load generators. Other tests keep it on and solve it in
+   * {@link Http#postToken} (a few milliseconds at the base difficulty).
+   */
+  static Map<String, String> manyTokens(Map<String, String> base) {
+    Map<String, String> m = manyClients(base);
+    m.put("TOKEN_POW", "off");
+    return m;
+  }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tandem.gateway.HttpRoutes;
+import io.tandem.gateway.http.HttpRoutes;
 import io.tandem.launcher.Launcher;
 import io.tandem.launcher.LocalRedis;
 import java.net.URI;

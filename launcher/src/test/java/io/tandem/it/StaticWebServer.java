@@ -18,7 +18,7 @@ import java.util.Map;
 final class StaticWebServer implements AutoCloseable {
   /** The policy the client must live with (no 'unsafe-inline', no 'unsafe-eval'; WebAssembly for the shield's worker). */
   static final String CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
-      + "connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+      + "connect-src 'self'; worker-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
   static final Path WEBROOT = Path.of("..", "web-client", "src", "main", "resources", "webroot").toAbsolutePath().normalize();
   static final Path TEST_WEBROOT = Path.of("..", "web-client", "src", "test", "webroot").toAbsolutePath().normalize();
   private static final Map<String, String> TYPES = Map.of(

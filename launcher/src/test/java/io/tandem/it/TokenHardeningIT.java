@@ -199,7 +199,7 @@ class TokenHardeningIT {
       if (!auth) {
         String device = "dev-" + UUID.randomUUID();
         block("device", new JsonObject().put("deviceHash", hmac(secret, device)), authPort);
-        Http.Answer t = Http.post(port, "/auth/token", new JsonObject().put("deviceId", device).put("name", "S").put("age", 30).encode());
+        Http.Answer t = Http.postToken(port, new JsonObject().put("deviceId", device).put("name", "S").put("age", 30));
         auth = t.status() == 403;
       }
       if (!gateway) {
@@ -250,7 +250,7 @@ class TokenHardeningIT {
         new JsonObject().put("kind", "device").put("deviceId", device).put("reason", "test").put("ttlSeconds", 60).encode(),
         "Authorization", "Bearer " + ADMIN);
     assertEquals(201, added.status(), added.body().encode());
-    Http.Answer t = Http.post(otherGateway, "/auth/token", new JsonObject().put("deviceId", device).put("name", "B").put("age", 30).encode());
+    Http.Answer t = Http.postToken(otherGateway, new JsonObject().put("deviceId", device).put("name", "B").put("age", 30));
     return t.status() == 403 && "blocked".equals(t.body().getJsonObject("error").getString("code"));
   }
 

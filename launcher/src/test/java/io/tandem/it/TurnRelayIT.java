@@ -16,73 +16,54 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * TURN for real: Debian's coturn {@code turnserver} on loopback with {@code use-auth-secret}, the
- * gateway issuing time-limited credentials from the same secret. Two headless Chromium instances,
- * each with the ICE servers of a real {@code matched} message and {@code iceTransportPolicy: 'relay'}
- * (only relayed candidates), exchange the fake camera's video; the call is proven to go through the
- * relay (selected pair: relay on both ends, coturn logged the allocations). An expired credential
- * signed with the same secret gets no relay candidate (401).
+ * TURN for real, as shipped: coturn runs from k8s/components/coturn (its turnserver.conf, written by its
+ * coturn-init.sh, TLS on, cert-reload.sh beside it; see {@link ShippedCoturn}), the gateway issues
+ * time-limited credentials from the same secret for a {@code turns:} URL only. Two headless Chromium
+ * instances, each with the ICE servers of a real {@code matched} message and
+ * {@code iceTransportPolicy: 'relay'} (only relayed candidates), exchange the fake camera's video over
+ * TURN over TLS; the call is proven to go through the relay (selected pair: relay on both ends, coturn
+ * logged the allocations). Chromium accepts the test certificates through
+ * {@code --ignore-certificate-errors-spki-list} (exactly the test keys; a browser without it gets no
+ * relay). A renewed certificate is served without a restart. An expired credential signed with the same
+ * secret gets no relay candidate (401).
  */
-@Timeout(120)
+@Timeout(180)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TurnRelayIT {
-  static final Path TURNSERVER = Path.of("/usr/bin/turnserver");
   static final String SECRET = "turn-secret-" + UUID.randomUUID();
   /** Credential lifetime asked of the gateway (its minimum is 60 s). */
   static final int TTL_SECONDS = 600;
   /** How long ICE gathering may take in a page, ms. */
   static final int GATHER_MS = 15_000;
+  /** Longest a renewed certificate may take to be served (the sidecar looks every second here). */
+  static final Duration RELOAD_BOUND = Duration.ofSeconds(15);
 
-  static Path dir;
-  static Process turn;
-  static int turnPort;
+  static ShippedCoturn turn;
+  static String turnsUrl;
   static Launcher launcher;
   static int port;
   static Vertx client;
 
-  static Path turnBinary() {
-    for (Path p : List.of(TURNSERVER, Path.of("/usr/sbin/turnserver"))) if (Files.isExecutable(p)) return p;
-    return null;
-  }
-
   @BeforeAll
   static void start() throws Exception {
     Browser.requireChromium();
-    Path bin = turnBinary();
-    if (bin == null && "true".equalsIgnoreCase(System.getenv("CI"))) Assertions.fail("CI=true but turnserver is missing: apt-get install coturn");
-    Assumptions.assumeTrue(bin != null, "TURN test skipped: install Debian's coturn to run it");
-    dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "coturn-");
-    turnPort = LocalRedis.freePort();
-    int relayLow = 40_000 + (int) (Math.random() * 20_000);
-    turn = new ProcessBuilder(bin.toString(), "-n", "-v", "--listening-ip", "127.0.0.1", "--relay-ip", "127.0.0.1",
-        "--listening-port", Integer.toString(turnPort), "--min-port", Integer.toString(relayLow),
-        "--max-port", Integer.toString(relayLow + 200), "--allow-loopback-peers", "--no-cli", "--no-tls", "--no-dtls",
-        "--use-auth-secret", "--static-auth-secret", SECRET, "--realm", "tandem.test", "--fingerprint",
-        "--pidfile", dir.resolve("turnserver.pid").toString(), "--log-file", "stdout", "--simple-log")
-        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("turnserver.log").toFile()).start();
-    long end = System.currentTimeMillis() + 10_000;
-    while (true) {
-      assertTrue(turn.isAlive(), "turnserver runs: " + Files.readString(dir.resolve("turnserver.log")));
-      try (java.net.Socket s = new java.net.Socket("127.0.0.1", turnPort)) {
-        break;
-      } catch (java.io.IOException notYet) {
-        assertTrue(System.currentTimeMillis() < end, "turnserver listens on " + turnPort);
-        Thread.sleep(100);
-      }
-    }
+    ShippedCoturn.require();
+    turn = new ShippedCoturn(SECRET);
+    turnsUrl = "turns:127.0.0.1:" + turn.tlsPort + "?transport=tcp";
     port = LocalRedis.freePort();
     launcher = Launcher.start(Map.of("GATEWAY_PORT", Integer.toString(port), "TURN_SECRET", SECRET,
-        "TURN_URLS", "turn:127.0.0.1:" + turnPort + "?transport=udp", "TURN_TTL_SECONDS", Integer.toString(TTL_SECONDS)));
+        "TURN_URLS", turnsUrl, "TURN_TTL_SECONDS", Integer.toString(TTL_SECONDS)));
     client = Vertx.vertx();
   }
 
@@ -90,10 +71,12 @@ class TurnRelayIT {
   static void stop() throws Exception {
     if (client != null) client.close().await();
     if (launcher != null) launcher.close();
-    if (turn != null) {
-      turn.destroy();
-      if (!turn.waitFor(5, TimeUnit.SECONDS)) turn.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-    }
+    if (turn != null) turn.close();
+  }
+
+  /** A browser that accepts the test certificates (and only them) for TURN over TLS. */
+  static Browser browser(String label) throws Exception {
+    return new Browser(label, true, "1280,800", List.of("--ignore-certificate-errors-spki-list=" + String.join(",", turn.certs.spkiHashes)));
   }
 
   /** The ICE servers two matched users get from the gateway. */
@@ -148,6 +131,13 @@ class TurnRelayIT {
       + "    local: local ? local.candidateType : null, remote: remote ? remote.candidateType : null});"
       + "})().catch(e => done({error: String(e)}));";
 
+  /** The page's own call-quality logic (js/quality.js) applied to the call's getStats(): as the indicator reads it. */
+  static final String QUALITY = "const done = arguments[arguments.length - 1];"
+      + "(async () => {"
+      + "  const q = await import('/js/quality.js'); const f = q.sample(await window.pc.getStats(), null);"
+      + "  done({relayed: f.relayed, level: q.classify(f).level, details: q.describe(f)});"
+      + "})().catch(e => done({error: String(e)}));";
+
   static JsonObject run(Browser b, String script, Object... args) {
     b.driver.manage().timeouts().scriptTimeout(Duration.ofMillis(GATHER_MS + 10_000));
     Object r = b.driver.executeAsyncScript(script, args);
@@ -166,7 +156,14 @@ class TurnRelayIT {
   }
 
   @Test
-  void twoBrowsersGetVideoThroughTheRelayWithTheGatewaysCredentials() throws Exception {
+  @Order(1)
+  void theShippedInitFoundTheAddressOverStun() {
+    assertTrue(turn.initOutput.contains("public address 127.0.0.1 is the node's own"), "coturn-init.sh asked STUN: " + turn.initOutput);
+  }
+
+  @Test
+  @Order(2)
+  void twoBrowsersGetVideoThroughTheRelayOverTlsWithTheGatewaysCredentials() throws Exception {
     JsonArray[] ice = matchedIceServers();
     JsonObject turnA = ice[0].getJsonObject(ice[0].size() - 1);
     String username = turnA.getString("username");
@@ -174,7 +171,8 @@ class TurnRelayIT {
     long now = System.currentTimeMillis() / 1000;
     assertTrue(Math.abs(expiry - now - TTL_SECONDS) < 30, "the credential lives TURN_TTL_SECONDS: " + username);
     assertEquals(turnA.getString("credential"), sign(username), "the credential is the REST signature of the shared secret");
-    try (Browser a = new Browser("turn-a", true); Browser b = new Browser("turn-b", true)) {
+    assertEquals(List.of(turnsUrl), ice[0].getJsonObject(ice[0].size() - 1).getJsonArray("urls").getList(), "the gateway hands out the turns: URL");
+    try (Browser a = browser("turn-a"); Browser b = browser("turn-b")) {
       a.open(port);
       b.open(port);
       long t0 = System.nanoTime();
@@ -197,11 +195,18 @@ class TurnRelayIT {
       assertTrue(seen.getInteger("frames") > 5 && seen.getInteger("width") > 0, "video frames decoded through TURN: " + seen);
       assertEquals("relay", seen.getString("local"), "the callee's selected candidate is relayed: " + seen);
       assertEquals("relay", seen.getString("remote"), "the caller's selected candidate is relayed: " + seen);
-      System.out.printf("TURN relay: video decoded %d ms after the offer started (%s)%n", ms, seen.encode());
+      System.out.printf("TURN relay over TLS: video decoded %d ms after the offer started (%s)%n", ms, seen.encode());
+      // the page's call-quality line (quality.js) reads this relayed call's getStats() as relayed
+      JsonObject quality = run(b, QUALITY);
+      assertEquals(Boolean.TRUE, quality.getBoolean("relayed"), "the quality line calls the path relayed: " + quality);
+      assertTrue(quality.getString("details").endsWith("relayed (TURN)"), "the quality line's figures: " + quality);
+      System.out.println("TURN relay over TLS: the quality line reads " + quality.encode());
     }
-    String log = Files.readString(dir.resolve("turnserver.log"));
+    String log = turn.log();
     String userA = username.substring(username.indexOf(':') + 1);
     assertTrue(log.contains(userA) && log.contains("ALLOCATE processed, success"), "coturn logged the caller's allocation");
+    assertTrue(log.lines().anyMatch(l -> l.contains(userA) && l.contains(": new, realm") && l.contains("method=TLS")),
+        "the caller's allocation came over TLS: " + log.lines().filter(l -> l.contains(userA) && l.contains(": new, realm")).toList());
   }
 
   /**
@@ -209,12 +214,13 @@ class TurnRelayIT {
    * {@code queued}, so the offer it makes while waiting gathers through the relay and is the one sent at the match.
    */
   @Test
+  @Order(3)
   void theOfferMadeWhileWaitingUsesTheServersOfQueued() throws Exception {
-    try (Browser a = new Browser("turn-app-a", true); Browser b = new Browser("turn-app-b", true)) {
+    try (Browser a = browser("turn-app-a"); Browser b = browser("turn-app-b")) {
       a.open(port);
       b.open(port);
       JsonObject queued = queuedIceServers();
-      assertTrue(queued.getJsonArray("iceServers").encode().contains("turn:127.0.0.1:" + turnPort), "queued names the TURN server: " + queued);
+      assertTrue(queued.getJsonArray("iceServers").encode().contains(turnsUrl), "queued names the TURN server: " + queued);
       a.start("Ann", 30, null);
       a.waitForState("searching");
       a.waitFor("queued answered", d -> a.driver.findElement(org.openqa.selenium.By.cssSelector("#stats")).getText().isEmpty() ? null : true);
@@ -227,7 +233,7 @@ class TurnRelayIT {
       List<String> lines = a.consoleLines();
       assertTrue(lines.stream().anyMatch(l -> l.contains("sending the offer made while waiting")), "the prepared offer was sent: " + lines);
       String annId = (String) b.js("return window.tandem.peerId");
-      String log = Files.readString(dir.resolve("turnserver.log"));
+      String log = turn.log();
       assertTrue(annId != null && log.contains(annId) && log.contains("ALLOCATE processed, success"),
           "the waiting user's connection allocated a relay with the credentials of queued");
     }
@@ -244,14 +250,15 @@ class TurnRelayIT {
   }
 
   @Test
+  @Order(4)
   void anExpiredCredentialIsRefused() throws Exception {
     String user = (System.currentTimeMillis() / 1000 - 60) + ":u_expired";
-    JsonArray expired = new JsonArray().add(new JsonObject().put("urls", new JsonArray().add("turn:127.0.0.1:" + turnPort + "?transport=udp"))
+    JsonArray expired = new JsonArray().add(new JsonObject().put("urls", new JsonArray().add(turnsUrl))
         .put("username", user).put("credential", sign(user)));
     String fresh = (System.currentTimeMillis() / 1000 + 600) + ":u_fresh";
-    JsonArray valid = new JsonArray().add(new JsonObject().put("urls", new JsonArray().add("turn:127.0.0.1:" + turnPort + "?transport=udp"))
+    JsonArray valid = new JsonArray().add(new JsonObject().put("urls", new JsonArray().add(turnsUrl))
         .put("username", fresh).put("credential", sign(fresh)));
-    try (Browser a = new Browser("turn-expired", true)) {
+    try (Browser a = browser("turn-expired")) {
       a.open(port);
       JsonObject refused = run(a, OFFER, expired.encode());
       assertEquals(0, relayCandidates(refused.getString("sdp")), "no relay with an expired credential: " + refused);
@@ -259,6 +266,74 @@ class TurnRelayIT {
       JsonObject accepted = run(a, OFFER, valid.encode());
       assertTrue(relayCandidates(accepted.getString("sdp")) > 0, "the same secret with a future expiry works: " + accepted);
     }
+  }
+
+  /** Without the test keys accepted, Chromium refuses coturn's certificate: TLS is really checked. */
+  @Test
+  @Order(5)
+  void aBrowserThatDoesNotTrustTheCertificateGetsNoRelay() throws Exception {
+    String user = (System.currentTimeMillis() / 1000 + 600) + ":u_untrusting";
+    JsonArray ice = new JsonArray().add(new JsonObject().put("urls", new JsonArray().add(turnsUrl))
+        .put("username", user).put("credential", sign(user)));
+    try (Browser a = new Browser("turn-untrusting", true)) {
+      a.open(port);
+      JsonObject refused = run(a, OFFER, ice.encode());
+      assertEquals(0, relayCandidates(refused.getString("sdp")), "no relay through an untrusted certificate: " + refused);
+    }
+  }
+
+  /**
+   * cert-manager renews: the Secret's files are swapped (as kubelet does), the shipped cert-reload.sh signals
+   * coturn (SIGUSR2), and coturn serves the new certificate, same process, no restart; a call still relays.
+   */
+  @Test
+  @Order(6)
+  void aRenewedCertificateIsServedWithoutARestart() throws Exception {
+    String before = turn.certs.servedCommonName(turn.tlsPort);
+    long pid = turn.pid();
+    turn.certs.renew();
+    String expected = "turn-" + turn.certs.spkiHashes.size();
+    assertTrue(!expected.equals(before), "a new certificate was made");
+    long t0 = System.nanoTime();
+    long end = t0 + RELOAD_BOUND.toNanos();
+    String served = before;
+    while (System.nanoTime() < end && !expected.equals(served)) {
+      Thread.sleep(200);
+      served = turn.certs.servedCommonName(turn.tlsPort);
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(expected, served, "coturn serves the renewed certificate; sidecar log: " + turn.reloadLog());
+    assertTrue(turn.alive() && turn.pid() == pid, "the same coturn process, not a restart");
+    assertTrue(turn.reloadLog().contains("reloads it"), "the sidecar signalled coturn: " + turn.reloadLog());
+    System.out.printf("TURN certificate renewal: %s -> %s served %d ms after the files were swapped (sidecar checks every %d s)%n",
+        before, served, ms, ShippedCoturn.RELOAD_INTERVAL_SECONDS);
+    String user = (System.currentTimeMillis() / 1000 + 600) + ":u_renewed";
+    JsonArray ice = new JsonArray().add(new JsonObject().put("urls", new JsonArray().add(turnsUrl))
+        .put("username", user).put("credential", sign(user)));
+    try (Browser a = browser("turn-renewed")) {
+      a.open(port);
+      JsonObject offer = run(a, OFFER, ice.encode());
+      assertTrue(relayCandidates(offer.getString("sdp")) > 0, "a relay over TLS with the renewed certificate: " + offer);
+    }
+  }
+
+  /** The shipped init script announces external-ip=PUBLIC/PRIVATE behind NAT and refuses to start without an answer. */
+  @Test
+  @Order(7)
+  void theInitScriptAnnouncesThePublicAddressOrStops() throws Exception {
+    Path secretFile = turn.dir.resolve("turn-secret");
+    Path natted = turn.dir.resolve("natted.conf");
+    ShippedFiles.Run behindNat = turn.init(Map.of("STUN_SERVERS", turn.stunServer, "HOST_IP", "10.1.2.3", "SECRET_FILE", secretFile.toString(), "OUT", natted.toString()));
+    assertEquals(0, behindNat.exitCode(), behindNat.output());
+    assertTrue(Files.readString(natted).contains("\nexternal-ip=127.0.0.1/10.1.2.3\n"), "the public address, mapped to the node's: " + Files.readString(natted).lines().filter(l -> l.startsWith("external")).toList());
+    Path none = turn.dir.resolve("unanswered.conf");
+    ShippedFiles.Run unanswered = turn.init(Map.of("STUN_SERVERS", "127.0.0.1:" + LocalRedis.freePort(), "STUN_TIMEOUT_SECONDS", "1",
+        "HOST_IP", "10.1.2.3", "SECRET_FILE", secretFile.toString(), "OUT", none.toString()));
+    assertTrue(unanswered.exitCode() != 0 && unanswered.output().contains("public address is unknown"), "no STUN answer, no start: " + unanswered);
+    assertTrue(!Files.exists(none), "no configuration written");
+    Files.writeString(secretFile.resolveSibling("empty-secret"), "");
+    ShippedFiles.Run noSecret = turn.init(Map.of("STUN_SERVERS", "", "HOST_IP", "10.1.2.3", "SECRET_FILE", secretFile.resolveSibling("empty-secret").toString(), "OUT", none.toString()));
+    assertTrue(noSecret.exitCode() != 0 && noSecret.output().contains("turn-secret"), "an empty secret is named: " + noSecret);
   }
 
   /** The TURN REST password for a username: base64(HMAC-SHA1(secret, username)), computed here independently. */

@@ -8,6 +8,8 @@ import io.tandem.common.msg.JoinReply;
 import io.tandem.common.msg.JoinRequest;
 import io.tandem.common.msg.UserRef;
 import io.tandem.common.store.CallStore;
+import io.tandem.common.store.JoinOutcome;
+import io.tandem.common.store.Pairing;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -68,28 +70,31 @@ public final class JoinVerticle extends VerticleBase {
   }
 
   private Future<JoinReply> join(UserRef user, List<String> interests) {
-    return store.join(user, interests, config.rules()).map(p -> {
-      if (p == null) return JoinReply.queued();
-      // Both sides at once: the waiting user through its gateway, the joiner in this reply.
-      notifier.match(p.caller(), p.forCaller(), config.deliveryTimeoutMs())
-          .onSuccess(v -> {
-            LOG.debug("paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
-            MatchMetrics.paired(p, false);
-            // The caller has it and the callee gets it in the reply: confirmed. If the reply is lost,
-            // the callee's gateway gives up on the join and undoes the session itself (abandon).
-            confirmations.add(p.sessionId());
-          })
-          .onFailure(err -> {
-            LOG.debug("partner gone at delivery session={} user={}: {}", p.sessionId(), p.caller().userId(), Failures.map(err).code().code);
-            MatchMetrics.aborted();
-            // Both may hold the match (the joiner from the reply, the waiting user if only its answer
-            // was lost): both are told, and search again (the joiner's client, the waiting user's gateway).
-            store.abort(p.sessionId())
-                .onSuccess(undone -> undone.users().forEach(u -> notifier.callOver(u, p.sessionId(), PeerNotifier.Reason.MATCH_FAILED)))
-                .onFailure(e -> LOG.warn("abort failed session={}: {} (the pending sweep undoes it)", p.sessionId(), e.toString()));
-          });
-      return JoinReply.matched(p.forCallee());
-    });
+    return store.join(user, interests, config.rules())
+        .map(outcome -> outcome instanceof JoinOutcome.Paired paired ? deliver(paired.pairing()) : JoinReply.queued());
+  }
+
+  /** Tells the waiting partner (the caller) through its gateway; the joiner's match is the reply. */
+  private JoinReply deliver(Pairing p) {
+    // Both sides at once: the waiting user through its gateway, the joiner in this reply.
+    notifier.match(p.caller(), p.forCaller(), config.deliveryTimeoutMs())
+        .onSuccess(v -> {
+          LOG.debug("paired session={} caller={} callee={}", p.sessionId(), p.caller().userId(), p.callee().userId());
+          MatchMetrics.paired(p, false);
+          // The caller has it and the callee gets it in the reply: confirmed. If the reply is lost,
+          // the callee's gateway gives up on the join and undoes the session itself (abandon).
+          confirmations.add(p.sessionId());
+        })
+        .onFailure(err -> {
+          LOG.debug("partner gone at delivery session={} user={}: {}", p.sessionId(), p.caller().userId(), Failures.map(err).code().code);
+          MatchMetrics.aborted();
+          // Both may hold the match (the joiner from the reply, the waiting user if only its answer
+          // was lost): both are told, and search again (the joiner's client, the waiting user's gateway).
+          store.abort(p.sessionId())
+              .onSuccess(undone -> undone.users().forEach(u -> notifier.callOver(u, p.sessionId(), PeerNotifier.Reason.MATCH_FAILED)))
+              .onFailure(e -> LOG.warn("abort failed session={}: {} (the pending sweep undoes it)", p.sessionId(), e.toString()));
+        });
+    return JoinReply.matched(p.forCallee());
   }
 
   @Override

@@ -3,10 +3,15 @@ package io.tandem.matchmaker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tandem.common.ErrorCode;
+import io.tandem.common.TandemException;
+import io.tandem.common.msg.UserRef;
 import io.tandem.common.store.CallStore;
+import io.tandem.common.store.MatchRules;
+import io.tandem.common.store.MemoryCallStore;
+import io.tandem.common.store.Pairing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,14 +27,17 @@ class ConfirmationsTest {
   private final List<List<String>> calls = new CopyOnWriteArrayList<>();
   /** How many of the next confirmAll calls fail (a stalled store). */
   private final java.util.concurrent.atomic.AtomicInteger failNext = new java.util.concurrent.atomic.AtomicInteger();
-  /** Only confirmAll is used by the batcher; anything else is a test failure. */
-  private final CallStore store = (CallStore) Proxy.newProxyInstance(CallStore.class.getClassLoader(), new Class<?>[] {CallStore.class},
-      (proxy, method, args) -> {
-        if (!method.getName().equals("confirmAll")) throw new AssertionError("unexpected store call " + method.getName());
-        @SuppressWarnings("unchecked") List<String> ids = (List<String>) args[0];
-        calls.add(List.copyOf(ids));
-        return failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? Future.failedFuture("store stalled") : Future.succeededFuture();
-      });
+  private final CountingStore store = new CountingStore();
+
+  /** A real memory store that records every confirmAll call and fails the next {@link #failNext} of them. */
+  private final class CountingStore extends MemoryCallStore {
+    @Override
+    public Future<Void> confirmAll(List<String> sessionIds) {
+      calls.add(List.copyOf(sessionIds));
+      if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) return Future.failedFuture(new TandemException(ErrorCode.UNAVAILABLE));
+      return super.confirmAll(sessionIds);
+    }
+  }
 
   @AfterEach
   void close() {
@@ -88,5 +96,27 @@ class ConfirmationsTest {
     Thread.sleep(2 * Confirmations.RETRY_MS);
     assertEquals(List.of(List.of("s_stalled"), List.of("s_stalled"), List.of("s_stalled")), calls,
         "two failed attempts, then the third is taken, and nothing more is sent");
+  }
+
+  @Test
+  void aConfirmedMatchIsNoLongerUndoneAsUnconfirmed() throws Exception {
+    String node = "gw_1";
+    store.heartbeat(node, true).await();
+    UserRef a = new UserRef("u_a", "c_a", node);
+    UserRef b = new UserRef("u_b", "c_b", node);
+    store.connect(a, "a", "dev_a", 10_000).await();
+    store.connect(b, "b", "dev_b", 10_000).await();
+    MatchRules rules = new MatchRules("test", 64, 5_000, 5_000, 30_000);
+    store.join(a, List.of(), rules).await();
+    Pairing p = store.join(b, List.of(), rules).await().paired().orElseThrow();
+    Confirmations c = new Confirmations(vertx, store);
+    CompletableFuture<Void> flushed = new CompletableFuture<>();
+    vertx.getOrCreateContext().runOnContext(v -> {
+      c.add(p.sessionId());
+      c.flush().onComplete(ar -> flushed.complete(null));
+    });
+    flushed.get(5, TimeUnit.SECONDS);
+    assertEquals(List.of(List.of(p.sessionId())), calls);
+    assertTrue(store.expirePending(0, 10).await().isEmpty(), "the store no longer holds it as pending");
   }
 }

@@ -169,7 +169,7 @@ class MatchmakerIT {
     UserRef a = user("a");
     UserRef b = user("b");
     store.join(a, List.of(), new io.tandem.common.store.MatchRules("t", 64, 5000, 5000, 0)).await();
-    String sid = store.join(b, List.of(), new io.tandem.common.store.MatchRules("t", 64, 5000, 5000, 0)).await().sessionId();
+    String sid = store.join(b, List.of(), new io.tandem.common.store.MatchRules("t", 64, 5000, 5000, 0)).await().paired().orElseThrow().sessionId();
     // nobody delivers or confirms it: the matchmaker that made it "died"
     waitFor("both told match-failed", () -> deliveries("peer-disconnected", a).size() == 1 && deliveries("peer-disconnected", b).size() == 1);
     assertEquals(sid, deliveries("peer-disconnected", a).get(0).getJsonObject("data").getString("sessionId"));
@@ -184,7 +184,7 @@ class MatchmakerIT {
     store.heartbeat("gw_dead", true).await();
     io.tandem.common.store.MatchRules rules = new io.tandem.common.store.MatchRules("t", 64, 5000, 5000, 0);
     store.join(ghost, List.of(), rules).await();
-    String sid = store.join(a, List.of(), rules).await().sessionId();
+    String sid = store.join(a, List.of(), rules).await().paired().orElseThrow().sessionId();
     store.confirm(sid).await();
     // gw_dead beats no more: after NODE_TTL_MS the sweep reaps it; its call waits RESUME_GRACE_MS for a resume
     waitFor("the survivor hears its stranger is reconnecting", () -> deliveries("peer-reconnecting", a).stream()

@@ -39,9 +39,12 @@ public final class Topology implements AutoCloseable {
    * 60 WebSocket handshakes per minute by default) would throttle the whole bench as one abusive
    * client. They are raised, not switched off: the Redis rate-limit check still runs on every
    * request and handshake. Per-socket frame budgets are left as they are; the scenarios stay within them.
+   * The proof of work on token issue is off ({@code TOKEN_POW=off}): thousands of tokens from one address
+   * would climb its schedule by design (PowCost measures that cost on its own).
    */
   public static final Map<String, String> LOAD_TEST_ENV = Map.of(
-      "HTTP_RATE_PER_MINUTE", "1000000", "HTTP_RATE_BURST", "1000000", "WS_HANDSHAKES_PER_MINUTE", "1000000");
+      "HTTP_RATE_PER_MINUTE", "1000000", "HTTP_RATE_BURST", "1000000", "WS_HANDSHAKES_PER_MINUTE", "1000000",
+      "TOKEN_POW", "off");
   /** Consecutive ports the services' default member list names from the base (ClusterSetup). */
   static final int CLUSTER_PORT_SPAN = 32;
   /**
@@ -208,7 +211,7 @@ public final class Topology implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     // nothing from the caller's environment may point the child at another cluster or Redis
     for (String k : List.of("CLUSTER_MEMBERS", "CLUSTER_DISCOVERY", "CLUSTER_HOST", "EVENTBUS_HOST", "EVENTBUS_PORT",
-        "EVENTBUS_PUBLIC_HOST", "REDIS_MODE", "JWT_PRIVATE_KEY_PATH", "JWT_PUBLIC_KEY_PATH", "HASH_SECRET")) {
+        "EVENTBUS_PUBLIC_HOST", "REDIS_MODE", "JWT_PRIVATE_KEY_PATH", "JWT_PUBLIC_KEY_PATH", "HASH_SECRET", "POW_SECRET")) {
       pb.environment().remove(k);
     }
     pb.environment().putAll(env);

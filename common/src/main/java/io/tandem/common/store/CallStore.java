@@ -7,10 +7,32 @@ import java.util.List;
 /**
  * The call state every service shares: who is connected where, who waits, who is in which call,
  * which gateway nodes are alive. Every method is one atomic step, so any number of gateways and
- * matchmakers may call it concurrently without double matches or lost users. A step that fails with
- * {@code unavailable} (store down or slow) may still run later; each is written so that running it
- * late is harmless. Users are named by {@link UserRef} (token subject, socket id, gateway node); a
- * step for a socket that is no longer the user's registered one does nothing.
+ * matchmakers may call it concurrently without double matches or lost users. Users are named by
+ * {@link UserRef} (token subject, socket id, gateway node); a step for a socket that is no longer
+ * the user's registered one does nothing (or is refused, see below). Two implementations answer
+ * alike: {@link RedisCallStore} (Lua scripts, production) and {@link MemoryCallStore} (unit tests).
+ *
+ * <p><b>How a step answers</b> (the same for every method):
+ * <ul>
+ *   <li>An expected outcome is a <b>value</b>: a record, {@link JoinOutcome}, an
+ *       {@link EndResult.Status}. "Nothing to tell" (no call ended, no node dead) is {@code null}
+ *       where a method's doc says so, never an outcome the caller must act on.
+ *   <li>A step that <b>gives the user something</b> — a place in the queue or a partner
+ *       ({@link #join}), a call back ({@link #resume}) — fails with a {@link io.tandem.common.TandemException}
+ *       carrying the refusal the client must hear, and only these: {@code GONE} (the socket is not
+ *       the registered one), {@code IN_SESSION} (join: the user is in a call),
+ *       {@code SESSION_GONE} (resume: the call is over).
+ *   <li>A step that <b>takes something away</b> — disconnect, suspend, leave, end call, abandon,
+ *       confirm, abort, remove node — succeeds whether or not there was anything to take (running
+ *       it late or twice is harmless) and says what it found as a value ({@link #endCall}'s
+ *       {@code GONE} and {@code NOT_IN_SESSION} are statuses: the client's call is over either way).
+ *   <li><b>Store trouble</b> (Redis down, slow, failing over, refusing a write) fails with
+ *       {@code TandemException(UNAVAILABLE)}; the step may still run later, and each is written so
+ *       that running it late is harmless.
+ *   <li>A call that breaks a method's stated limit ({@link #CONFIRM_BATCH_MAX}) fails with
+ *       {@link IllegalArgumentException}: a bug in the caller, not an outcome.
+ * </ul>
+ * Every answer, failures included, comes through the returned future.
  */
 public interface CallStore {
 
@@ -53,13 +75,14 @@ public interface CallStore {
   Future<List<EndedCall>> expireGrace(long nodeTtlMs, int batch);
 
   /**
-   * Queues the user, or pairs them at once with the oldest compatible waiting user (who becomes the
-   * caller); the new session is pending until {@link #confirm}. A repeated join keeps the place in
-   * the queue. Fails with GONE when the socket is not the registered one, IN_SESSION when the user
-   * is in a call (pending or not). Waiting users whose socket is gone are removed on the way; those
-   * whose gateway looks dead are skipped, not removed.
+   * Queues the user ({@link JoinOutcome#QUEUED}), or pairs them at once with the oldest compatible
+   * waiting user, who becomes the caller ({@link JoinOutcome.Paired}); the new session is pending
+   * until {@link #confirm}. A repeated join keeps the place in the queue (with the new interests).
+   * Fails with GONE when the socket is not the registered one, IN_SESSION when the user is in a
+   * call (pending or not). Waiting users whose socket is gone are removed on the way; those whose
+   * gateway looks dead are skipped, not removed.
    */
-  Future<Pairing> join(UserRef user, List<String> interests, MatchRules rules);
+  Future<JoinOutcome> join(UserRef user, List<String> interests, MatchRules rules);
 
   /** Removes the socket's queue entry; succeeds whether or not it was waiting. */
   Future<Void> leave(UserRef user);
@@ -83,7 +106,10 @@ public interface CallStore {
     return confirmAll(java.util.List.of(sessionId));
   }
 
-  /** {@link #confirm} for several matches in one round trip (at most {@link #CONFIRM_BATCH_MAX}). */
+  /**
+   * {@link #confirm} for several matches in one round trip; more than {@link #CONFIRM_BATCH_MAX}
+   * fail with IllegalArgumentException (nothing confirmed).
+   */
   Future<Void> confirmAll(java.util.List<String> sessionIds);
 
   /** Most matches one {@link #confirmAll} call confirms (the script's ARGV). */

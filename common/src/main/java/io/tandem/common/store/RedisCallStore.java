@@ -14,10 +14,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@link CallStore} on Redis: each method is one Lua step from {@link RedisScript}, answering JSON read by name. */
+/**
+ * {@link CallStore} on Redis: each method is one Lua step from {@link RedisScript}, answering JSON
+ * read by name. Any failure of Redis itself (connection, timeout, failover, a refused write) becomes
+ * {@code UNAVAILABLE}, logged here with its cause.
+ */
 public final class RedisCallStore implements CallStore {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisCallStore.class);
   private final Redis redis;
 
   public RedisCallStore(Redis redis) {
@@ -26,7 +34,7 @@ public final class RedisCallStore implements CallStore {
 
   @Override
   public Future<Connected> connect(UserRef user, String name, String deviceHash, long graceMs) {
-    return RedisScript.CONNECT.run(redis, user.userId(), user.node(), user.connId(), name, deviceHash, graceMs).map(r -> {
+    return run(RedisScript.CONNECT, user.userId(), user.node(), user.connId(), name, deviceHash, graceMs).map(r -> {
       JsonObject o = json(r);
       return new Connected(StoreReplies.ref(o.getJsonObject("replaced")), StoreReplies.ended(o.getJsonObject("ended")),
           StoreReplies.graced(o.getJsonObject("graced")), o.getString("resumable"));
@@ -35,13 +43,13 @@ public final class RedisCallStore implements CallStore {
 
   @Override
   public Future<EndedCall> disconnect(UserRef user) {
-    return RedisScript.DISCONNECT.run(redis, user.userId(), user.connId())
+    return run(RedisScript.DISCONNECT, user.userId(), user.connId())
         .map(r -> StoreReplies.ended(json(r).getJsonObject("ended")));
   }
 
   @Override
   public Future<Lost> suspend(UserRef user, long graceMs) {
-    return RedisScript.SUSPEND.run(redis, user.userId(), user.connId(), graceMs).map(r -> {
+    return run(RedisScript.SUSPEND, user.userId(), user.connId(), graceMs).map(r -> {
       JsonObject o = json(r);
       return new Lost(StoreReplies.graced(o.getJsonObject("graced")), StoreReplies.ended(o.getJsonObject("ended")));
     });
@@ -49,7 +57,7 @@ public final class RedisCallStore implements CallStore {
 
   @Override
   public Future<Resumed> resume(UserRef user, String sessionId) {
-    return RedisScript.RESUME.run(redis, user.userId(), user.connId(), sessionId).map(r -> {
+    return run(RedisScript.RESUME, user.userId(), user.connId(), sessionId).map(r -> {
       JsonObject o = json(r);
       return switch (o.getString("status")) {
         case "resumed" -> {
@@ -65,18 +73,18 @@ public final class RedisCallStore implements CallStore {
 
   @Override
   public Future<List<EndedCall>> expireGrace(long nodeTtlMs, int batch) {
-    return RedisScript.EXPIRE_GRACE.run(redis, nodeTtlMs, batch)
+    return run(RedisScript.EXPIRE_GRACE, nodeTtlMs, batch)
         .map(r -> StoreReplies.list(json(r), "expired").stream().map(StoreReplies::ended).toList());
   }
 
   @Override
-  public Future<Pairing> join(UserRef user, List<String> interests, MatchRules rules) {
-    return RedisScript.JOIN.run(redis, user.userId(), user.connId(), Ids.session(), rules.region(), rules.scanMax(),
+  public Future<JoinOutcome> join(UserRef user, List<String> interests, MatchRules rules) {
+    return run(RedisScript.JOIN, user.userId(), user.connId(), Ids.session(), rules.region(), rules.scanMax(),
         rules.nodeTtlMs(), String.join(Limits.INTEREST_SEPARATOR, interests), rules.relaxMs(), rules.cooldownMs()).map(r -> {
           JsonObject o = json(r);
           return switch (o.getString("status")) {
-            case "queued" -> null;
-            case "matched" -> StoreReplies.pairing(o.getJsonObject("pair"));
+            case "queued" -> JoinOutcome.QUEUED;
+            case "matched" -> new JoinOutcome.Paired(StoreReplies.pairing(o.getJsonObject("pair")));
             case "in-session" -> throw new TandemException(ErrorCode.IN_SESSION);
             default -> throw new TandemException(ErrorCode.GONE);
           };
@@ -85,12 +93,12 @@ public final class RedisCallStore implements CallStore {
 
   @Override
   public Future<Void> leave(UserRef user) {
-    return RedisScript.LEAVE.run(redis, user.userId(), user.connId()).mapEmpty();
+    return run(RedisScript.LEAVE, user.userId(), user.connId()).mapEmpty();
   }
 
   @Override
   public Future<EndResult> endCall(UserRef user, String sessionId) {
-    return RedisScript.END_CALL.run(redis, user.userId(), user.connId(), sessionId).map(r -> {
+    return run(RedisScript.END_CALL, user.userId(), user.connId(), sessionId).map(r -> {
       JsonObject o = json(r);
       EndResult.Status status = switch (o.getString("status")) {
         case "ended" -> EndResult.Status.ENDED;
@@ -103,27 +111,26 @@ public final class RedisCallStore implements CallStore {
 
   @Override
   public Future<EndedCall> abandon(UserRef user) {
-    return RedisScript.ABANDON.run(redis, user.userId(), user.connId())
+    return run(RedisScript.ABANDON, user.userId(), user.connId())
         .map(r -> StoreReplies.ended(json(r).getJsonObject("ended")));
   }
 
   @Override
   public Future<Void> confirmAll(List<String> sessionIds) {
     if (sessionIds.isEmpty()) return Future.succeededFuture();
-    if (sessionIds.size() > CONFIRM_BATCH_MAX) {
-      return Future.failedFuture(new IllegalArgumentException("at most " + CONFIRM_BATCH_MAX + " matches per confirmation, got " + sessionIds.size()));
-    }
-    return RedisScript.CONFIRM.run(redis, sessionIds.toArray(String[]::new)).mapEmpty();
+    Future<Void> refused = StoreChecks.refuseOversizedBatch(sessionIds);
+    if (refused != null) return refused;
+    return run(RedisScript.CONFIRM, sessionIds.toArray(String[]::new)).mapEmpty();
   }
 
   @Override
   public Future<Undone> abort(String sessionId) {
-    return RedisScript.ABORT.run(redis, sessionId).map(r -> StoreReplies.undone(json(r)));
+    return run(RedisScript.ABORT, sessionId).map(r -> StoreReplies.undone(json(r)));
   }
 
   @Override
   public Future<List<Undone>> expirePending(long confirmMs, int batch) {
-    return RedisScript.EXPIRE_PENDING.run(redis, confirmMs, batch)
+    return run(RedisScript.EXPIRE_PENDING, confirmMs, batch)
         .map(r -> StoreReplies.list(json(r), "undone").stream().map(StoreReplies::undone).toList());
   }
 
@@ -136,7 +143,7 @@ public final class RedisCallStore implements CallStore {
     args[3] = rules.relaxMs();
     args[4] = rules.cooldownMs();
     for (int i = 0; i < sessionIds.size(); i++) args[5 + i] = sessionIds.get(i);
-    return RedisScript.SWEEP_PAIRS.run(redis, args).map(r -> {
+    return run(RedisScript.SWEEP_PAIRS, args).map(r -> {
       JsonObject o = json(r);
       return new Sweep(StoreReplies.list(o, "pairs").stream().map(StoreReplies::pairing).toList(),
           o.getLong("removed", 0L), o.getLong("queueLength", 0L));
@@ -145,7 +152,7 @@ public final class RedisCallStore implements CallStore {
 
   @Override
   public Future<Reaped> reapDeadNode(long nodeTtlMs, int batch, long graceMs) {
-    return RedisScript.REAP_NODE.run(redis, nodeTtlMs, batch, graceMs).map(r -> {
+    return run(RedisScript.REAP_NODE, nodeTtlMs, batch, graceMs).map(r -> {
       JsonObject o = json(r);
       if (!o.containsKey("node")) return null;
       return new Reaped(o.getString("node"), o.getLong("removed", 0L),
@@ -156,19 +163,29 @@ public final class RedisCallStore implements CallStore {
 
   @Override
   public Future<Boolean> heartbeat(String node, boolean first) {
-    return RedisScript.HEARTBEAT.run(redis, node, first ? "1" : "0").map(r -> r.toInteger() == 1);
+    return run(RedisScript.HEARTBEAT, node, first ? "1" : "0").map(r -> r.toInteger() == 1);
   }
 
   @Override
   public Future<Void> removeNode(String node) {
-    return redis.send(Request.cmd(Command.ZREM).arg(RedisKeys.NODES).arg(node)).mapEmpty();
+    return redis.send(Request.cmd(Command.ZREM).arg(RedisKeys.NODES).arg(node)).recover(RedisCallStore::unavailable).mapEmpty();
   }
 
   @Override
   public Future<Stats> stats() {
-    return RedisScript.STATS.run(redis).map(r -> {
+    return run(RedisScript.STATS).map(r -> {
       JsonObject o = json(r);
       return new Stats(o.getLong("online", 0L), o.getLong("waiting", 0L));
     });
+  }
+
+  /** Runs one script; trouble in Redis becomes UNAVAILABLE. */
+  private Future<Response> run(RedisScript script, Object... args) {
+    return script.run(redis, args).recover(RedisCallStore::unavailable);
+  }
+
+  private static <T> Future<T> unavailable(Throwable err) {
+    LOG.warn("call store unavailable: {}", err.toString());
+    return Future.failedFuture(new TandemException(ErrorCode.UNAVAILABLE));
   }
 }

@@ -1,0 +1,78 @@
+package io.tandem.gateway.call;
+
+import io.tandem.common.ErrorCode;
+import io.tandem.common.TandemException;
+import java.util.List;
+
+/**
+ * A socket's search: the interests of its last join-queue, whether a join waits for its reply, why
+ * the last one failed, the one retry a ghost session earns, and the session undone before its match
+ * reached this socket (such a match is refused).
+ */
+final class Search {
+  private List<String> interests = List.of();
+  private boolean joining;
+  private TandemException failure;
+  private boolean ghostRetried;
+  private String undone;
+  /** A call kept in grace from the user's lost socket, which this socket may resume (or must end before searching). */
+  private String kept;
+
+  /** A join-queue from the client: a new search (its retry allowance too); returns the kept call to end first, or null. */
+  String start(List<String> wanted) {
+    interests = List.copyOf(wanted);
+    joining = true;
+    ghostRetried = false;
+    String end = kept;
+    kept = null;
+    return end;
+  }
+
+  /** The call this socket may resume (null: none any more). */
+  void keep(String sessionId) {
+    kept = sessionId;
+  }
+
+  /** The same search asked again (the server's retry). */
+  void again() {
+    joining = true;
+  }
+
+  /** The join's reply came (or never will); {@code why} is its failure, or null. */
+  void answered(TandemException why) {
+    joining = false;
+    failure = why;
+  }
+
+  /** Why the last join failed (INTERNAL when nothing is known), forgotten once read. */
+  TandemException takeFailure() {
+    TandemException f = failure != null ? failure : new TandemException(ErrorCode.INTERNAL);
+    failure = null;
+    return f;
+  }
+
+  /** The store undid {@code sessionId} before its match reached this socket (null: none). */
+  void undone(String sessionId) {
+    if (sessionId != null) undone = sessionId;
+  }
+
+  /** Whether a match for {@code sessionId} must be refused (it was undone already). */
+  boolean wasUndone(String sessionId) {
+    return sessionId.equals(undone);
+  }
+
+  /** Whether an in-session refusal caused by the ghost {@code ghost} is retried: once per join-queue. */
+  boolean retriesGhost(TandemException why, String ghost) {
+    if (why == null || why.code() != ErrorCode.IN_SESSION || ghost == null || ghostRetried) return false;
+    ghostRetried = true;
+    return true;
+  }
+
+  List<String> interests() {
+    return interests;
+  }
+
+  boolean joining() {
+    return joining;
+  }
+}

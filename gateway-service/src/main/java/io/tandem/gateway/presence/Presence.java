@@ -1,0 +1,170 @@
+package io.tandem.gateway.presence;
+
+import io.tandem.gateway.OnCaller;
+
+import io.tandem.gateway.token.Identity;
+
+import io.tandem.common.PeerNotifier;
+import io.tandem.common.Reports;
+import io.tandem.common.msg.MatchInfo;
+import io.tandem.common.msg.UserRef;
+import io.tandem.common.store.CallStore;
+import io.tandem.common.store.EndResult;
+import io.tandem.common.store.EndedCall;
+import io.tandem.common.store.Graced;
+import io.tandem.common.store.Resumed;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * This gateway node's steps in the call store (who is on which node, in which call) and the peer
+ * notices that follow them. The store owns the state ({@link CallStore}); this class only says
+ * "this node" and tells peers.
+ */
+public final class Presence {
+  private final CallStore store;
+  private final PeerNotifier notifier;
+  private final Reports reports;
+  private final String node;
+  private final long graceMs;
+  /** Oldest presence counts handed out without asking the store again, ms. */
+  public static final long STATS_MAX_AGE_MS = 1000;
+  private JsonObject cachedStats;
+  private long cachedAt;
+  private Future<JsonObject> statsInFlight;
+
+  /** @param graceMs how long a call waits for a user whose socket was lost ({@code RESUME_GRACE_MS}) */
+  public Presence(CallStore store, PeerNotifier notifier, Reports reports, String node, long graceMs) {
+    this.store = store;
+    this.notifier = notifier;
+    this.reports = reports;
+    this.node = node;
+    this.graceMs = graceMs;
+  }
+
+  private UserRef me(String userId, String connId) {
+    return new UserRef(userId, connId, node);
+  }
+
+  /**
+   * Registers a new socket; a replaced older socket is kicked and its call's peer told (the call
+   * ended, or waits for this socket's resume). The result is the call this socket may resume, or null.
+   */
+  public Future<String> connect(Identity id, String connId) {
+    return store.connect(me(id.userId(), connId), id.name(), id.deviceHash(), graceMs).map(c -> {
+      if (c.replaced() != null) notifier.kick(c.replaced());
+      tell(c.ended(), PeerNotifier.Reason.DISCONNECTED);
+      tellAway(c.graced());
+      return c.resumable();
+    });
+  }
+
+  /** Forgets a socket lost without meaning to: its live call waits for a resume (the peer hears peer-reconnecting), or ends. */
+  public Future<Void> suspend(String userId, String connId) {
+    return store.suspend(me(userId, connId), graceMs).map(lost -> {
+      tellAway(lost.graced());
+      tell(lost.ended(), PeerNotifier.Reason.DISCONNECTED);
+      return null;
+    });
+  }
+
+  /** resume: the call comes back to this socket (the peer hears peer-resumed); fails SESSION_GONE when it is over. */
+  public Future<Resumed> resume(String userId, String connId, String sessionId) {
+    UserRef me = me(userId, connId);
+    return store.resume(me, sessionId).map(r -> {
+      notifier.peerResumed(r.peer(), r.sessionId(), me, r.epoch());
+      return r;
+    });
+  }
+
+  /** Tells the peer of a call this socket knows that its stranger is reconnecting (when the store could not say it). */
+  public void tellPeerAway(MatchInfo m) {
+    notifier.peerReconnecting(new UserRef(m.peerId(), m.peerConn(), m.peerNode()), m.sessionId(), graceMs, 0);
+  }
+
+  /** Forgets a socket closed on purpose; its call's peer is told. */
+  public Future<Void> disconnect(String userId, String connId) {
+    return store.disconnect(me(userId, connId)).map(ended -> {
+      tell(ended, PeerNotifier.Reason.DISCONNECTED);
+      return null;
+    });
+  }
+
+  /** end-call: ENDED (the peer told), NOT_IN_SESSION or GONE (see {@link CallStore#endCall}). */
+  public Future<EndResult.Status> endCall(String userId, String connId, String sessionId) {
+    return store.endCall(me(userId, connId), sessionId).map(r -> {
+      if (r.status() == EndResult.Status.ENDED) tell(r.ended(), PeerNotifier.Reason.LEFT);
+      return r.status();
+    });
+  }
+
+  /**
+   * A join given up on: the user leaves the queue and a session the socket never heard of is undone
+   * (its peer told, reason {@code match-failed}). Succeeds whether or not there was either; the
+   * result is the undone session's id, or null.
+   */
+  public Future<String> abandon(String userId, String connId) {
+    return store.abandon(me(userId, connId)).map(ended -> {
+      tell(ended, PeerNotifier.Reason.MATCH_FAILED);
+      return ended == null ? null : ended.sessionId();
+    });
+  }
+
+  /**
+   * Presence counts {online, waiting}, shared by every socket of the node: read from the store at
+   * most once per {@link #STATS_MAX_AGE_MS} (concurrent callers share one read), so a burst of joins
+   * costs no store round trip each. Callable from any loop: the cache is guarded by this object's
+   * lock, and each caller's future completes on its own context ({@link OnCaller}).
+   */
+  public Future<JsonObject> stats() {
+    long now = System.currentTimeMillis();
+    Future<JsonObject> read;
+    synchronized (this) {
+      if (cachedStats != null && now - cachedAt < STATS_MAX_AGE_MS) return Future.succeededFuture(cachedStats.copy());
+      read = statsInFlight;
+      if (read == null) {
+        Future<JsonObject> started = store.stats().map(io.tandem.common.store.Stats::toJson);
+        read = started;
+        statsInFlight = started;
+        started.onComplete(ar -> {
+          synchronized (Presence.this) {
+            if (statsInFlight == started) statsInFlight = null;
+            if (ar.succeeded()) {
+              cachedStats = ar.result();
+              cachedAt = now;
+            }
+          }
+        });
+      }
+    }
+    return OnCaller.view(read).map(JsonObject::copy);
+  }
+
+  /** This node's heartbeat; false when the node had been reaped as dead meanwhile. */
+  public Future<Boolean> heartbeat(boolean first) {
+    return store.heartbeat(node, first);
+  }
+
+  /** Removes this node from the live set (clean stop). */
+  public Future<Void> leave() {
+    return store.removeNode(node);
+  }
+
+  /** A report against the peer's device; true when it blocked the device automatically (see {@link Reports}). */
+  public Future<Boolean> report(String sessionId, String reporterDevice, String reportedDevice, String reason) {
+    return reports.report(sessionId, reporterDevice, reportedDevice, reason);
+  }
+
+  /** Tells the peer of a call this socket knows that the call is over (when the store could not say it). */
+  public void tellPeer(MatchInfo m, PeerNotifier.Reason reason) {
+    notifier.callOver(new UserRef(m.peerId(), m.peerConn(), m.peerNode()), m.sessionId(), reason);
+  }
+
+  private void tellAway(Graced g) {
+    if (g != null) notifier.peerReconnecting(g.peer(), g.sessionId(), g.graceMs(), g.epoch());
+  }
+
+  private void tell(EndedCall ended, PeerNotifier.Reason reason) {
+    if (ended != null) notifier.callOver(ended.peer(), ended.sessionId(), reason);
+  }
+}

@@ -63,7 +63,7 @@ class EventBusTlsIT {
     ca = TestCerts.authority("tandem-cluster");
     int base = 20000 + ThreadLocalRandom.current().nextInt(2000) * 10;
     cluster = Settings.manyClients(Map.of("CLUSTER_NAME", "it-" + UUID.randomUUID(), "CLUSTER_PORT", Integer.toString(base),
-        "TANDEM_ENV", "production", "HASH_SECRET", "event-bus-tls-it-" + UUID.randomUUID()));
+        "TANDEM_ENV", "production", "HASH_SECRET", "event-bus-tls-it-" + UUID.randomUUID(), "POW_SECRET", "event-bus-tls-it-pow-" + UUID.randomUUID()));
     Map<String, String> s = tls(cluster, ca.issue("launcher"));
     s.put("CLUSTERED", "true");
     s.put("LAUNCHER_SERVICES", "auth,chat");

@@ -1,26 +1,18 @@
 // api.js: access tokens over HTTP (POST /auth/token, POST /auth/refresh), with timeouts,
 // a remembered device id and a refresh timer at ~80% of the token's lifetime. A new token needs a
-// proof of work (GET /auth/challenge, solved in a Web Worker: pow-worker.js); refresh does not.
+// proof of work (pow.js); refresh does not. HTTP itself: http.js.
+import { ApiError, postJson } from './http.js';
+import { proofOfWork } from './pow.js';
 
-export const HTTP_TIMEOUT_MS = 10000;
+// Named from here by the page and the tests as before.
+export { ApiError, HTTP_TIMEOUT_MS, getJson, postJson } from './http.js';
+export { PowSolver, proofOfWork } from './pow.js';
+
 const DEVICE_KEY = 'tandem.deviceId';
 const REFRESH_AT = 0.8;          // refresh at 80% of expiresIn
 const EXPIRY_MARGIN_MS = 30000;  // a token closer than this (or 20% of its life) to expiry counts as expired
 /** Token requests made ahead of Start per page: a person editing a complete form costs at most this many. */
 export const PREFETCH_MAX = 4;
-
-/** An HTTP or network failure. `status` is 0 for network errors and timeouts. */
-export class ApiError extends Error {
-  constructor(message, { status = 0, code = 'network', retryAfter = 0 } = {}) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.retryAfter = retryAfter;
-  }
-  /** Worth trying again later (network, timeout, 429, 5xx). */
-  get transient() { return this.status === 0 || this.status === 429 || this.status >= 500; }
-}
 
 function fallbackUuid() {
   const b = new Uint8Array(16);
@@ -43,157 +35,6 @@ export function deviceId() {
   }
   cachedDeviceId = id;
   return id;
-}
-
-function endpoint(path) {
-  return `${location.origin}${path}`;
-}
-
-/** One JSON exchange with a hard timeout covering all of it. Resolves to the parsed body of a 2xx answer. */
-async function exchange(path, init, timeoutMs) {
-  const ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(), timeoutMs);
-  try {
-    let res;
-    try {
-      res = await fetch(endpoint(path), {
-        ...init,
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        cache: 'no-store',
-        credentials: 'same-origin',
-        signal: ctrl.signal,
-      });
-    } catch {
-      throw ctrl.signal.aborted
-        ? new ApiError('The server took too long to answer.', { code: 'timeout' })
-        : new ApiError('Could not reach the server. Check your connection.', { code: 'network' });
-    }
-    let json = null;
-    try { json = await res.json(); } catch {
-      if (ctrl.signal.aborted) throw new ApiError('The server took too long to answer.', { code: 'timeout' });
-    }
-    if (!res.ok) {
-      const err = (json && typeof json.error === 'object' && json.error) || {};
-      const retryAfter = Number.parseInt(res.headers.get('Retry-After') || '0', 10) || 0;
-      throw new ApiError(err.message || `The server answered ${res.status}.`, {
-        status: res.status,
-        code: err.code || (res.status >= 500 ? 'unavailable' : 'error'),
-        retryAfter,
-      });
-    }
-    if (!json || typeof json !== 'object') {
-      throw new ApiError('The server sent an unexpected answer.', { status: res.status, code: 'bad-response' });
-    }
-    return json;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** POST JSON for a token pair. Resolves to the parsed body. */
-export async function postJson(path, body, timeoutMs = HTTP_TIMEOUT_MS) {
-  const json = await exchange(path, { method: 'POST', body: JSON.stringify(body) }, timeoutMs);
-  if (typeof json.accessToken !== 'string' || !json.accessToken) {
-    throw new ApiError('The server sent an unexpected answer.', { status: 200, code: 'bad-response' });
-  }
-  return json;
-}
-
-/** GET JSON. Resolves to the parsed body. */
-export function getJson(path, timeoutMs = HTTP_TIMEOUT_MS) {
-  return exchange(path, { method: 'GET' }, timeoutMs);
-}
-
-/**
- * Solves proof-of-work challenges in one module Web Worker (pow-worker.js), started on first use and
- * kept for the page (so a later token does not pay its start-up). A browser without module workers
- * solves on the main thread instead (the same code; a few tens of ms at the base difficulty). Each
- * solve is recorded as a `tandem-pow` performance mark with {difficulty, tries, ms, where}.
- */
-export class PowSolver {
-  constructor({ workerUrl = new URL('./pow-worker.js', import.meta.url) } = {}) {
-    this.workerUrl = workerUrl;
-    this.worker = null;
-    this.broken = false; // the worker could not start or run: solve on the main thread
-    this.waiting = new Map(); // id → {resolve, reject}
-    this.seq = 0;
-  }
-
-  /** → {nonce, tries, ms}: the nonce such that SHA-256(challenge + nonce) starts with `difficulty` zero bits. */
-  solve(challenge, difficulty) {
-    const inWorker = this.broken
-      ? Promise.reject(new ApiError('Proof of work: no worker.', { code: 'pow-worker' }))
-      : this.inWorker(challenge, difficulty);
-    return inWorker
-      .then((r) => ({ ...r, where: 'worker' }), (err) => {
-        if (!(err instanceof ApiError && err.code === 'pow-worker')) throw err;
-        this.broken = true;
-        return this.onMainThread(challenge, difficulty);
-      })
-      .then((r) => {
-        try { performance.mark('tandem-pow', { detail: { difficulty, tries: r.tries, ms: r.ms, where: r.where } }); } catch { /* no User Timing */ }
-        return r;
-      });
-  }
-
-  inWorker(challenge, difficulty) {
-    let worker;
-    try {
-      worker = this.start();
-    } catch {
-      return Promise.reject(new ApiError('Proof of work: no module worker.', { code: 'pow-worker' }));
-    }
-    const id = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, challenge, difficulty });
-    });
-  }
-
-  async onMainThread(challenge, difficulty) {
-    const { solve } = await import('./pow-worker.js');
-    const began = performance.now();
-    const { nonce, tries } = solve(challenge, difficulty);
-    return { nonce, tries, ms: performance.now() - began, where: 'main' };
-  }
-
-  start() {
-    if (this.worker) return this.worker;
-    this.worker = new Worker(this.workerUrl, { type: 'module' });
-    this.worker.onmessage = ({ data }) => {
-      const w = this.waiting.get(data && data.id);
-      if (!w) return;
-      this.waiting.delete(data.id);
-      if (data.error || typeof data.nonce !== 'string') w.reject(new ApiError(`Proof of work failed: ${data.error || 'no nonce'}`, { code: 'pow-failed' }));
-      else w.resolve(data);
-    };
-    this.worker.onerror = (event) => {
-      event.preventDefault();
-      // the worker did not load or died (no module workers, a blocked script): the waiting solves go to the main thread
-      const err = new ApiError('Proof of work: the worker stopped.', { code: 'pow-worker' });
-      for (const w of this.waiting.values()) w.reject(err);
-      this.waiting.clear();
-      this.worker.terminate();
-      this.worker = null;
-    };
-    return this.worker;
-  }
-}
-
-let sharedSolver = null;
-
-/**
- * The `pow` field of POST /auth/token: a challenge from GET /auth/challenge, solved; null when the
- * server says none is required (TOKEN_POW=off).
- */
-export async function proofOfWork({ get = getJson, solver = (sharedSolver ||= new PowSolver()) } = {}) {
-  const c = await get('/auth/challenge');
-  if (!c.required) return null;
-  if (typeof c.challenge !== 'string' || !Number.isInteger(c.difficulty)) {
-    throw new ApiError('The server sent an unexpected challenge.', { code: 'bad-response' });
-  }
-  const { nonce } = await solver.solve(c.challenge, c.difficulty);
-  return { challenge: c.challenge, nonce };
 }
 
 /** Token answers after which a fresh challenge is solved and the request sent again (once). */

@@ -23,8 +23,11 @@ const BACKENDS = ['wasm', 'webgl', 'cpu'];
 
 /** The model's input size (classifier.js sends frames this size). */
 const INPUT_SIZE = 224;
-/** Blank checks run after loading, so the first real one is as fast as later ones. */
-const WARM_CHECKS = 1;
+/**
+ * Blank checks run after loading, so the first real ones run optimised WebAssembly: with 1 the first check of
+ * a call took 0.4–1.2 s against ~0.1 s for later ones (docs/safety.md, "Budgets").
+ */
+const WARM_CHECKS = 8;
 
 const started = performance.now();
 let net = null;

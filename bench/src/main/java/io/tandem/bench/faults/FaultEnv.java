@@ -66,6 +66,16 @@ public record FaultEnv(Bench bench, RedisCli redis, Params p, Set<String> stoppe
     }
 
     /**
+     * When a match whose matchmaker died between pairing and its replies has been undone by the sweep and
+     * both users told (docs/architecture.md, "When things fail": MATCH_CONFIRM_MS, by default
+     * 2 × BUS_TIMEOUT_MS, + SWEEP_INTERVAL_MS) + slack. Before that a user may hold a `queued` while the store
+     * still holds its pending match: the contract's bound, not a broken invariant.
+     */
+    public Duration pendingMatchUndone() {
+      return Duration.ofMillis(2L * busTimeoutMs + sweepMs + SLACK_MS);
+    }
+
+    /**
      * When a request that needs a frozen Redis must be answered: BUS_TIMEOUT_MS + REDIS_TIMEOUT_MS +
      * slack (a join waits on the gateway's and then the matchmaker's store calls).
      */

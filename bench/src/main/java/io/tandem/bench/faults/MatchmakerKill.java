@@ -47,7 +47,10 @@ public final class MatchmakerKill implements Fault {
     CompletableFuture<MatchProbe.Result> probe = MatchProbe.async(env.bench(), crowd, tKill, p.recovery(), 0, 1);
     // users told to retry join again; the audit waits for the settle bound (at least BUS_TIMEOUT_MS + slack after the kill)
     long settleBy = tKill + p.settle().toNanos();
-    long earliestAudit = tKill + p.unavailable().toNanos();
+    // the audit comes no earlier than the contract's bounds: a join to the dead matchmaker is answered within
+    // BUS_TIMEOUT_MS, and a match it made but did not deliver to both is undone by the sweep within
+    // MATCH_CONFIRM_MS + SWEEP_INTERVAL_MS (one audit at ~3.1 s caught six such matches still pending)
+    long earliestAudit = tKill + Math.max(p.unavailable().toNanos(), p.pendingMatchUndone().toNanos());
     Map<ChaosUser, Integer> retried = new LinkedHashMap<>();
     long allSettledAt = -1;
     while (System.nanoTime() < settleBy) {

@@ -7,12 +7,6 @@
 
 /** The model's input size in pixels (MobileNetV2 224×224). */
 export const INPUT_SIZE = 224;
-/**
- * How long a video's first check waits after its first frame. 0: measured, a 150 ms wait (meant to leave the
- * first frames of a call their CPU) made the first verdict miss its 400 ms budget (566 ms median) and gained
- * time to video nothing beyond this machine's noise (docs/safety.md, "Budgets"). The video stays blurred meanwhile.
- */
-export const FIRST_FRAME_SETTLE_MS = 0;
 /** How long the model may take to load before the shield reports it unavailable. */
 export const LOAD_TIMEOUT_MS = 30000;
 
@@ -20,7 +14,6 @@ export function workerClassifier({
   url = new URL('./shield-worker.js', import.meta.url),
   createWorker = (u) => new Worker(u),
   loadTimeoutMs = LOAD_TIMEOUT_MS,
-  settleMs = FIRST_FRAME_SETTLE_MS,
 } = {}) {
   let worker = null;
   let ready = null;
@@ -85,8 +78,9 @@ export function workerClassifier({
   /** → {scores, modelMs (the model in the worker), checkMs (frame capture + transfer + model + answer)}. */
   async function classify(video) {
     if (!hasFrame(video)) {
-      await firstFrame(video); // a model still to load starts after the call's first frame, never competing with it
-      await new Promise((r) => setTimeout(r, settleMs));
+      // a model still to load starts after the call's first frame, never competing with it; the check itself
+      // runs at once (a 150 ms wait here cost the first verdict its budget: docs/safety.md, "Budgets")
+      await firstFrame(video);
     }
     await warm();
     const next = queue.then(() => check(video));

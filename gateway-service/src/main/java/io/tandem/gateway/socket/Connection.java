@@ -184,7 +184,7 @@ public final class Connection implements ClientLink {
     if (expiryTimer >= 0) vertx.cancelTimer(expiryTimer);
     long ms = Math.max(0, (identity.expiresAt() + Limits.TOKEN_LEEWAY_SECONDS) * 1000 - System.currentTimeMillis());
     expiryTimer = vertx.setTimer(Math.max(1, ms), t -> {
-      LOG.info("token expired user={} conn={}", identity.userId(), connId);
+      LOG.debug("token expired user={} conn={}", identity.userId(), connId);
       close(CloseCodes.TOKEN_EXPIRED, "token expired");
     });
   }

@@ -2,6 +2,7 @@ package io.tandem.auth;
 
 import io.tandem.common.Blocklist;
 import io.tandem.common.ErrorCode;
+import io.tandem.common.Languages;
 import io.tandem.common.Failures;
 import io.tandem.common.Hashing;
 import io.tandem.common.Ids;
@@ -100,7 +101,8 @@ public final class AuthService {
     return Future.join(limit, blocked)
         .transform(x -> limit)
         .compose(v -> blocked)
-        .compose(v -> issue(new JsonObject().put("sub", Ids.user()).put("name", req.name()).put("dev", dev)));
+        .compose(v -> issue(new JsonObject().put("sub", Ids.user()).put("name", req.name()).put("dev", dev)
+            .put("langs", Languages.join(req.languages()))));
   }
 
   /**
@@ -143,11 +145,13 @@ public final class AuthService {
     return refreshes.start(claims).map(started -> pair(claims, started.family(), started.token()));
   }
 
-  /** An access token (claims sub, name, dev and the family {@code fam}) with its refresh token. */
+  /** An access token (claims sub, name, dev, langs when stated, and the family {@code fam}) with its refresh token. */
   private JsonObject pair(JsonObject claims, String family, String refresh) {
     SigningKey key = keys.current();
     JsonObject tokenClaims = new JsonObject().put("name", claims.getString("name")).put("dev", claims.getString("dev"))
         .put("fam", family);
+    String langs = claims.getString("langs", "");
+    if (!langs.isEmpty()) tokenClaims.put("langs", langs);
     String access = keys.signer().generateToken(tokenClaims, new JWTOptions()
         .setAlgorithm(SigningKey.ALGORITHM)
         .setHeader(new JsonObject().put("kid", key.kid()))

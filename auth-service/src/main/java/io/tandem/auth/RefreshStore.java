@@ -70,12 +70,12 @@ public final class RefreshStore {
     this.ttlSeconds = ttlSeconds;
   }
 
-  /** Starts a family for claims sub, name, dev; succeeds with its first token once written. */
+  /** Starts a family for claims sub, name, dev, langs; succeeds with its first token once written. */
   public Future<Issued> start(JsonObject claims) {
     String family = Ids.random("", FAMILY_BYTES);
     String token = token(family);
     return RedisScript.REFRESH_ISSUE.runOn(redis, List.of(RedisKeys.refreshFamily(family), key(family, token)),
-            claims.getString("sub"), claims.getString("name"), claims.getString("dev"), ttlSeconds)
+            claims.getString("sub"), claims.getString("name"), claims.getString("dev"), ttlSeconds, claims.getString("langs", ""))
         .map(r -> new Issued(token, family));
   }
 
@@ -94,7 +94,8 @@ public final class RefreshStore {
     String status = r.get(0).toString();
     return switch (status) {
       case "ok" -> new Rotation(Outcome.ROTATED, family, new JsonObject().put("sub", r.get(1).toString())
-          .put("name", r.get(2).toString()).put("dev", r.get(3).toString()), next);
+          .put("name", r.get(2).toString()).put("dev", r.get(3).toString())
+          .put("langs", r.size() > 4 && r.get(4) != null ? r.get(4).toString() : ""), next);
       case "reuse" -> new Rotation(Outcome.REUSED, family, new JsonObject().put("sub", r.get(1).toString()), null);
       case "revoked" -> new Rotation(Outcome.REVOKED, family, null, null);
       default -> new Rotation(Outcome.UNKNOWN, family, null, null);

@@ -1,17 +1,20 @@
 package io.tandem.auth;
 
 import io.tandem.common.ErrorCode;
+import io.tandem.common.Languages;
 import io.tandem.common.Limits;
 import io.tandem.common.TandemException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * A validated {@code POST /auth/token} body. The age is required, checked and then forgotten; {@code pow}
- * is the proof-of-work solution, null when absent ({@link PowGuard} decides whether it is required).
+ * is the proof-of-work solution, null when absent ({@link PowGuard} decides whether it is required); {@code languages} the
+ * primary tags the person speaks (empty when not stated), carried in the token for matching.
  */
-public record TokenRequest(String deviceId, String name, PowSolution pow) {
+public record TokenRequest(String deviceId, String name, PowSolution pow, List<String> languages) {
   private static final Pattern DEVICE_ID = Pattern.compile(Limits.DEVICE_ID_PATTERN);
 
   /** Parses and validates; failures name the field (400, also for a missing or null age) or say {@code underage} (403). */
@@ -37,7 +40,8 @@ public record TokenRequest(String deviceId, String name, PowSolution pow) {
       throw bad("age must be a whole number between 0 and " + Limits.MAX_AGE);
     }
     if (num.longValue() < Limits.MIN_AGE) throw new TandemException(ErrorCode.UNDERAGE);
-    return new TokenRequest(d, name, PowSolution.from(o.getValue("pow")));
+    List<String> languages = Languages.parse(o.getValue("languages"), "languages");
+    return new TokenRequest(d, name, PowSolution.from(o.getValue("pow")), languages);
   }
 
   /** Trims and removes control and format characters (no invisible or direction-changing names). */

@@ -19,6 +19,8 @@ public final class RedisKeys {
   public static final String QUEUE_PLAIN = TAG + "matchmaking:plain";
   /** Prefix of {@link #interestQueue}. */
   public static final String INTEREST_QUEUE_PREFIX = TAG + "matchmaking:interest:";
+  /** Prefix of {@link #languageQueue}. */
+  public static final String LANGUAGE_QUEUE_PREFIX = TAG + "matchmaking:lang:";
   /** Prefix of {@link #pairEnded}. */
   public static final String PAIR_ENDED_PREFIX = TAG + "ended:";
   /** SET of userIds with an open socket (presence count). */
@@ -43,7 +45,7 @@ public final class RedisKeys {
   /** Prefix of {@link #nodeUsers}. */
   public static final String NODE_USERS_PREFIX = TAG + "node-users:";
 
-  /** HASH of a connected user: node, conn (absent while in the grace window without a socket), name, dev, session (current), last (previous session), graceUntil (ms, while the call waits for a resume), and while waiting: queuedAt, seq, interests. */
+  /** HASH of a connected user: node, conn (absent while in the grace window without a socket), name, dev, session (current), last (previous session), graceUntil (ms, while the call waits for a resume), and while waiting: queuedAt, seq, interests, langs (comma-joined language tags). */
   public static String user(String userId) {
     return USER_PREFIX + userId;
   }
@@ -56,6 +58,11 @@ public final class RedisKeys {
   /** ZSET userId → join sequence: waiting users with this (normalized) interest. */
   public static String interestQueue(String interest) {
     return INTEREST_QUEUE_PREFIX + interest;
+  }
+
+  /** ZSET userId → join sequence: waiting users who speak this language (a primary tag, e.g. "es"). */
+  public static String languageQueue(String tag) {
+    return LANGUAGE_QUEUE_PREFIX + tag;
   }
 
   /** STRING epoch ms, TTL {@link Limits#PAIR_MEMORY_MS}: when two users (ids in order, joined by '|') last ended a call together. */
@@ -115,6 +122,7 @@ public final class RedisKeys {
   public static final java.util.Map<String, String> SCRIPT_NAMES = java.util.Map.ofEntries(
       java.util.Map.entry("QUEUE", QUEUE), java.util.Map.entry("QUEUE_SEQ", QUEUE_SEQ),
       java.util.Map.entry("QUEUE_PLAIN", QUEUE_PLAIN), java.util.Map.entry("INTEREST_QUEUE_PREFIX", INTEREST_QUEUE_PREFIX),
+      java.util.Map.entry("LANGUAGE_QUEUE_PREFIX", LANGUAGE_QUEUE_PREFIX),
       java.util.Map.entry("PAIR_ENDED_PREFIX", PAIR_ENDED_PREFIX), java.util.Map.entry("ONLINE", ONLINE),
       java.util.Map.entry("NODES", NODES), java.util.Map.entry("PENDING", PENDING),
       java.util.Map.entry("STORE_CLOCK", STORE_CLOCK), java.util.Map.entry("STORE_STALL", STORE_STALL), java.util.Map.entry("GRACE", GRACE),

@@ -7,6 +7,7 @@ import io.tandem.common.PeerNotifier;
 import io.tandem.common.msg.JoinReply;
 import io.tandem.common.msg.JoinRequest;
 import io.tandem.common.msg.UserRef;
+import io.tandem.common.msg.Wishes;
 import io.tandem.common.store.CallStore;
 import io.tandem.common.store.JoinOutcome;
 import io.tandem.common.store.Pairing;
@@ -53,7 +54,7 @@ public final class JoinVerticle extends VerticleBase {
         Failures.reply(msg, e);
         return;
       }
-      inFlight.track(join(req.user(), req.interests()))
+      inFlight.track(join(req.user(), req.wishes()))
           .onSuccess(reply -> msg.reply(reply.toJson()))
           .onFailure(err -> Failures.reply(msg, err));
     });
@@ -69,8 +70,8 @@ public final class JoinVerticle extends VerticleBase {
     return Future.all(joins.completion(), leaves.completion());
   }
 
-  private Future<JoinReply> join(UserRef user, List<String> interests) {
-    return store.join(user, interests, config.rules())
+  private Future<JoinReply> join(UserRef user, Wishes wishes) {
+    return store.join(user, wishes, config.rules())
         .map(outcome -> outcome instanceof JoinOutcome.Paired paired ? deliver(paired.pairing()) : JoinReply.queued());
   }
 

@@ -19,6 +19,8 @@ public final class MatchMetrics {
   private static final Counter MATCHES_SWEEP = Counter.builder("tandem_matches_total").tag("path", "sweep").description("sessions created").register(R);
   private static final Counter RELAXATIONS = Counter.builder("tandem_relaxations_total")
       .description("pairs made without a shared interest although one side had interests").register(R);
+  private static final Counter SHARED_LANGUAGE = Counter.builder("tandem_matches_shared_language_total")
+      .description("pairs who share a stated language").register(R);
   private static final Counter SWEEP_REMOVALS = Counter.builder("tandem_sweep_removals_total")
       .description("stale queue entries and dead-node users removed by the sweep").register(R);
   private static final Counter ABORTS = Counter.builder("tandem_match_aborts_total")
@@ -32,6 +34,7 @@ public final class MatchMetrics {
     TIME_TO_MATCH.record(Duration.ofMillis(Math.max(0, p.callerWaitMs())));
     TIME_TO_MATCH.record(Duration.ofMillis(Math.max(0, p.calleeWaitMs())));
     if (p.relaxed()) RELAXATIONS.increment();
+    if (!p.commonLanguage().isEmpty()) SHARED_LANGUAGE.increment();
   }
 
   static void aborted() {

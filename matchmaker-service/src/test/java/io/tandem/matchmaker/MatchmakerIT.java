@@ -15,6 +15,7 @@ import io.tandem.common.TestRedis;
 import io.tandem.common.msg.Delivery;
 import io.tandem.common.msg.JoinReply;
 import io.tandem.common.msg.JoinRequest;
+import io.tandem.common.msg.Wishes;
 import io.tandem.common.msg.UserRef;
 import io.tandem.common.store.CallStore;
 import io.tandem.common.store.RedisCallStore;
@@ -96,7 +97,7 @@ class MatchmakerIT {
 
   static JoinReply join(UserRef u, String... interests) {
     JsonObject body = vertx.eventBus().<JsonObject>request(Addresses.MATCHMAKER_JOIN,
-        new JoinRequest(u, List.of(interests)).toJson(), new DeliveryOptions().setSendTimeout(5000)).await().body();
+        new JoinRequest(u, Wishes.interests(List.of(interests))).toJson(), new DeliveryOptions().setSendTimeout(5000)).await().body();
     return JoinReply.fromJson(body);
   }
 

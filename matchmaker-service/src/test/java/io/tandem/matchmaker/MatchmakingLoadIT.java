@@ -12,6 +12,7 @@ import io.tandem.common.ServiceRunner;
 import io.tandem.common.msg.Delivery;
 import io.tandem.common.msg.JoinReply;
 import io.tandem.common.msg.JoinRequest;
+import io.tandem.common.msg.Wishes;
 import io.tandem.common.msg.MatchInfo;
 import io.tandem.common.msg.UserRef;
 import io.tandem.common.PeerNotifier;
@@ -112,7 +113,7 @@ class MatchmakingLoadIT {
   }
 
   Future<Void> join(String user, List<String> interests) {
-    JoinRequest req = new JoinRequest(new UserRef(user, "c_" + user, NODE), interests);
+    JoinRequest req = new JoinRequest(new UserRef(user, "c_" + user, NODE), Wishes.interests(interests));
     return vertx.eventBus().<JsonObject>request(Addresses.MATCHMAKER_JOIN, req.toJson(), new DeliveryOptions().setSendTimeout(30_000))
         .map(msg -> {
           JoinReply r = JoinReply.fromJson(msg.body());

@@ -1,6 +1,7 @@
 package io.tandem.common.store;
 
 import io.tandem.common.msg.UserRef;
+import io.tandem.common.msg.Wishes;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -77,12 +78,19 @@ public interface CallStore {
   /**
    * Queues the user ({@link JoinOutcome#QUEUED}), or pairs them at once with the oldest compatible
    * waiting user, who becomes the caller ({@link JoinOutcome.Paired}); the new session is pending
-   * until {@link #confirm}. A repeated join keeps the place in the queue (with the new interests).
+   * until {@link #confirm}. A repeated join keeps the place in the queue (with the new wishes). Before
+   * {@link MatchRules#relaxMs} only a user who shares a language (when both stated some) and an interest (as
+   * {@code docs/matching.md} says) is compatible.
    * Fails with GONE when the socket is not the registered one, IN_SESSION when the user is in a
    * call (pending or not). Waiting users whose socket is gone are removed on the way; those whose
    * gateway looks dead are skipped, not removed.
    */
-  Future<JoinOutcome> join(UserRef user, List<String> interests, MatchRules rules);
+  Future<JoinOutcome> join(UserRef user, Wishes wishes, MatchRules rules);
+
+  /** {@link #join(UserRef, Wishes, MatchRules)} with interests and no language. */
+  default Future<JoinOutcome> join(UserRef user, List<String> interests, MatchRules rules) {
+    return join(user, Wishes.interests(interests), rules);
+  }
 
   /** Removes the socket's queue entry; succeeds whether or not it was waiting. */
   Future<Void> leave(UserRef user);

@@ -5,6 +5,7 @@ import io.tandem.common.Ids;
 import io.tandem.common.Limits;
 import io.tandem.common.TandemException;
 import io.tandem.common.msg.UserRef;
+import io.tandem.common.msg.Wishes;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,9 +144,9 @@ public class MemoryCallStore implements CallStore {
   }
 
   @Override
-  public Future<JoinOutcome> join(UserRef user, List<String> interests, MatchRules rules) {
+  public Future<JoinOutcome> join(UserRef user, Wishes wishes, MatchRules rules) {
     String sid = Ids.session();
-    return step(() -> new MemoryJoin(s, m, rules).join(user, String.join(Limits.INTEREST_SEPARATOR, interests), sid));
+    return step(() -> new MemoryJoin(s, m, rules).join(user, wishes, sid));
   }
 
   @Override

@@ -1,8 +1,11 @@
 package io.tandem.common.store;
 
 import io.tandem.common.ErrorCode;
+import io.tandem.common.Languages;
+import io.tandem.common.Limits;
 import io.tandem.common.TandemException;
 import io.tandem.common.msg.UserRef;
+import io.tandem.common.msg.Wishes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -14,7 +17,7 @@ final class MemoryJoin {
   private final MatchRules rules;
   private final long now;
   private MemoryMatching.Waiting best;
-  private List<String> bestCommon;
+  private MemoryMatching.Fit bestFit;
 
   MemoryJoin(MemoryState state, MemoryMatching matching, MatchRules rules) {
     this.s = state;
@@ -26,9 +29,9 @@ final class MemoryJoin {
   /**
    * The joiner enters the queue (keeping its place on a repeated join), then the oldest compatible
    * waiting user is looked for: the front of the queue, else the front of each of the joiner's
-   * interest indexes (or of the no-interest index). Stale entries met are removed from that index.
+   * language indexes, then of its interest indexes (or of the no-interest index). Stale entries met are removed from that index.
    */
-  JoinOutcome join(UserRef user, String interests, String sid) {
+  JoinOutcome join(UserRef user, Wishes wishes, String sid) {
     String uid = user.userId();
     MemoryUser u = s.registered(user);
     if (u == null) throw new TandemException(ErrorCode.GONE);
@@ -36,15 +39,17 @@ final class MemoryJoin {
       if (s.session(u.session) != null) throw new TandemException(ErrorCode.IN_SESSION);
       u.session = null;
     }
-    MemoryMatching.Waiting me = m.enqueue(uid, u, interests, now);
+    MemoryMatching.Waiting me = m.enqueue(uid, u, String.join(Limits.INTEREST_SEPARATOR, wishes.interests()),
+        Languages.join(wishes.languages()), now);
     consider(me, s.queue, s.queue::remove);
     if (best == null) {
+      for (String l : wishes.languages()) consider(me, s.languageIndex(l), c -> s.unindexLanguage(l, c));
       List<String> mine = MemoryState.split(me.interests());
       for (String i : mine) consider(me, s.index(i), c -> s.unindex(i, c));
       if (mine.isEmpty()) consider(me, s.plain, s.plain::remove);
     }
     if (best == null) return JoinOutcome.QUEUED;
-    return new JoinOutcome.Paired(m.pair(sid, best, me, bestCommon, now));
+    return new JoinOutcome.Paired(m.pair(sid, best, me, bestFit, now));
   }
 
   /** Scans the front of one index; stops at its first compatible entry (kept when older than the best so far). */
@@ -57,11 +62,11 @@ final class MemoryJoin {
       }
       MemoryMatching.Waiting w = m.waiting(c, now, rules.nodeTtlMs());
       if (w == null) continue;
-      List<String> common = m.compatible(me, w, now, rules.relaxMs(), rules.cooldownMs(), false);
-      if (common != null) {
+      MemoryMatching.Fit fit = m.compatible(me, w, now, rules.relaxMs(), rules.cooldownMs(), false);
+      if (fit != null) {
         if (best == null || w.seq() < best.seq()) {
           best = w;
-          bestCommon = common;
+          bestFit = fit;
         }
         return;
       }
@@ -92,11 +97,11 @@ final class MemoryJoin {
       if (used[i]) continue;
       for (int j = i + 1; j < live.size(); j++) {
         if (used[j]) continue;
-        List<String> common = m.compatible(live.get(i), live.get(j), now, rules.relaxMs(), rules.cooldownMs(), onlyTwo);
-        if (common != null) {
+        MemoryMatching.Fit fit = m.compatible(live.get(i), live.get(j), now, rules.relaxMs(), rules.cooldownMs(), onlyTwo);
+        if (fit != null) {
           used[i] = true;
           used[j] = true;
-          made.add(m.pair(sessionIds.get(made.size()), live.get(i), live.get(j), common, now));
+          made.add(m.pair(sessionIds.get(made.size()), live.get(i), live.get(j), fit, now));
           break;
         }
       }

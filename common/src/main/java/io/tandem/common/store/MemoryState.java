@@ -1,5 +1,6 @@
 package io.tandem.common.store;
 
+import io.tandem.common.Languages;
 import io.tandem.common.Limits;
 import io.tandem.common.msg.UserRef;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ final class MemoryState {
   final Ranked queue = new Ranked();
   final Ranked plain = new Ranked();
   final Map<String, Ranked> interestIndexes = new HashMap<>();
+  final Map<String, Ranked> languageIndexes = new HashMap<>();
   final Ranked nodes = new Ranked();
   final Ranked pending = new Ranked();
   final Ranked grace = new Ranked();
@@ -86,8 +88,21 @@ final class MemoryState {
 
   /** ZREM from an interest index (dropped once empty, as Redis drops an empty key). */
   void unindex(String interest, String uid) {
-    Ranked r = interestIndexes.get(interest);
-    if (r != null && r.remove(uid) && r.size() == 0) interestIndexes.remove(interest);
+    unindex(interestIndexes, interest, uid);
+  }
+
+  /** The waiting users who speak {@code tag} (empty when none). */
+  Ranked languageIndex(String tag) {
+    return languageIndexes.getOrDefault(tag, new Ranked());
+  }
+
+  void unindexLanguage(String tag, String uid) {
+    unindex(languageIndexes, tag, uid);
+  }
+
+  private static void unindex(Map<String, Ranked> indexes, String key, String uid) {
+    Ranked r = indexes.get(key);
+    if (r != null && r.remove(uid) && r.size() == 0) indexes.remove(key);
   }
 
   void nodeUsersRemove(String node, String uid) {
@@ -133,6 +148,7 @@ final class MemoryState {
     if (list.isEmpty()) plain.remove(uid);
     for (String i : list) unindex(i, uid);
     if (u != null) {
+      for (String l : Languages.split(u.languages)) unindexLanguage(l, uid);
       u.queuedAt = null;
       u.seq = null;
     }

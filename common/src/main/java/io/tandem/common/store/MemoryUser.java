@@ -10,6 +10,8 @@ final class MemoryUser {
   String session;
   String last;
   String interests;
+  /** Languages, comma-joined (Languages.join); null or empty = none stated. */
+  String languages;
   Long queuedAt;
   Long seq;
   Long graceUntil;

@@ -4,11 +4,13 @@ import static io.tandem.common.store.StoreReplies.json;
 
 import io.tandem.common.ErrorCode;
 import io.tandem.common.Ids;
+import io.tandem.common.Languages;
 import io.tandem.common.Limits;
 import io.tandem.common.RedisKeys;
 import io.tandem.common.RedisScript;
 import io.tandem.common.TandemException;
 import io.tandem.common.msg.UserRef;
+import io.tandem.common.msg.Wishes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -78,9 +80,10 @@ public final class RedisCallStore implements CallStore {
   }
 
   @Override
-  public Future<JoinOutcome> join(UserRef user, List<String> interests, MatchRules rules) {
+  public Future<JoinOutcome> join(UserRef user, Wishes wishes, MatchRules rules) {
     return run(RedisScript.JOIN, user.userId(), user.connId(), Ids.session(), rules.region(), rules.scanMax(),
-        rules.nodeTtlMs(), String.join(Limits.INTEREST_SEPARATOR, interests), rules.relaxMs(), rules.cooldownMs()).map(r -> {
+        rules.nodeTtlMs(), String.join(Limits.INTEREST_SEPARATOR, wishes.interests()), rules.relaxMs(), rules.cooldownMs(),
+        Languages.join(wishes.languages())).map(r -> {
           JsonObject o = json(r);
           return switch (o.getString("status")) {
             case "queued" -> JoinOutcome.QUEUED;

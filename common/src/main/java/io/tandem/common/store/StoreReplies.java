@@ -58,6 +58,6 @@ final class StoreReplies {
     JsonObject b = p.getJsonObject("callee");
     return new Pairing(p.getString("sid"), ref(a), a.getString("name", ""), ref(b), b.getString("name", ""),
         strings(p, "common"), a.getLong("waitMs", 0L), b.getLong("waitMs", 0L), p.getBoolean("relaxed", false),
-        a.getString("dev", ""), b.getString("dev", ""));
+        a.getString("dev", ""), b.getString("dev", ""), p.getString("lang", ""));
   }
 }

@@ -18,6 +18,7 @@ local function ukey(u) return '%USER_PREFIX%' .. u end
 local function skey(s) return '%SESSION_PREFIX%' .. s end
 local function nukey(n) return '%NODE_USERS_PREFIX%' .. n end
 local function ikey(i) return '%INTEREST_QUEUE_PREFIX%' .. i end
+local function lkey(l) return '%LANGUAGE_QUEUE_PREFIX%' .. l end
 local function pair_key(a, b)
   if a < b then return '%PAIR_ENDED_PREFIX%' .. a .. '|' .. b end
   return '%PAIR_ENDED_PREFIX%' .. b .. '|' .. a
@@ -29,11 +30,11 @@ local function ref(uid)
   return {id = uid, node = p[1] or '', conn = p[2] or ''}
 end
 
--- Splits a SEP-joined list ('' = empty).
-local function split(s)
+-- Splits a SEP-joined list ('' = empty); sep: another separator (',' for languages).
+local function split(s, sep)
   local out = {}
   if s and s ~= '' then
-    for part in string.gmatch(s, '([^' .. SEP .. ']+)') do out[#out + 1] = part end
+    for part in string.gmatch(s, '([^' .. (sep or SEP) .. ']+)') do out[#out + 1] = part end
   end
   return out
 end
@@ -60,9 +61,13 @@ local function create_session(sid, caller, callee, region, now)
   redis.call('HSET', ukey(callee), 'session', sid)
 end
 
--- Removes a user from the queue and its interest indexes (interests: SEP-joined, or nil to read them).
-local function dequeue(uid, interests)
-  if interests == nil then interests = redis.call('HGET', ukey(uid), 'interests') or '' end
+-- Removes a user from the queue, its interest and its language indexes (interests: SEP-joined and langs:
+-- comma-joined, or nil to read both).
+local function dequeue(uid, interests, langs)
+  if interests == nil then
+    local h = redis.call('HMGET', ukey(uid), 'interests', 'langs')
+    interests, langs = h[1] or '', h[2] or ''
+  end
   redis.call('ZREM', QUEUE, uid)
   local list = split(interests)
   if #list == 0 then
@@ -70,6 +75,7 @@ local function dequeue(uid, interests)
   else
     for _, i in ipairs(list) do redis.call('ZREM', ikey(i), uid) end
   end
+  for _, l in ipairs(split(langs, ',')) do redis.call('ZREM', lkey(l), uid) end
   redis.call('HDEL', ukey(uid), 'queuedAt', 'seq')
 end
 
@@ -121,11 +127,11 @@ end
 -- queued: remove it); or nil, false when its gateway looks dead (skip it: the reaper cleans up, and a
 -- gateway that was only slow keeps its users).
 local function waiting(c, now, ttl)
-  local cu = redis.call('HMGET', ukey(c), 'conn', 'session', 'node', 'name', 'interests', 'queuedAt', 'seq', 'dev')
+  local cu = redis.call('HMGET', ukey(c), 'conn', 'session', 'node', 'name', 'interests', 'queuedAt', 'seq', 'dev', 'langs')
   if (not cu[1]) or cu[2] or (not cu[6]) then return nil, true end
   if not node_alive(cu[3], now, ttl) then return nil, false end
   return {id = c, conn = cu[1], node = cu[3], name = cu[4] or '', interests = cu[5] or '',
-    queuedAt = tonumber(cu[6]), seq = tonumber(cu[7]), dev = cu[8] or ''}
+    queuedAt = tonumber(cu[6]), seq = tonumber(cu[7]), dev = cu[8] or '', langs = cu[9] or ''}
 end
 
 -- Interests two users share (a list, possibly empty).
@@ -136,44 +142,56 @@ local function common_interests(a, b)
   return out
 end
 
--- nil when a and b must not be paired now; else the list of shared interests (maybe empty).
--- Rules: a pair that ended a call less than cooldown ms ago is not paired again (unless only_two
--- and both waited past relax); sharing an interest pairs; two users without interests pair (FIFO);
--- someone who waited longer than relax pairs with anyone.
+-- a's first language (comma-joined tags) that b speaks too, or ''.
+local function common_language(a, b)
+  if a == '' or b == '' then return '' end
+  local theirs = {}
+  for _, l in ipairs(split(b, ',')) do theirs[l] = true end
+  for _, l in ipairs(split(a, ',')) do if theirs[l] then return l end end
+  return ''
+end
+
+-- nil when a and b must not be paired now; else the list of shared interests (maybe empty) and the
+-- shared language ('' when none). Rules: a pair that ended a call less than cooldown ms ago is not
+-- paired again (unless only_two and both waited past relax); two who both stated languages must share
+-- one; then sharing an interest pairs, two users without interests pair (FIFO); someone who waited
+-- longer than relax pairs with anyone.
 local function compatible(a, b, now, relax, cooldown, only_two)
   local a_long = now - a.queuedAt >= relax
   local b_long = now - b.queuedAt >= relax
   local ended = redis.call('GET', pair_key(a.id, b.id))
   if ended and now - tonumber(ended) < cooldown and not (only_two and a_long and b_long) then return nil end
+  local lang = common_language(a.langs, b.langs)
+  local relaxed = a_long or b_long
+  if lang == '' and a.langs ~= '' and b.langs ~= '' and not relaxed then return nil end
   local common = common_interests(a.interests, b.interests)
-  if #common > 0 then return common end
-  if (a.interests == '' and b.interests == '') or a_long or b_long then return common end
+  if #common > 0 or (a.interests == '' and b.interests == '') or relaxed then return common, lang end
   return nil
 end
 
--- Pairs two waiting users (older = caller) into session sid; returns {sid, caller, callee, common,
+-- Pairs two waiting users (older = caller) into session sid; returns {sid, caller, callee, common, lang,
 -- relaxed}: caller/callee {id, conn, node, name, dev (keyed device hash), waitMs}; common: the
 -- shared interests; relaxed: paired without a shared interest although one had interests.
-local function pair(sid, x, y, common, region, now)
+local function pair(sid, x, y, common, lang, region, now)
   local caller, callee = x, y
   if y.seq < x.seq then caller, callee = y, x end
-  dequeue(caller.id, caller.interests)
-  dequeue(callee.id, callee.interests)
+  dequeue(caller.id, caller.interests, caller.langs)
+  dequeue(callee.id, callee.interests, callee.langs)
   create_session(sid, caller.id, callee.id, region, now)
   local function side(w)
     return {id = w.id, conn = w.conn, node = w.node, name = w.name, dev = w.dev or '', waitMs = now - w.queuedAt}
   end
-  return {sid = sid, caller = side(caller), callee = side(callee), common = common,
+  return {sid = sid, caller = side(caller), callee = side(callee), common = common, lang = lang,
     relaxed = #common == 0 and (caller.interests ~= '' or callee.interests ~= '')}
 end
 
--- Puts a user in the queue (or refreshes its interests, keeping its place). Returns its waiting table.
--- u: the user's fields as join.lua read them in one HMGET (conn, session, node, name, seq, queuedAt,
--- interests, dev), so nothing is read twice.
-local function enqueue(uid, u, interests, now)
+-- Puts a user in the queue (or refreshes its interests and languages, keeping its place). Returns its
+-- waiting table. u: the user's fields as join.lua read them in one HMGET (conn, session, node, name,
+-- seq, queuedAt, interests, dev, langs), so nothing is read twice.
+local function enqueue(uid, u, interests, langs, now)
   local seq, queued_at = tonumber(u[5]), tonumber(u[6])
   if seq then
-    dequeue(uid, u[7] or '')
+    dequeue(uid, u[7] or '', u[9] or '')
   else
     seq = redis.call('INCR', QSEQ)
     queued_at = now
@@ -185,9 +203,10 @@ local function enqueue(uid, u, interests, now)
   else
     for _, i in ipairs(list) do redis.call('ZADD', ikey(i), seq, uid) end
   end
-  redis.call('HSET', ukey(uid), 'queuedAt', queued_at, 'seq', seq, 'interests', interests)
+  for _, l in ipairs(split(langs, ',')) do redis.call('ZADD', lkey(l), seq, uid) end
+  redis.call('HSET', ukey(uid), 'queuedAt', queued_at, 'seq', seq, 'interests', interests, 'langs', langs)
   return {id = uid, conn = u[1], node = u[3], name = u[4] or '', interests = interests, queuedAt = queued_at, seq = seq,
-    dev = u[8] or ''}
+    dev = u[8] or '', langs = langs}
 end
 
 -- Undoes a match that did not become a call both sides know (no rematch cooldown). Returns the

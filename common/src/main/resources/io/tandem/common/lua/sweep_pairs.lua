@@ -23,10 +23,10 @@ for i = 1, #live do
   if not used[i] and ARGV[n] then
     for j = i + 1, #live do
       if not used[j] then
-        local common = compatible(live[i], live[j], now, relax, cooldown, only_two)
+        local common, lang = compatible(live[i], live[j], now, relax, cooldown, only_two)
         if common then
           used[i], used[j] = true, true
-          pairs_made[#pairs_made + 1] = pair(ARGV[n], live[i], live[j], common, region, now)
+          pairs_made[#pairs_made + 1] = pair(ARGV[n], live[i], live[j], common, lang, region, now)
           n = n + 1
           break
         end

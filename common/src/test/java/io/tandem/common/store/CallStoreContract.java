@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.TandemException;
 import io.tandem.common.msg.UserRef;
+import io.tandem.common.msg.Wishes;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +149,74 @@ abstract class CallStoreContract {
     assertEquals(1, s.pairs().size(), "with relax 0 the sweep pairs anyone");
     assertTrue(s.pairs().get(0).relaxed());
     assertEquals(0, s.queueLength());
+  }
+
+  Pairing paired(UserRef u, Wishes wishes) {
+    JoinOutcome o = store.join(u, wishes, RULES).await();
+    assertTrue(o instanceof JoinOutcome.Paired, "paired, not " + o);
+    return o.paired().orElseThrow();
+  }
+
+  boolean queuedNow(UserRef u, Wishes wishes) {
+    return store.join(u, wishes, RULES).await() instanceof JoinOutcome.Queued;
+  }
+
+  static Wishes speaks(String... tags) {
+    return new Wishes(List.of(), List.of(tags));
+  }
+
+  @Test
+  void aSharedLanguageBeatsALongerWait() {
+    UserRef es = user("es");
+    UserRef en = user("en");
+    assertTrue(queuedNow(es, speaks("es")));
+    assertTrue(queuedNow(en, speaks("en")), "no shared language, nobody relaxed yet");
+    Pairing p = paired(user("en2"), speaks("fr", "en"));
+    assertEquals(en, p.caller(), "the younger entry who speaks English, not the older Spanish speaker");
+    assertEquals("en", p.commonLanguage());
+    assertTrue(probe.queued(es));
+    Pairing q = paired(user("es2"), speaks("es", "en"));
+    assertEquals(es, q.caller());
+    assertEquals("es", q.commonLanguage(), "the joiner's first shared language");
+    assertFalse(probe.languageIndexed("es"), "language index cleaned");
+    assertFalse(probe.languageIndexed("en"));
+  }
+
+  @Test
+  void languagesRelaxAfterTheRelaxTime() {
+    UserRef es = user("es");
+    UserRef de = user("de");
+    assertTrue(queuedNow(es, speaks("es")));
+    assertTrue(queuedNow(de, speaks("de")));
+    Sweep none = store.sweepPairs(RULES, List.of("s_l1")).await();
+    assertTrue(none.pairs().isEmpty(), "no shared language before relax");
+    Sweep s = store.sweepPairs(new MatchRules("test", 64, 5000, 0, 30_000), List.of("s_l2")).await();
+    assertEquals(1, s.pairs().size(), "with relax 0 anyone pairs");
+    assertEquals("", s.pairs().get(0).commonLanguage());
+    UserRef any = user("any");
+    UserRef tr = user("tr");
+    assertTrue(queuedNow(tr, speaks("tr")));
+    Pairing p = paired(any, Wishes.NONE);
+    assertEquals(tr, p.caller(), "someone who states no language pairs with anyone");
+    assertEquals("", p.commonLanguage());
+  }
+
+  @Test
+  void aSharedLanguageComesFirstThenASharedInterest() {
+    UserRef enChess = user("enChess");
+    UserRef esGolf = user("esGolf");
+    UserRef esChess = user("esChess");
+    assertTrue(queuedNow(enChess, new Wishes(List.of("chess"), List.of("en"))));
+    assertTrue(queuedNow(esGolf, new Wishes(List.of("golf"), List.of("es"))));
+    assertTrue(queuedNow(esChess, new Wishes(List.of("chess"), List.of("es"))));
+    Pairing p = paired(user("joiner"), new Wishes(List.of("chess"), List.of("es")));
+    assertEquals(esChess, p.caller(), "a shared language and a shared interest, though two waited longer");
+    assertEquals("es", p.commonLanguage());
+    assertEquals(List.of("chess"), p.commonInterests());
+    assertTrue(queuedNow(user("frGolf"), new Wishes(List.of("golf"), List.of("fr"))),
+        "a shared interest without a shared language waits until relax");
+    assertTrue(probe.queued(enChess));
+    assertTrue(probe.queued(esGolf));
   }
 
   @Test

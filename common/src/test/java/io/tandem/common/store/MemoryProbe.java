@@ -49,6 +49,11 @@ final class MemoryProbe implements StoreProbe {
   }
 
   @Override
+  public boolean languageIndexed(String tag) {
+    return read(s -> s.languageIndexes.containsKey(tag));
+  }
+
+  @Override
   public String session(UserRef u) {
     return user(u, m -> m.session);
   }

@@ -60,6 +60,11 @@ final class RedisProbe implements StoreProbe {
   }
 
   @Override
+  public boolean languageIndexed(String tag) {
+    return exists(RedisKeys.languageQueue(tag));
+  }
+
+  @Override
   public String session(UserRef u) {
     return field(u, "session");
   }

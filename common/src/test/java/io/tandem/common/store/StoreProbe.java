@@ -21,6 +21,9 @@ interface StoreProbe {
   /** Whether anyone waits in the interest's index. */
   boolean interestIndexed(String interest);
 
+  /** Whether anyone waits in the index of language {@code tag}. */
+  boolean languageIndexed(String tag);
+
   /** The session the user points at, or null. */
   String session(UserRef u);
 

@@ -9,6 +9,7 @@ import static io.tandem.gateway.call.CallPhase.QUEUED;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.TandemException;
 import io.tandem.common.msg.MatchInfo;
+import io.tandem.common.msg.Wishes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +36,7 @@ public final class CallState {
   }
 
   /** join-queue: refused in a call, ignored once closed, otherwise searching (again); a kept call is ended first. */
-  public List<CallAction> join(List<String> wanted) {
+  public List<CallAction> join(Wishes wanted) {
     if (phase == CLOSED) return List.of();
     if (phase == IN_CALL) return List.of(CallAction.fail(ErrorCode.IN_SESSION));
     moveTo(QUEUED);
@@ -212,7 +213,12 @@ public final class CallState {
   }
 
   public List<String> interests() {
-    return search.interests();
+    return search.wishes().interests();
+  }
+
+  /** What the search asks for (interests and languages of the last join-queue). */
+  public Wishes wishes() {
+    return search.wishes();
   }
 
   /** Frames kept for a match that has not arrived. */

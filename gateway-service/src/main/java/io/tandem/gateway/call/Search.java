@@ -2,15 +2,15 @@ package io.tandem.gateway.call;
 
 import io.tandem.common.ErrorCode;
 import io.tandem.common.TandemException;
-import java.util.List;
+import io.tandem.common.msg.Wishes;
 
 /**
- * A socket's search: the interests of its last join-queue, whether a join waits for its reply, why
+ * A socket's search: the interests and languages of its last join-queue, whether a join waits for its reply, why
  * the last one failed, the one retry a ghost session earns, and the session undone before its match
  * reached this socket (such a match is refused).
  */
 final class Search {
-  private List<String> interests = List.of();
+  private Wishes wishes = Wishes.NONE;
   private boolean joining;
   private TandemException failure;
   private boolean ghostRetried;
@@ -19,8 +19,8 @@ final class Search {
   private String kept;
 
   /** A join-queue from the client: a new search (its retry allowance too); returns the kept call to end first, or null. */
-  String start(List<String> wanted) {
-    interests = List.copyOf(wanted);
+  String start(Wishes wanted) {
+    wishes = wanted;
     joining = true;
     ghostRetried = false;
     String end = kept;
@@ -68,8 +68,8 @@ final class Search {
     return true;
   }
 
-  List<String> interests() {
-    return interests;
+  Wishes wishes() {
+    return wishes;
   }
 
   boolean joining() {

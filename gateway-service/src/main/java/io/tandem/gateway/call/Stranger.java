@@ -61,7 +61,7 @@ final class Stranger {
     epoch = noticeEpoch;
     away = false;
     match = new MatchInfo(match.sessionId(), match.peerId(), match.role(), match.peerName(), peerNode, peerConn,
-        match.commonInterests(), match.peerDevice());
+        match.commonInterests(), match.peerDevice(), match.commonLanguage());
     return true;
   }
 

@@ -21,8 +21,9 @@ public final class MatchedFrame {
   }
 
   public String encode(String userId, MatchInfo m, long nowMillis) {
-    return ServerFrames.of(MessageType.MATCHED, body(userId, m, nowMillis)
-        .put("commonInterests", new JsonArray(List.copyOf(m.commonInterests()))));
+    JsonObject body = body(userId, m, nowMillis).put("commonInterests", new JsonArray(List.copyOf(m.commonInterests())));
+    if (!m.commonLanguage().isEmpty()) body.put("commonLanguage", m.commonLanguage());
+    return ServerFrames.of(MessageType.MATCHED, body);
   }
 
   /** The {@code resumed} frame: the same call, its stranger, fresh ICE servers, and whether the stranger is itself reconnecting. */

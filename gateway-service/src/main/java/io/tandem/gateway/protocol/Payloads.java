@@ -2,8 +2,10 @@ package io.tandem.gateway.protocol;
 
 import io.tandem.gateway.token.TokenVerifier;
 
+import io.tandem.common.Languages;
 import io.tandem.common.Limits;
 import io.tandem.common.TandemException;
+import io.tandem.common.msg.Wishes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -90,6 +92,12 @@ public final class Payloads {
       out.add(n);
     }
     return new ArrayList<>(out);
+  }
+
+  /** join-queue's wishes: {@link #interests} and {@code languages} (validated by {@link Languages#parse}; absent → {@code signedIn}). */
+  public static Wishes wishes(JsonObject d, List<String> signedIn) {
+    List<String> languages = d.getValue("languages") == null ? signedIn : Languages.parse(d.getValue("languages"), "languages");
+    return new Wishes(interests(d), languages);
   }
 
   public static String reportReason(JsonObject d) {

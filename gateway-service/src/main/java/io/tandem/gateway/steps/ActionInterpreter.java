@@ -98,7 +98,7 @@ public final class ActionInterpreter {
         LOG.debug("ending a call kept for resume before a join user={} session={}", user, a.session());
         yield presence.endCall(user, c.connId(), a.session()).<Void>mapEmpty().recover(err -> Future.succeededFuture());
       }
-      case REQUEST_JOIN -> bus.<JsonObject>request(Addresses.MATCHMAKER_JOIN, new JoinRequest(me(c), call.interests()).toJson(), requests)
+      case REQUEST_JOIN -> bus.<JsonObject>request(Addresses.MATCHMAKER_JOIN, new JoinRequest(me(c), call.wishes()).toJson(), requests)
           .map(msg -> JoinReply.fromJson(msg.body()))
           .transform(ar -> run(c, ar.failed() ? call.joinFailed(Failures.map(ar.cause()))
               : ar.result().matched() ? call.joinMatched(ar.result().match(), System.currentTimeMillis()) : call.joinQueued()));
@@ -152,6 +152,6 @@ public final class ActionInterpreter {
 
   private static MatchInfo given(Resumed r) {
     return new MatchInfo(r.sessionId(), r.peer().userId(), r.role(), r.peerName(), r.peer().node(), r.peer().connId(), List.of(),
-        r.peerDevice());
+        r.peerDevice(), "");
   }
 }

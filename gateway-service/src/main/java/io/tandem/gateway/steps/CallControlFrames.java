@@ -60,7 +60,7 @@ public final class CallControlFrames {
       if (!id.userId().equals(now.userId())) {
         throw new TandemException(ErrorCode.UNAUTHORIZED, "The token belongs to another user");
       }
-      c.renew(new Identity(now.userId(), now.name(), now.deviceHash(), id.expiresAt()));
+      c.renew(new Identity(now.userId(), now.name(), now.deviceHash(), id.expiresAt(), id.languages()));
       c.send(ServerFrames.of(MessageType.TOKEN_REFRESHED, new JsonObject().put("expiresAt", id.expiresAt())));
       return null;
     });

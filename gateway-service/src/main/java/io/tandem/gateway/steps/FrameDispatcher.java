@@ -37,7 +37,7 @@ public final class FrameDispatcher {
   private Future<Void> route(ClientLink c, ClientFrame f) {
     JsonObject d = f.data();
     return switch (f.type()) {
-      case JOIN_QUEUE -> actions.run(c, c.call().join(Payloads.interests(d)));
+      case JOIN_QUEUE -> actions.run(c, c.call().join(Payloads.wishes(d, c.identity().languages())));
       case LEAVE_QUEUE -> actions.run(c, c.call().leave());
       case SEND_OFFER -> relay.relay(c, d, MessageType.OFFER, "offer", Payloads.description(d, "offer", "offer"));
       case SEND_ANSWER -> relay.relay(c, d, MessageType.ANSWER, "answer", Payloads.description(d, "answer", "answer"));

@@ -4,6 +4,7 @@ import io.tandem.gateway.OnCaller;
 
 import io.tandem.common.Addresses;
 import io.tandem.common.ErrorCode;
+import io.tandem.common.Languages;
 import io.tandem.common.JwksStore;
 import io.tandem.common.Limits;
 import io.tandem.common.TandemException;
@@ -199,7 +200,8 @@ public final class TokenVerifier {
           }
           String dev = p.getValue("dev") instanceof String d ? d : "";
           String fam = p.getValue("fam") instanceof String f ? f : null;
-          VerifiedTokens.Entry entry = new VerifiedTokens.Entry(new Identity(sub, name, dev, exp.longValue()), kid, fam, exp.longValue());
+          List<String> langs = p.getValue("langs") instanceof String l ? Languages.split(l) : List.of();
+          VerifiedTokens.Entry entry = new VerifiedTokens.Entry(new Identity(sub, name, dev, exp.longValue(), langs), kid, fam, exp.longValue());
           verified.put(token, entry, System.currentTimeMillis() / 1000);
           return admit(entry);
         });

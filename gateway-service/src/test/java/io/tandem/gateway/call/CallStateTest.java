@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tandem.common.ErrorCode;
 import io.tandem.common.TandemException;
 import io.tandem.common.msg.MatchInfo;
+import io.tandem.common.msg.Wishes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class CallStateTest {
   private final CallState call = new CallState();
 
   private static MatchInfo match(String sessionId) {
-    return new MatchInfo(sessionId, "bob", MatchInfo.CALLER, "Bob", "node-2", "conn-2", List.of("chess"), "dev-bob");
+    return new MatchInfo(sessionId, "bob", MatchInfo.CALLER, "Bob", "node-2", "conn-2", List.of("chess"), "dev-bob", "en");
   }
 
   private static String frame(String type, String sessionId) {
@@ -39,14 +40,14 @@ class CallStateTest {
 
   /** join-queue, answered "queued". */
   private void queued() {
-    assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(List.of("chess")));
+    assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(Wishes.interests(List.of("chess"))));
     assertEquals(List.of(CallAction.SEND_QUEUED_STATS), call.joinQueued());
   }
 
   @Test
   void wholeCallFromJoinToEndAndAgain() {
     assertEquals(CallPhase.IDLE, call.phase());
-    assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(List.of("chess", "music")));
+    assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(Wishes.interests(List.of("chess", "music"))));
     assertEquals(CallPhase.QUEUED, call.phase());
     assertTrue(call.joining());
     assertEquals(List.of("chess", "music"), call.interests());
@@ -66,12 +67,12 @@ class CallStateTest {
     assertEquals(ErrorCode.NOT_IN_SESSION, assertThrows(TandemException.class, () -> call.current("s1")).code());
     assertEquals("dev-bob", call.reportTarget("s1"), "the last stranger can still be reported");
     assertEquals(List.of(), call.relayDelivered("s1", frame("candidate", "s1"), T0), "nothing of an ended call is written");
-    assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(List.of()), "a new search after a call");
+    assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(Wishes.interests(List.of())), "a new search after a call");
   }
 
   @Test
   void matchedAtOnceByTheJoinReply() {
-    call.join(List.of());
+    call.join(Wishes.interests(List.of()));
     MatchInfo m = match("s1");
     assertEquals(List.of(CallAction.SEND_QUEUED, CallAction.matched(m)), call.joinMatched(m, T0));
     assertFalse(call.joining());
@@ -92,11 +93,11 @@ class CallStateTest {
 
   @Test
   void joinReplyForASessionWhosePeerAlreadyLeftSearchesAgain() {
-    call.join(List.of("chess"));
+    call.join(Wishes.interests(List.of("chess")));
     call.peerDisconnected("s1", false, frame("peer-disconnected", "s1"));
     assertEquals(List.of(CallAction.SEND_QUEUED, CallAction.REJOIN), call.joinMatched(match("s1"), T0));
     assertEquals(CallPhase.QUEUED, call.phase());
-    assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(call.interests()));
+    assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(call.wishes()));
     assertEquals(List.of("chess"), call.interests());
   }
 
@@ -116,7 +117,7 @@ class CallStateTest {
 
   @Test
   void earlySignalingIsFlushedOnTheJoinReplyToo() {
-    call.join(List.of());
+    call.join(Wishes.interests(List.of()));
     call.relayDelivered("s1", frame("offer", "s1"), T0);
     MatchInfo m = match("s1");
     assertEquals(List.of(CallAction.SEND_QUEUED, CallAction.matched(m), CallAction.send(frame("offer", "s1"))),
@@ -154,7 +155,7 @@ class CallStateTest {
 
   @Test
   void failedOrLateJoinIsAbandoned() {
-    call.join(List.of("chess"));
+    call.join(Wishes.interests(List.of("chess")));
     assertEquals(List.of(CallAction.ABANDON), call.joinFailed(ex(ErrorCode.UNAVAILABLE)));
     assertEquals(CallPhase.IDLE, call.phase());
     assertFalse(call.joining());
@@ -166,7 +167,7 @@ class CallStateTest {
 
   @Test
   void ghostSessionUndoneByAbandonIsRetriedOnce() {
-    call.join(List.of("chess"));
+    call.join(Wishes.interests(List.of("chess")));
     call.joinFailed(ex(ErrorCode.IN_SESSION));
     assertEquals(List.of(CallAction.REJOIN), call.abandoned("ghost"));
     assertEquals(CallPhase.QUEUED, call.phase(), "searching again, as the socket's next step");
@@ -174,15 +175,15 @@ class CallStateTest {
     assertEquals(List.of("chess"), call.interests(), "with the same interests");
     call.joinFailed(ex(ErrorCode.IN_SESSION));
     assertEquals(ErrorCode.IN_SESSION, failure(call.abandoned("ghost2")), "only once per join-queue");
-    call.join(List.of());
+    call.join(Wishes.interests(List.of()));
     call.joinFailed(ex(ErrorCode.IN_SESSION));
     assertEquals(ErrorCode.IN_SESSION, failure(call.abandoned(null)), "no ghost undone: a real error");
-    call.join(List.of());
+    call.join(Wishes.interests(List.of()));
     call.joinFailed(ex(ErrorCode.UNAVAILABLE));
     assertEquals(ErrorCode.UNAVAILABLE, failure(call.abandoned("ghost3")), "not an in-session refusal");
     queued();
     assertEquals(List.of(CallAction.REFUSE_MATCH), call.matchDelivered(match("ghost3"), T0), "an undone session is never taken");
-    call.join(List.of());
+    call.join(Wishes.interests(List.of()));
     call.joinFailed(ex(ErrorCode.IN_SESSION));
     assertEquals(List.of(CallAction.REJOIN), call.abandoned("ghost4"), "a new join-queue may be retried once again");
     assertEquals(List.of(CallAction.REQUEST_LEAVE), call.leave());
@@ -191,7 +192,7 @@ class CallStateTest {
 
   @Test
   void joinFailingAfterACallBeganKeepsTheCall() {
-    call.join(List.of());
+    call.join(Wishes.interests(List.of()));
     MatchInfo m = match("s1");
     call.matchDelivered(m, T0);
     assertEquals(ErrorCode.UNAVAILABLE, failure(call.joinFailed(ex(ErrorCode.UNAVAILABLE))), "no abandon: it would end the call");
@@ -223,7 +224,7 @@ class CallStateTest {
   void matchFailedWhileSearchingSearchesAgainButNotWhileJoining() {
     queued();
     assertEquals(List.of(CallAction.REJOIN), call.peerDisconnected("s1", true, frame("peer-disconnected", "s1")));
-    call.join(List.of());
+    call.join(Wishes.interests(List.of()));
     assertTrue(call.joining());
     assertEquals(List.of(), call.peerDisconnected("s2", true, frame("peer-disconnected", "s2")),
         "the join in flight decides the state");
@@ -246,7 +247,7 @@ class CallStateTest {
   void joinInACallIsRefused() {
     queued();
     call.matchDelivered(match("s1"), T0);
-    List<CallAction> out = call.join(List.of());
+    List<CallAction> out = call.join(Wishes.interests(List.of()));
     assertEquals(ErrorCode.IN_SESSION, failure(out));
     assertEquals(List.of(), call.leave());
     assertEquals(CallPhase.IN_CALL, call.phase());
@@ -285,7 +286,7 @@ class CallStateTest {
     assertSame(m, call.close(), "the call its peer must hear about");
     assertEquals(CallPhase.CLOSED, call.phase());
     assertNull(call.close(), "closing twice: nothing more to tell");
-    assertEquals(List.of(), call.join(List.of()));
+    assertEquals(List.of(), call.join(Wishes.interests(List.of())));
     assertEquals(List.of(CallAction.REFUSE_MATCH), call.matchDelivered(match("s2"), T0));
     assertEquals(List.of(), call.relayDelivered("s1", frame("offer", "s1"), T0));
     assertEquals(List.of(), call.joinMatched(match("s3"), T0));
@@ -344,13 +345,13 @@ class CallStateTest {
   @Test
   void aSearchingSocketCannotResumeAndAKeptCallIsTakenOnceForEnding() {
     call.resumable("s1");
-    assertEquals(List.of(CallAction.endKept("s1"), CallAction.REQUEST_JOIN), call.join(List.of("chess")),
+    assertEquals(List.of(CallAction.endKept("s1"), CallAction.REQUEST_JOIN), call.join(Wishes.interests(List.of("chess"))),
         "searching instead of resuming ends the kept call first");
     assertEquals(List.of(CallAction.SEND_QUEUED_STATS), call.joinQueued());
     assertEquals(ErrorCode.IN_SESSION, failure(call.resume("s1")));
     call.resumable("s9");
     assertEquals(List.of(CallAction.REQUEST_LEAVE), call.leave());
-    assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(List.of()), "only an idle socket keeps a call; it is ended once");
+    assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(Wishes.interests(List.of())), "only an idle socket keeps a call; it is ended once");
     assertEquals(ErrorCode.SESSION_GONE, failure(call.resumeRefused(ex(ErrorCode.SESSION_GONE))), "a refused resume fails the step");
   }
 

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.common.Addresses;
 import io.tandem.common.msg.Delivery;
+import io.tandem.common.msg.Wishes;
 import io.tandem.common.msg.MatchInfo;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -97,11 +98,11 @@ class DeliveryOnLoopTest {
     Identity alice = new Identity("alice", "Alice", "device-a", System.currentTimeMillis() / 1000 + 300);
     Connection c = new Connection(vertx, loop, recordingSocket(writes), alice, "ip-a", "conn-a", null, null, null, 4096);
     SocketLoopTest.on(socketContext, () -> {
-      c.call().join(List.of()); // searching
+      c.call().join(Wishes.interests(List.of())); // searching
       return registry.put(c);
     });
 
-    MatchInfo match = new MatchInfo("session-1", "bob", MatchInfo.CALLER, "Bob", NODE, "conn-b", List.of(), "device-b");
+    MatchInfo match = new MatchInfo("session-1", "bob", MatchInfo.CALLER, "Bob", NODE, "conn-b", List.of(), "device-b", "");
     vertx.eventBus().request(Addresses.gatewayNode(NODE), new Delivery("alice", "conn-a", Delivery.MATCH, match.toJson()).toJson())
         .await(5, TimeUnit.SECONDS);
     awaitWrites(writes, 1);

@@ -9,6 +9,7 @@ import io.tandem.common.Failures;
 import io.tandem.common.PeerNotifier;
 import io.tandem.common.TandemException;
 import io.tandem.common.msg.JoinReply;
+import io.tandem.common.msg.Wishes;
 import io.tandem.common.msg.MatchInfo;
 import io.tandem.common.msg.UserRef;
 import io.tandem.common.store.CallStore;
@@ -94,7 +95,7 @@ class ActionInterpreterTest {
   }
 
   private static MatchInfo match(String sessionId) {
-    return new MatchInfo(sessionId, "bob", MatchInfo.CALLER, "Bob", NODE, "conn-b", List.of(), "dev-b");
+    return new MatchInfo(sessionId, "bob", MatchInfo.CALLER, "Bob", NODE, "conn-b", List.of(), "dev-b", "");
   }
 
   /** Runs {@code step} on the socket's loop and waits for it and every ordered step it queued. */
@@ -112,7 +113,7 @@ class ActionInterpreterTest {
   }
 
   private Supplier<Future<Void>> join() {
-    return () -> actions.run(link, link.call().join(List.of("chess")));
+    return () -> actions.run(link, link.call().join(Wishes.interests(List.of("chess"))));
   }
 
   @Test
@@ -168,7 +169,7 @@ class ActionInterpreterTest {
   @Test
   void anUnavailableMatchmakerIsGivenUpAndNotRetried() throws Exception {
     joinAnswers.add(new TandemException(ErrorCode.UNAVAILABLE));
-    Future<Void> step = SocketLoopTest.on(loop, () -> actions.run(link, link.call().join(List.of())));
+    Future<Void> step = SocketLoopTest.on(loop, () -> actions.run(link, link.call().join(Wishes.interests(List.of()))));
     Throwable err = step.transform(ar -> Future.succeededFuture(ar.cause())).await(5, TimeUnit.SECONDS);
     assertEquals(ErrorCode.UNAVAILABLE, Failures.map(err).code(), "the client owns that retry (docs/architecture.md)");
     assertEquals(List.of("join", "abandon"), storeCalls);

@@ -31,6 +31,19 @@ class TokenRequestTest {
   }
 
   @Test
+  void languagesAreKnownPrimaryTagsOrRefusedNamingTheField() {
+    assertEquals(java.util.List.of("es", "en"),
+        TokenRequest.parse("{\"deviceId\":\"dev-123_ABC\",\"age\":30,\"languages\":[\"ES\",\"en\"]}").languages());
+    assertEquals(java.util.List.of(), TokenRequest.parse("{\"deviceId\":\"dev-123_ABC\",\"age\":30}").languages());
+    for (String langs : new String[] {"\"es\"", "[\"es-MX\"]", "[\"zz\"]", "[1]", "[\"en\",\"es\",\"fr\",\"de\"]"}) {
+      String body = "{\"deviceId\":\"dev-123_ABC\",\"age\":30,\"languages\":" + langs + "}";
+      TandemException e = assertThrows(TandemException.class, () -> TokenRequest.parse(body), body);
+      assertEquals(400, e.code().status, body);
+      assertTrue(e.getMessage().startsWith("languages "), "the message names the field: " + e.getMessage());
+    }
+  }
+
+  @Test
   void ageIsRequired() {
     for (String body : new String[] {"{\"deviceId\":\"dev-123_ABC\"}", "{\"deviceId\":\"dev-123_ABC\",\"age\":null}",
         "{\"deviceId\":\"dev-123_ABC\",\"name\":\"Ann\"}"}) {

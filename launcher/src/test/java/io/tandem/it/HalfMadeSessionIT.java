@@ -82,7 +82,7 @@ class HalfMadeSessionIT {
   static MessageConsumer<JsonObject> fakeMatchmaker(Launcher l, CallStore store, MatchRules rules, AfterPairing onPaired) {
     MessageConsumer<JsonObject> joins = l.vertx().eventBus().consumer(Addresses.MATCHMAKER_JOIN, msg -> {
       JoinRequest req = JoinRequest.fromJson(msg.body());
-      store.join(req.user(), req.interests(), rules).onComplete(ar -> {
+      store.join(req.user(), req.wishes(), rules).onComplete(ar -> {
         if (ar.failed()) Failures.reply(msg, ar.cause());
         else if (ar.result() instanceof JoinOutcome.Paired paired) onPaired.handle(msg, paired.pairing());
         else msg.reply(JoinReply.queued().toJson());

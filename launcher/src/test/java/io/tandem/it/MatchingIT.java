@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Matching people like: interests first, relaxing after a wait, no instant rematch, presence. */
+/** Matching people like: a shared language and interests first, relaxing after a wait, no instant rematch, presence. */
 class MatchingIT {
   static final int RELAX_MS = 600;
   static Launcher launcher;
@@ -73,6 +73,47 @@ class MatchingIT {
       assertEquals("B", md.getJsonObject("peer").getString("name"), "B waited past the relax time: paired with anyone");
       assertEquals(new JsonArray(), md.getJsonArray("commonInterests"));
     }
+  }
+
+  /** A token for a person who speaks {@code languages} (stated at sign-in, as the page does). */
+  WsClient speaking(String name, String... languages) throws Exception {
+    JsonObject body = new JsonObject().put("deviceId", java.util.UUID.randomUUID().toString()).put("name", name).put("age", 30)
+        .put("languages", new JsonArray(java.util.List.of(languages)));
+    Http.Answer a = Http.postToken(port, body);
+    assertEquals(200, a.status(), a.body().encode());
+    return WsClient.connect(client, port, a.body().getString("accessToken"));
+  }
+
+  @Test
+  void aSharedLanguageComesBeforeALongerWaitAndIsNamed() throws Exception {
+    try (WsClient es = speaking("Es", "es"); WsClient en = speaking("En", "en"); WsClient joiner = connect("J");
+         WsClient de = speaking("De", "de"); WsClient late = connect("L")) {
+      es.send("join-queue", new JsonObject());
+      es.await("queued");
+      en.send("join-queue", new JsonObject());
+      en.await("queued");
+      joiner.send("join-queue", new JsonObject().put("languages", new JsonArray().add("EN").add("fr")));
+      JsonObject m = joiner.await("matched");
+      assertEquals("En", m.getJsonObject("peer").getString("name"), "the English speaker, though the Spanish speaker waited longer");
+      assertEquals("en", m.getString("commonLanguage"));
+      assertEquals("en", en.await("matched").getString("commonLanguage"), "from the language stated at sign-in");
+      de.send("join-queue", new JsonObject());
+      de.await("queued");
+      assertNotMatched(es, Duration.ofMillis(RELAX_MS / 3));
+      // past the relax time the two without a shared language meet (the sweep), and the call names none
+      JsonObject relaxed = es.await("matched", Duration.ofMillis(RELAX_MS + 3000));
+      assertEquals("De", relaxed.getJsonObject("peer").getString("name"));
+      assertTrue(!relaxed.containsKey("commonLanguage"), relaxed.encode());
+      late.send("join-queue", new JsonObject().put("languages", new JsonArray().add("es-MX")));
+      JsonObject err = late.await("error");
+      assertEquals("invalid-field", err.getString("code"));
+      assertTrue(err.getString("message").startsWith("languages "), "names the field: " + err.getString("message"));
+    }
+    JsonObject bad = new JsonObject().put("deviceId", java.util.UUID.randomUUID().toString()).put("age", 30)
+        .put("languages", new JsonArray().add("klingon"));
+    Http.Answer refused = Http.postToken(port, bad);
+    assertEquals(400, refused.status());
+    assertTrue(refused.body().getJsonObject("error").getString("message").startsWith("languages "), refused.body().encode());
   }
 
   @Test

@@ -29,7 +29,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three matchmaker instances against one real Redis, 5,000 joins arriving at once with interests,
+ * Three matchmaker instances against one real Redis, 5,000 joins arriving at once with interests and mixed languages,
  * then calls ending, rejoins under the rematch cooldown, and departures; the invariants are checked
  * on the result. The gateway side is a small fake node (its Redis steps are the real ones).
  */
@@ -50,6 +49,7 @@ class MatchmakingLoadIT {
   static final int USERS = 5000;
   static final int MATCHMAKERS = 3;
   static final List<String> TOPICS = List.of("music", "chess", "art", "games", "travel");
+  static final List<String> LANGUAGES = List.of("en", "es", "hi", "ar", "pt");
   static TestRedis redisServer;
   static Vertx vertx;
   static Env env;
@@ -66,7 +66,7 @@ class MatchmakingLoadIT {
   final Set<String> departed = ConcurrentHashMap.newKeySet();
   /** Sessions undone before both sides had them (a side departed while its match was being delivered). */
   final Set<String> undone = ConcurrentHashMap.newKeySet();
-  final Map<String, List<String>> interestsOf = new ConcurrentHashMap<>();
+  final Map<String, Wishes> wishesOf = new ConcurrentHashMap<>();
   final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
 
   @BeforeAll
@@ -103,6 +103,11 @@ class MatchmakingLoadIT {
     sessions.computeIfAbsent(m.sessionId(), k -> ConcurrentHashMap.newKeySet()).add(user);
     roles.put(user + "@" + m.sessionId(), m.role());
     peers.put(user + "@" + m.sessionId(), m.peerId());
+    List<String> mine = wishesOf.get(user).languages();
+    List<String> theirs = wishesOf.get(m.peerId()).languages();
+    if (!mine.isEmpty() && !theirs.isEmpty() && !(mine.contains(m.commonLanguage()) && theirs.contains(m.commonLanguage()))) {
+      violations.add(user + " " + mine + " and " + m.peerId() + " " + theirs + " paired before relax with common language '" + m.commonLanguage() + "'");
+    }
     Long ended = endedPairs.get(pairKey(user, m.peerId()));
     if (ended != null) violations.add("pair " + pairKey(user, m.peerId()) + " rematched " + (System.currentTimeMillis() - ended) + " ms after ending");
     return true;
@@ -112,8 +117,8 @@ class MatchmakingLoadIT {
     current.remove(user, sid);
   }
 
-  Future<Void> join(String user, List<String> interests) {
-    JoinRequest req = new JoinRequest(new UserRef(user, "c_" + user, NODE), Wishes.interests(interests));
+  Future<Void> join(String user) {
+    JoinRequest req = new JoinRequest(new UserRef(user, "c_" + user, NODE), wishesOf.get(user));
     return vertx.eventBus().<JsonObject>request(Addresses.MATCHMAKER_JOIN, req.toJson(), new DeliveryOptions().setSendTimeout(30_000))
         .map(msg -> {
           JoinReply r = JoinReply.fromJson(msg.body());
@@ -136,13 +141,12 @@ class MatchmakingLoadIT {
         // like the web client: the stranger left, search again
         if ("match-failed".equals(d.data().getString("reason"))) undone.add(d.data().getString("sessionId"));
         ended(d.userId(), d.data().getString("sessionId"));
-        if (!departed.contains(d.userId())) join(d.userId(), interestsOf.get(d.userId()));
+        if (!departed.contains(d.userId())) join(d.userId());
       }
     }).completion().await(5, TimeUnit.SECONDS);
 
     Random rnd = new Random(42);
     List<String> users = new ArrayList<>();
-    Map<String, List<String>> interests = new HashMap<>();
     List<Future<Void>> connects = new ArrayList<>();
     for (int i = 0; i < USERS; i++) {
       String u = "u_load" + i;
@@ -154,15 +158,21 @@ class MatchmakingLoadIT {
           if (!mine.contains(t)) mine.add(t);
         }
       }
-      interests.put(u, mine);
-      interestsOf.put(u, mine);
+      List<String> speaks = new ArrayList<>();
+      if (rnd.nextInt(10) > 0) {
+        for (int k = 1 + rnd.nextInt(2); k > 0; k--) {
+          String l = LANGUAGES.get(rnd.nextInt(LANGUAGES.size()));
+          if (!speaks.contains(l)) speaks.add(l);
+        }
+      }
+      wishesOf.put(u, new Wishes(mine, speaks));
       connects.add(store.connect(new UserRef(u, "c_" + u, NODE), "N" + i, "dev" + i, Limits.RESUME_GRACE_MS).mapEmpty());
     }
     Future.all(connects).await(60, TimeUnit.SECONDS);
 
     long t0 = System.nanoTime();
     List<Future<Void>> joins = new ArrayList<>();
-    for (String u : users) joins.add(join(u, interests.get(u)));
+    for (String u : users) joins.add(join(u));
     Future.all(joins).await(120, TimeUnit.SECONDS);
     System.out.printf("load: %d concurrent joins over %d matchmakers answered in %d ms, %d sessions%n",
         USERS, MATCHMAKERS, (System.nanoTime() - t0) / 1_000_000, sessions.size());
@@ -197,7 +207,7 @@ class MatchmakingLoadIT {
       }));
     }
     List<Future<Void>> rejoins = new ArrayList<>();
-    for (String u : rejoin) rejoins.add(join(u, interests.get(u)));
+    for (String u : rejoin) rejoins.add(join(u));
     Future.all(leaves).await(30, TimeUnit.SECONDS);
     Future.all(rejoins).await(60, TimeUnit.SECONDS);
     Thread.sleep(1500); // a few sweeps

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real redis-server for store tests, on a free loopback port, started from PATH. Under CI
+ * A real redis-server for tests (the store, ServiceStack), on a free loopback port, started from PATH. Under CI
  * ({@code CI=true}) a missing redis-server fails the test; on a laptop it skips with a message.
  */
 public final class TestRedis implements AutoCloseable {
@@ -31,7 +31,7 @@ public final class TestRedis implements AutoCloseable {
       }
     }
     if (bin == null) {
-      String why = "store tests need redis-server on PATH (apt-get install redis-server)";
+      String why = "this test needs redis-server on PATH (apt-get install redis-server)";
       if ("true".equals(System.getenv("CI"))) throw new AssertionError(why);
       Assumptions.abort(why);
     }

@@ -3,7 +3,7 @@ package io.tandem.it;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Launcher settings for tests. */
+/** Service settings for tests (the launcher's and the services' own stacks). */
 public final class Settings {
   private Settings() {}
 

@@ -49,6 +49,17 @@ public final class ServiceRunner {
     return monitor == null ? Future.succeededFuture() : vertx.deployVerticle(monitor).mapEmpty();
   }
 
+  /**
+   * Deploys several modules into one Vert.x, in order (each after the previous one started), then the
+   * health and metrics endpoints when {@code MONITOR_PORT} is set (the launcher, and tests that run
+   * several services in one JVM).
+   */
+  public static Future<Void> deployAll(Vertx vertx, Env env, List<ServiceModule> modules) {
+    Future<Void> chain = Future.succeededFuture();
+    for (ServiceModule m : modules) chain = chain.compose(v -> deploy(vertx, env, m));
+    return chain.compose(v -> deployMonitor(vertx, env, 0));
+  }
+
   /** Builds the module's verticles and deploys them in order, each after the previous one started. */
   public static Future<Void> deploy(Vertx vertx, Env env, ServiceModule module) {
     Future<List<Deployable>> verticles;

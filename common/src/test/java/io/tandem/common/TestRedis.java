@@ -3,14 +3,13 @@ package io.tandem.common;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real redis-server for store tests, on a free loopback port, started from PATH. Under CI
+ * A real redis-server for tests (the store, ServiceStack), on a free loopback port, started from PATH. Under CI
  * ({@code CI=true}) a missing redis-server fails the test; on a laptop it skips with a message.
  */
 public final class TestRedis implements AutoCloseable {
@@ -32,14 +31,11 @@ public final class TestRedis implements AutoCloseable {
       }
     }
     if (bin == null) {
-      String why = "store tests need redis-server on PATH (apt-get install redis-server)";
+      String why = "this test needs redis-server on PATH (apt-get install redis-server)";
       if ("true".equals(System.getenv("CI"))) throw new AssertionError(why);
       Assumptions.abort(why);
     }
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = io.tandem.it.Ports.free();
     Process p = new ProcessBuilder(List.of(bin, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
         "--appendonly", "no")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     long deadline = System.currentTimeMillis() + 10_000;
@@ -53,6 +49,11 @@ public final class TestRedis implements AutoCloseable {
     }
     p.destroyForcibly();
     throw new AssertionError("redis-server did not start on port " + port);
+  }
+
+  /** The redis-server process id (fault tests freeze it with SIGSTOP). */
+  public long pid() {
+    return process.pid();
   }
 
   public String url() {

@@ -83,13 +83,7 @@ public final class Launcher implements AutoCloseable {
     try {
       vertx = (env.bool("CLUSTERED", false) ? ClusterSetup.start(env) : Future.succeededFuture(Transport.report(Telemetry.vertxBuilder(Transport.options(env), env).build(), env)))
           .await(60, TimeUnit.SECONDS);
-      Future<Void> chain = Future.succeededFuture();
-      for (ServiceModule m : modules) {
-        Vertx v = vertx;
-        chain = chain.compose(x -> ServiceRunner.deploy(v, env, m));
-      }
-      Vertx v = vertx;
-      chain.compose(x -> ServiceRunner.deployMonitor(v, env, 0)).await(60, TimeUnit.SECONDS);
+      ServiceRunner.deployAll(vertx, env, modules).await(60, TimeUnit.SECONDS);
       return new Launcher(vertx, redis, env);
     } catch (Exception e) {
       if (vertx != null) vertx.close();

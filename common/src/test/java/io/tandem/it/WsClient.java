@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A blocking test client of {@code /signaling}: records every frame; waits for frames by type. */
-final class WsClient implements AutoCloseable {
-  static final Duration WAIT = Duration.ofSeconds(10);
+public final class WsClient implements AutoCloseable {
+  public static final Duration WAIT = Duration.ofSeconds(10);
 
   private final WebSocketClient client;
   private final WebSocket ws;
@@ -44,12 +44,12 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Connects with the token in the Authorization header. */
-  static WsClient connect(Vertx vertx, int port, String token) throws Exception {
+  public static WsClient connect(Vertx vertx, int port, String token) throws Exception {
     return connect(vertx, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/signaling")
         .addHeader("Authorization", "Bearer " + token));
   }
 
-  static WsClient connect(Vertx vertx, WebSocketConnectOptions options) throws Exception {
+  public static WsClient connect(Vertx vertx, WebSocketConnectOptions options) throws Exception {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1024 * 1024)
         .setMaxMessageSize(1024 * 1024));
     try {
@@ -62,38 +62,38 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Runs on the socket's own thread for every frame, before it is recorded (to answer without delay). */
-  WsClient onFrame(java.util.function.Consumer<JsonObject> handler) {
+  public WsClient onFrame(java.util.function.Consumer<JsonObject> handler) {
     this.onFrame = handler;
     return this;
   }
 
   /** Runs once when the socket closes (either side, or lost). */
-  WsClient onClose(Runnable handler) {
+  public WsClient onClose(Runnable handler) {
     this.onClose = handler;
     if (closeStatus != null) handler.run();
     return this;
   }
 
   /** Sends without waiting for the write (usable from {@link #onFrame}). */
-  void sendNow(String type, JsonObject data) {
+  public void sendNow(String type, JsonObject data) {
     ws.writeTextMessage(new JsonObject().put("type", type).put("data", data).encode());
   }
 
-  WsClient send(String type, JsonObject data) {
+  public WsClient send(String type, JsonObject data) {
     return sendRaw(new JsonObject().put("type", type).put("data", data).encode());
   }
 
-  WsClient sendRaw(String text) {
+  public WsClient sendRaw(String text) {
     ws.writeTextMessage(text).await();
     return this;
   }
 
   /** The next not-yet-taken frame of this type; fails after {@link #WAIT}. */
-  JsonObject await(String type) throws InterruptedException {
+  public JsonObject await(String type) throws InterruptedException {
     return await(type, WAIT);
   }
 
-  JsonObject await(String type, Duration wait) throws InterruptedException {
+  public JsonObject await(String type, Duration wait) throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     synchronized (frames) {
       while (true) {
@@ -111,14 +111,14 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Every frame of this type received so far (taken or not). */
-  List<JsonObject> all(String type) {
+  public List<JsonObject> all(String type) {
     synchronized (frames) {
       return frames.stream().filter(f -> type.equals(f.getString("type"))).map(f -> f.getJsonObject("data")).toList();
     }
   }
 
   /** Waits until the socket is closed; returns the close status. */
-  short awaitClose() throws InterruptedException {
+  public short awaitClose() throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     synchronized (frames) {
       while (closeStatus == null) {
@@ -130,12 +130,12 @@ final class WsClient implements AutoCloseable {
     return closeStatus;
   }
 
-  boolean isClosed() {
+  public boolean isClosed() {
     return closeStatus != null;
   }
 
   /** Closes with this code (a close frame, as a browser sends 1001 when a tab closes). */
-  void closeWith(short code) {
+  public void closeWith(short code) {
     ws.close(code, "bye").await();
   }
 

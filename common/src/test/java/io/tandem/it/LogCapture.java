@@ -10,9 +10,9 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Records every log event's message and throwable messages (with causes), and its thread, while open. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   /** One recorded event: the logger and message line, and the thread that logged it. */
-  record Event(String line, String thread) {}
+  public record Event(String line, String thread) {}
 
   private final List<String> lines = new ArrayList<>();
   private final List<Event> events = new ArrayList<>();
@@ -22,12 +22,12 @@ final class LogCapture implements AutoCloseable {
   private final ch.qos.logback.classic.Level levelBefore;
 
   /** Captures what reaches the logger logger (WARN and above in tests). */
-  LogCapture() {
+  public LogCapture() {
     this(org.slf4j.Logger.ROOT_LOGGER_NAME, null);
   }
 
   /** Captures one logger (and its children) from {@code level} on, for as long as the capture is open; null keeps its level. */
-  LogCapture(String loggerName, ch.qos.logback.classic.Level level) {
+  public LogCapture(String loggerName, ch.qos.logback.classic.Level level) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     logger = ctx.getLogger(loggerName);
     levelBefore = logger.getLevel();
@@ -48,21 +48,21 @@ final class LogCapture implements AutoCloseable {
     if (level != null) logger.setLevel(level);
   }
 
-  List<String> lines() {
+  public List<String> lines() {
     synchronized (lines) {
       return List.copyOf(lines);
     }
   }
 
   /** The recorded events, with their threads. */
-  List<Event> events() {
+  public List<Event> events() {
     synchronized (lines) {
       return List.copyOf(events);
     }
   }
 
   /** The first event whose line contains {@code fragment}, waiting for it up to {@code waitMs}; fails when none comes. */
-  Event await(String fragment, long waitMs) throws InterruptedException {
+  public Event await(String fragment, long waitMs) throws InterruptedException {
     long deadline = System.currentTimeMillis() + waitMs;
     while (true) {
       for (Event e : events()) {

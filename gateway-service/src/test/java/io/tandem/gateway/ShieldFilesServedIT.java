@@ -1,4 +1,4 @@
-package io.tandem.it;
+package io.tandem.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.gateway.http.HttpRoutes;
-import io.tandem.launcher.Launcher;
-import io.tandem.launcher.LocalRedis;
+import io.tandem.it.Ports;
+import io.tandem.it.ServiceStack;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,8 +37,8 @@ class ShieldFilesServedIT {
 
   @Test
   void vendoredFilesAreServedWithTheirTypesAndCachedForAYear() throws Exception {
-    int port = LocalRedis.freePort();
-    try (Launcher launcher = Launcher.start(Map.of("GATEWAY_PORT", Integer.toString(port)))) {
+    int port = Ports.free();
+    try (ServiceStack stack = GatewayStack.start(Map.of("GATEWAY_PORT", Integer.toString(port)))) {
       for (Map.Entry<String, String> f : FILES.entrySet()) {
         HttpResponse<byte[]> r = get(port, f.getKey());
         assertEquals(200, r.statusCode(), f.getKey());

@@ -1,4 +1,4 @@
-package io.tandem.it;
+package io.tandem.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.common.RedisConnector;
 import io.tandem.common.RedisKeys;
-import io.tandem.launcher.Launcher;
-import io.tandem.launcher.LocalRedis;
+import io.tandem.it.Http;
+import io.tandem.it.Ports;
+import io.tandem.it.ServiceStack;
+import io.tandem.it.Settings;
+import io.tandem.it.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -34,7 +37,7 @@ class TokenHardeningIT {
   static final String ADMIN = "admin-token-for-tests-0123456789";
   /** How long the services may take to repair Redis after it lost its data (the bound docs/safety.md states). */
   static final long REPAIR_BOUND_MS = 2_500;
-  static Launcher launcher;
+  static ServiceStack stack;
   static int port;
   static int authPort;
   static Vertx client;
@@ -42,11 +45,11 @@ class TokenHardeningIT {
 
   @BeforeAll
   static void start() throws Exception {
-    port = LocalRedis.freePort();
-    authPort = LocalRedis.freePort();
-    launcher = Launcher.start(settings(port, authPort, Map.of()));
+    port = Ports.free();
+    authPort = Ports.free();
+    stack = GatewayStack.start(settings(port, authPort, Map.of()));
     client = Vertx.vertx();
-    redis = RedisConnector.create(client, launcher.env());
+    redis = RedisConnector.create(client, stack.env());
   }
 
   static Map<String, String> settings(int gatewayPort, int adminPort, Map<String, String> extra) {
@@ -63,7 +66,7 @@ class TokenHardeningIT {
   static void stop() throws Exception {
     if (redis != null) redis.close();
     if (client != null) client.close().await();
-    if (launcher != null) launcher.close();
+    if (stack != null) stack.close();
   }
 
   static Http.Answer refresh(int gatewayPort, String refreshToken) throws Exception {
@@ -138,9 +141,9 @@ class TokenHardeningIT {
     assertEquals(101, handshake(port, before.getString("accessToken")), "a valid token issued before the loss still connects");
 
     // a second set of services (one more auth, gateway, ...) starts after the loss, on the same Redis
-    int port2 = LocalRedis.freePort();
-    int authPort2 = LocalRedis.freePort();
-    try (Launcher late = Launcher.start(settings(port2, authPort2, Map.of("REDIS_URL", launcher.env().raw("REDIS_URL"))))) {
+    int port2 = Ports.free();
+    int authPort2 = Ports.free();
+    try (ServiceStack late = GatewayStack.start(settings(port2, authPort2, Map.of("REDIS_URL", stack.env().raw("REDIS_URL"))))) {
       long deadline = System.currentTimeMillis() + REPAIR_BOUND_MS + 5_000;
       boolean jwks = false;
       while (!jwks && System.currentTimeMillis() < deadline) {

@@ -1,11 +1,16 @@
-package io.tandem.it;
+package io.tandem.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tandem.launcher.Launcher;
-import io.tandem.launcher.LocalRedis;
+import io.tandem.it.Http;
+import io.tandem.it.LogCapture;
+import io.tandem.it.Ports;
+import io.tandem.it.ServiceStack;
+import io.tandem.it.Settings;
+import io.tandem.it.TcpProxy;
+import io.tandem.it.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -34,15 +39,15 @@ class EventLoopsIT {
   static final int MAX_TRIES = 6;
   /** Longest wait for a socket's "connected" log line, ms. */
   static final long LOG_WAIT_MS = 5000;
-  static Launcher launcher;
+  static ServiceStack stack;
   static Vertx client;
   static int port;
   static TcpProxy proxy;
 
   @BeforeAll
   static void start() throws Exception {
-    port = LocalRedis.freePort();
-    launcher = Launcher.start(Settings.manyClients(Map.of("GATEWAY_PORT", Integer.toString(port),
+    port = Ports.free();
+    stack = GatewayStack.start(Settings.manyClients(Map.of("GATEWAY_PORT", Integer.toString(port),
         "GATEWAY_EVENT_LOOPS", Integer.toString(LOOPS), "RESUME_GRACE_MS", Long.toString(GRACE_MS))));
     client = Vertx.vertx();
     proxy = new TcpProxy(List.of(port));
@@ -52,7 +57,7 @@ class EventLoopsIT {
   static void stop() throws Exception {
     if (proxy != null) proxy.close();
     if (client != null) client.close().await();
-    if (launcher != null) launcher.close();
+    if (stack != null) stack.close();
   }
 
   /** The user id in a token (its {@code sub} claim). */

@@ -1,11 +1,13 @@
-package io.tandem.it;
+package io.tandem.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.common.SafetyConfig;
-import io.tandem.launcher.Launcher;
-import io.tandem.launcher.LocalRedis;
+import io.tandem.it.Http;
+import io.tandem.it.Ports;
+import io.tandem.it.ServiceStack;
+import io.tandem.it.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -33,9 +35,9 @@ class NetworkLimitsIT {
 
   @Test
   void manyPeopleBehindOneAddressWithTheDefaults() throws Exception {
-    int port = LocalRedis.freePort();
+    int port = Ports.free();
     String shared = "198.51.100.7";
-    try (Launcher launcher = Launcher.start(Map.of("GATEWAY_PORT", Integer.toString(port), "TRUSTED_PROXY_HOPS", "1", "TOKEN_POW", "off"))) {
+    try (ServiceStack stack = GatewayStack.start(Map.of("GATEWAY_PORT", Integer.toString(port), "TRUSTED_PROXY_HOPS", "1", "TOKEN_POW", "off"))) {
       Vertx client = Vertx.vertx();
       List<WsClient> sockets = new ArrayList<>();
       try {
@@ -66,9 +68,9 @@ class NetworkLimitsIT {
 
   @Test
   void ipv6IsLimitedPerSlash64() throws Exception {
-    int port = LocalRedis.freePort();
+    int port = Ports.free();
     int burst = 10;
-    try (Launcher launcher = Launcher.start(Map.of("GATEWAY_PORT", Integer.toString(port), "TRUSTED_PROXY_HOPS", "1", "TOKEN_POW", "off",
+    try (ServiceStack stack = GatewayStack.start(Map.of("GATEWAY_PORT", Integer.toString(port), "TRUSTED_PROXY_HOPS", "1", "TOKEN_POW", "off",
         "HTTP_RATE_PER_MINUTE", "60", "HTTP_RATE_BURST", Integer.toString(burst)))) {
       int ok = 0;
       Http.Answer last = null;

@@ -1,11 +1,15 @@
-package io.tandem.it;
+package io.tandem.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tandem.launcher.Launcher;
-import io.tandem.launcher.LocalRedis;
+import io.tandem.it.Http;
+import io.tandem.it.Ports;
+import io.tandem.it.ServiceStack;
+import io.tandem.it.Settings;
+import io.tandem.it.TestKeys;
+import io.tandem.it.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -20,22 +24,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bad input everywhere gets a clear error and loses nothing else: HTTP bodies, WebSocket frames,
- * foreign sessions, and forged or expired tokens at the handshake. The launcher signs with a
+ * foreign sessions, and forged or expired tokens at the handshake. auth-service signs with a
  * configured PEM key so the test can forge tokens with the same key.
  */
 class BadInputIT {
   static final String ISSUER = "tandem-auth";
   static final String AUDIENCE = "tandem";
-  static Launcher launcher;
+  static ServiceStack stack;
   static int port;
   static Vertx client;
   static TestKeys keys;
 
   @BeforeAll
   static void start() throws Exception {
-    port = LocalRedis.freePort();
+    port = Ports.free();
     keys = new TestKeys(Path.of("target", "test-keys"), "test-key-1");
-    launcher = Launcher.start(Settings.manyClients(Map.of("GATEWAY_PORT", Integer.toString(port),
+    stack = GatewayStack.start(Settings.manyClients(Map.of("GATEWAY_PORT", Integer.toString(port),
         "JWT_PRIVATE_KEY_PATH", keys.privatePem.toString(), "JWT_PUBLIC_KEY_PATH", keys.publicPem.toString(),
         "JWT_KEY_ID", keys.kid)));
     client = Vertx.vertx();
@@ -44,7 +48,7 @@ class BadInputIT {
   @AfterAll
   static void stop() throws Exception {
     client.close().await();
-    launcher.close();
+    stack.close();
   }
 
   WsClient connect(String name) throws Exception {

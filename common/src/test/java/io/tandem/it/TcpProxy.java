@@ -27,15 +27,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * backend holds a WebSocket ({@code GET /signaling ...}). {@link #drop} and {@link #cutAll} cut connections
  * without a WebSocket close frame, as a network loss does.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   /** How long a backend may take to accept before it counts as refusing. */
-  static final int CONNECT_TIMEOUT_MS = 1000;
+  public static final int CONNECT_TIMEOUT_MS = 1000;
   private static final int BUFFER_BYTES = 16 * 1024;
   /** The request line is looked for in this many first bytes of a connection. */
   private static final int FIRST_LINE_MAX = 512;
 
   /** One proxied connection. */
-  static final class Link {
+  public static final class Link {
     final int backendPort;
     final long openedAtMs = System.currentTimeMillis();
     private final Socket client;
@@ -82,39 +82,39 @@ final class TcpProxy implements AutoCloseable {
   private int next; // guarded by this
   private volatile boolean closing;
 
-  TcpProxy(List<Integer> backendPorts) throws IOException {
+  public TcpProxy(List<Integer> backendPorts) throws IOException {
     setBackends(backendPorts);
     server = new ServerSocket();
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     threads.execute(this::acceptLoop);
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
   /** Replaces the backend list (new connections only; open ones stay where they are). */
-  void setBackends(List<Integer> ports) {
+  public void setBackends(List<Integer> ports) {
     if (ports.isEmpty()) throw new IllegalArgumentException("a proxy needs at least one backend port");
     backends = List.copyOf(ports);
   }
 
   /** Connections handed to each backend so far. */
-  Map<Integer, Integer> acceptedPerBackend() {
+  public Map<Integer, Integer> acceptedPerBackend() {
     Map<Integer, Integer> m = new java.util.TreeMap<>();
     accepted.forEach((k, v) -> m.put(k, v.get()));
     return m;
   }
 
   /** Open connections per backend port. */
-  Map<Integer, Integer> connectionsPerBackend() {
+  public Map<Integer, Integer> connectionsPerBackend() {
     Map<Integer, Integer> m = new java.util.TreeMap<>();
     for (Link l : openLinks()) m.merge(l.backendPort, 1, Integer::sum);
     return m;
   }
 
   /** Cuts every open connection to this backend port (both sides, no close frame), as a network loss does; → how many. */
-  int drop(int backendPort) {
+  public int drop(int backendPort) {
     int n = 0;
     for (Link l : openLinks()) {
       if (l.backendPort != backendPort) continue;
@@ -125,12 +125,12 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Clients closed at once because no backend accepted. */
-  int refusedClients() {
+  public int refusedClients() {
     return refusedClients.get();
   }
 
   /** The open connections, oldest first. */
-  List<Link> openLinks() {
+  public List<Link> openLinks() {
     List<Link> out = new ArrayList<>();
     for (Link l : links) if (l.isOpen()) out.add(l);
     out.sort(java.util.Comparator.comparingLong(l -> l.openedAtMs));
@@ -142,7 +142,7 @@ final class TcpProxy implements AutoCloseable {
    * dead balancer would: the browser sees its WebSocket lost without a close frame (1006), and so does
    * the gateway. → how many were cut.
    */
-  int cutAll() {
+  public int cutAll() {
     int n = 0;
     for (Link l : links) {
       if (l.isOpen()) n++;

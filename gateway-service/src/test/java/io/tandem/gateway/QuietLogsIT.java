@@ -1,10 +1,14 @@
-package io.tandem.it;
+package io.tandem.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ch.qos.logback.classic.Level;
-import io.tandem.launcher.Launcher;
-import io.tandem.launcher.LocalRedis;
+import io.tandem.it.Http;
+import io.tandem.it.LogCapture;
+import io.tandem.it.Ports;
+import io.tandem.it.ServiceStack;
+import io.tandem.it.Settings;
+import io.tandem.it.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -23,14 +27,14 @@ class QuietLogsIT {
   /** How long the closes are given to be handled on the server before the capture ends. */
   static final long SETTLE_MS = 500;
 
-  static Launcher launcher;
+  static ServiceStack stack;
   static int port;
   static Vertx client;
 
   @BeforeAll
   static void start() throws Exception {
-    port = LocalRedis.freePort();
-    launcher = Launcher.start(Settings.manyClients(Map.of("GATEWAY_PORT", Integer.toString(port))));
+    port = Ports.free();
+    stack = GatewayStack.start(Settings.manyClients(Map.of("GATEWAY_PORT", Integer.toString(port))));
     client = Vertx.vertx();
     cycle("warm-up"); // first-use lines (a lazily made client, a first script load) are not per-call
   }
@@ -38,7 +42,7 @@ class QuietLogsIT {
   @AfterAll
   static void stop() throws Exception {
     client.close().await();
-    launcher.close();
+    stack.close();
   }
 
   @Test

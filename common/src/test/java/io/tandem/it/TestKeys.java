@@ -15,13 +15,13 @@ import java.util.Base64;
 import java.util.List;
 
 /** An RSA key pair (RS256, as auth-service's) written as PEM files (for JWT_*_KEY_PATH), and a signer for forged tokens. */
-final class TestKeys {
-  final Path privatePem;
-  final Path publicPem;
-  final String privatePemText;
-  final String kid;
+public final class TestKeys {
+  public final Path privatePem;
+  public final Path publicPem;
+  public final String privatePemText;
+  public final String kid;
 
-  TestKeys(Path dir, String kid) throws Exception {
+  public TestKeys(Path dir, String kid) throws Exception {
     KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
     gen.initialize(2048);
     KeyPair pair = gen.generateKeyPair();
@@ -38,14 +38,14 @@ final class TestKeys {
   }
 
   /** Signs claims with this key (RS256, header kid = headerKid). */
-  String sign(Vertx vertx, JsonObject claims, String headerKid, String issuer, String audience, int expiresInSeconds) {
+  public String sign(Vertx vertx, JsonObject claims, String headerKid, String issuer, String audience, int expiresInSeconds) {
     JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(privatePemText)));
     JWTOptions options = new JWTOptions().setAlgorithm("RS256").setHeader(new JsonObject().put("kid", headerKid))
         .setIssuer(issuer).setAudience(List.of(audience)).setExpiresInSeconds(expiresInSeconds);
     return auth.generateToken(claims, options);
   }
 
-  static String b64(String json) {
+  public static String b64(String json) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,4 +1,4 @@
-package io.tandem.it;
+package io.tandem.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.common.Addresses;
 import io.tandem.common.Telemetry;
-import io.tandem.launcher.Launcher;
-import io.tandem.launcher.LocalRedis;
+import io.tandem.it.Http;
+import io.tandem.it.Ports;
+import io.tandem.it.ServiceStack;
+import io.tandem.it.Settings;
+import io.tandem.it.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -71,8 +74,8 @@ class GatewayHardeningIT {
   /** Item 1: permessage-deflate is never negotiated, so the size limits hold for what the gateway handles. */
   @Test
   void compressionIsRefusedAndOversizeFramesClose1009() throws Exception {
-    int port = LocalRedis.freePort();
-    try (Launcher launcher = Launcher.start(settings(port))) {
+    int port = Ports.free();
+    try (ServiceStack stack = GatewayStack.start(settings(port))) {
       String token = Http.token(port, "Zip").getString("accessToken");
       WebSocketClient wsc = client.createWebSocketClient(new WebSocketClientOptions()
           .setTryUsePerMessageCompression(true).setTryUsePerFrameCompression(true)
@@ -110,8 +113,8 @@ class GatewayHardeningIT {
   /** Item 7: invalid frames are charged to the socket's budget: a flood ends in a 1008 close, not in thousands of replies. */
   @Test
   void junkFloodIsChargedAndClosed() throws Exception {
-    int port = LocalRedis.freePort();
-    try (Launcher launcher = Launcher.start(settings(port)); WsClient c = connect(port, "Junk")) {
+    int port = Ports.free();
+    try (ServiceStack stack = GatewayStack.start(settings(port)); WsClient c = connect(port, "Junk")) {
       try {
         for (int i = 0; i < 2000 && !c.isClosed(); i++) c.sendRaw("not json " + i);
       } catch (RuntimeException closedWhileSending) {
@@ -126,26 +129,26 @@ class GatewayHardeningIT {
   /** Item 3: a gateway told to stop closes its sockets with 1012 (restarting), not 1000. */
   @Test
   void gracefulStopClosesWith1012() throws Exception {
-    int port = LocalRedis.freePort();
-    Launcher launcher = Launcher.start(settings(port));
+    int port = Ports.free();
+    ServiceStack stack = GatewayStack.start(settings(port));
     WsClient c = connect(port, "Drained");
     try {
       c.send("join-queue", new JsonObject());
       c.await("queued");
-      launcher.close();
+      stack.close();
       assertEquals(1012, c.awaitClose(), "clients are told to reconnect elsewhere");
     } finally {
       c.close();
-      launcher.close();
+      stack.close();
     }
   }
 
   /** Item 8: a client that gives up while its handshake waits on Redis leaves nothing behind. */
   @Test
   void abandonedHandshakesDoNotLeak() throws Exception {
-    int port = LocalRedis.freePort();
-    try (Launcher launcher = Launcher.start(settings(port, "REDIS_TIMEOUT_MS", "5000"))) {
-      long pid = RedisSignals.requirePid(launcher);
+    int port = Ports.free();
+    try (ServiceStack stack = GatewayStack.start(settings(port, "REDIS_TIMEOUT_MS", "5000"))) {
+      long pid = stack.redisPid();
       String token = Http.token(port, "Quitter").getString("accessToken");
       RedisSignals.signal(pid, "STOP");
       try {
@@ -183,11 +186,11 @@ class GatewayHardeningIT {
    */
   @Test
   void frozenRedisFailsFastAndReapsNobody() throws Exception {
-    int port = LocalRedis.freePort();
-    try (Launcher launcher = Launcher.start(settings(port, "REDIS_TIMEOUT_MS", "800", "NODE_TTL_MS", "1000",
-        "SWEEP_INTERVAL_MS", "200", "NODE_HEARTBEAT_MS", "200", "MONITOR_PORT", Integer.toString(LocalRedis.freePort())))) {
-      long pid = RedisSignals.requirePid(launcher);
-      int monitor = launcher.env().integer("MONITOR_PORT", 0, 0, 65535);
+    int port = Ports.free();
+    try (ServiceStack stack = GatewayStack.start(settings(port, "REDIS_TIMEOUT_MS", "800", "NODE_TTL_MS", "1000",
+        "SWEEP_INTERVAL_MS", "200", "NODE_HEARTBEAT_MS", "200", "MONITOR_PORT", Integer.toString(Ports.free())))) {
+      long pid = stack.redisPid();
+      int monitor = stack.env().integer("MONITOR_PORT", 0, 0, 65535);
       String[] sid = new String[1];
       WsClient[] p = pair(port, sid);
       try (WsClient alice = p[0]; WsClient bob = p[1]) {
@@ -222,10 +225,10 @@ class GatewayHardeningIT {
   /** Item 9: a chat-service that does not answer holds back only chat, never the socket's relays. */
   @Test
   void silentChatServiceDoesNotHoldRelays() throws Exception {
-    int port = LocalRedis.freePort();
-    try (Launcher launcher = Launcher.start(settings(port, "LAUNCHER_SERVICES", "auth,matchmaker,gateway", "BUS_TIMEOUT_MS", "2000"))) {
+    int port = Ports.free();
+    try (ServiceStack stack = GatewayStack.withoutChat(settings(port, "BUS_TIMEOUT_MS", "2000"))) {
       AtomicInteger swallowed = new AtomicInteger();
-      launcher.vertx().eventBus().consumer(Addresses.CHAT_SEND, msg -> swallowed.incrementAndGet()).completion().await();
+      stack.vertx().eventBus().consumer(Addresses.CHAT_SEND, msg -> swallowed.incrementAndGet()).completion().await();
       String[] sid = new String[1];
       WsClient[] p = pair(port, sid);
       try (WsClient alice = p[0]; WsClient bob = p[1]) {
@@ -245,8 +248,8 @@ class GatewayHardeningIT {
   /** Item 9: the page and every HTTP answer carry the security headers. */
   @Test
   void securityHeaders() throws Exception {
-    int port = LocalRedis.freePort();
-    try (Launcher launcher = Launcher.start(settings(port))) {
+    int port = Ports.free();
+    try (ServiceStack stack = GatewayStack.start(settings(port))) {
       for (String path : new String[] {"/", "/stats", "/nowhere"}) {
         Http.Answer a = Http.get(port, path);
         String csp = a.header("Content-Security-Policy");

@@ -15,19 +15,19 @@ import java.util.Map;
  * 127.0.0.1, with the strict Content-Security-Policy the gateway is going to send, so the client's
  * modules are tested exactly as the browser will load them: no inline script or style, no eval.
  */
-final class StaticWebServer implements AutoCloseable {
+public final class StaticWebServer implements AutoCloseable {
   /** The policy the client must live with (no 'unsafe-inline', no 'unsafe-eval'; WebAssembly for the shield's worker). */
   static final String CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
       + "connect-src 'self'; worker-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-  static final Path WEBROOT = Path.of("..", "web-client", "src", "main", "resources", "webroot").toAbsolutePath().normalize();
-  static final Path TEST_WEBROOT = Path.of("..", "web-client", "src", "test", "webroot").toAbsolutePath().normalize();
+  public static final Path WEBROOT = Path.of("..", "web-client", "src", "main", "resources", "webroot").toAbsolutePath().normalize();
+  public static final Path TEST_WEBROOT = Path.of("..", "web-client", "src", "test", "webroot").toAbsolutePath().normalize();
   private static final Map<String, String> TYPES = Map.of(
       "html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8",
       "svg", "image/svg+xml", "png", "image/png", "json", "application/json", "wasm", "application/wasm");
 
   private final HttpServer server;
 
-  StaticWebServer(String statsJson) throws IOException {
+  public StaticWebServer(String statsJson) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", ex -> {
       try (ex) {
@@ -37,7 +37,7 @@ final class StaticWebServer implements AutoCloseable {
     server.start();
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 

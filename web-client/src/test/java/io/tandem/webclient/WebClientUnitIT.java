@@ -1,8 +1,10 @@
-package io.tandem.it;
+package io.tandem.webclient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tandem.it.Browser;
+import io.tandem.it.StaticWebServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The web client's own unit tests (web-client/src/test/webroot/*.test.js, ES modules, no npm) run in the
- * same headless Chromium as the end-to-end tests, served with the strict Content-Security-Policy.
+ * same headless Chromium as the end-to-end tests, served with the strict Content-Security-Policy. Under
+ * {@code CI=true} a missing Chromium fails the test; elsewhere it skips with a message.
  */
 class WebClientUnitIT {
   static StaticWebServer server;

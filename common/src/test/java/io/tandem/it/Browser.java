@@ -24,16 +24,16 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** One headless Debian Chromium with a fake camera, driven by Selenium through /usr/bin/chromedriver. */
-final class Browser implements AutoCloseable {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  static final Duration WAIT = Duration.ofSeconds(30);
+public final class Browser implements AutoCloseable {
+  public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  public static final Duration WAIT = Duration.ofSeconds(30);
 
-  final ChromeDriver driver;
-  final String label;
+  public final ChromeDriver driver;
+  public final String label;
 
   /** Fails under CI=true when Chromium is missing; skips with a message elsewhere. */
-  static void requireChromium() {
+  public static void requireChromium() {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
       Assertions.fail("CI=true but " + CHROMIUM + " / " + CHROMEDRIVER + " are missing: apt-get install chromium chromium-driver");
@@ -41,16 +41,16 @@ final class Browser implements AutoCloseable {
     Assumptions.assumeTrue(present, "Browser tests skipped: install Debian's chromium and chromium-driver to run them");
   }
 
-  Browser(String label, boolean allowMedia) throws Exception {
+  public Browser(String label, boolean allowMedia) throws Exception {
     this(label, allowMedia, "1280,800");
   }
 
-  Browser(String label, boolean allowMedia, String windowSize) throws Exception {
+  public Browser(String label, boolean allowMedia, String windowSize) throws Exception {
     this(label, allowMedia, windowSize, List.of());
   }
 
   /** With extra Chromium switches (e.g. which test certificates to accept). */
-  Browser(String label, boolean allowMedia, String windowSize, List<String> extraArgs) throws Exception {
+  public Browser(String label, boolean allowMedia, String windowSize, List<String> extraArgs) throws Exception {
     this.label = label;
     Path profile = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chromium-" + label + "-");
     ChromeOptions o = new ChromeOptions();
@@ -75,13 +75,13 @@ final class Browser implements AutoCloseable {
     this.driver = new ChromeDriver(service, o);
   }
 
-  Browser open(int port) {
+  public Browser open(int port) {
     driver.get("http://localhost:" + port + "/");
     return this;
   }
 
   /** Fills the landing form and presses Start. */
-  Browser start(String name, int age, String interests) {
+  public Browser start(String name, int age, String interests) {
     type("#name", name);
     type("#age", Integer.toString(age));
     if (interests != null) type("#interests", interests);
@@ -89,25 +89,25 @@ final class Browser implements AutoCloseable {
     return this;
   }
 
-  void type(String css, String text) {
+  public void type(String css, String text) {
     WebElement e = driver.findElement(By.cssSelector(css));
     e.clear();
     e.sendKeys(text);
   }
 
-  String state() {
+  public String state() {
     return driver.findElement(By.cssSelector("#status")).getDomAttribute("data-state");
   }
 
-  Object js(String script, Object... args) {
+  public Object js(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
-  <T> T waitFor(String what, Function<WebDriver, T> condition) {
+  public <T> T waitFor(String what, Function<WebDriver, T> condition) {
     return waitFor(what, condition, WAIT);
   }
 
-  <T> T waitFor(String what, Function<WebDriver, T> condition, Duration timeout) {
+  public <T> T waitFor(String what, Function<WebDriver, T> condition, Duration timeout) {
     try {
       return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(condition);
     } catch (RuntimeException e) {
@@ -120,7 +120,7 @@ final class Browser implements AutoCloseable {
    * {@value #IN_PAGE_POLL_MS} ms) instead of asking over WebDriver every 50 ms: nothing outside the page
    * runs while it waits, so a timing measured by the page is not slowed by the test's own polling.
    */
-  void awaitInPage(String what, String condition, Duration timeout) {
+  public void awaitInPage(String what, String condition, Duration timeout) {
     driver.manage().timeouts().scriptTimeout(timeout);
     try {
       Object ok = ((JavascriptExecutor) driver).executeAsyncScript(
@@ -135,9 +135,9 @@ final class Browser implements AutoCloseable {
   }
 
   /** How often {@link #awaitInPage} checks its condition inside the page. */
-  static final int IN_PAGE_POLL_MS = 25;
+  public static final int IN_PAGE_POLL_MS = 25;
 
-  void waitForState(String state) {
+  public void waitForState(String state) {
     waitFor("state " + state, d -> state.equals(state()));
   }
 
@@ -150,20 +150,20 @@ final class Browser implements AutoCloseable {
   }
 
   /** Waits until the remote video has frames and its time advances. */
-  void waitForRemoteVideoPlaying() {
+  public void waitForRemoteVideoPlaying() {
     waitFor("remote video has frames", d -> ((Number) js("return document.getElementById('remote-video').videoWidth")).intValue() > 0);
     double t0 = ((Number) js("return document.getElementById('remote-video').currentTime")).doubleValue();
     waitFor("remote video time advances", d -> ((Number) js("return document.getElementById('remote-video').currentTime")).doubleValue() > t0 + 0.3);
   }
 
   /** Every console line since the last call to this or {@link #consoleErrors()} (WebDriver hands each line out once). */
-  List<String> consoleLines() {
+  public List<String> consoleLines() {
     List<String> out = new ArrayList<>();
     for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) out.add(e.getMessage());
     return out;
   }
 
-  List<String> consoleErrors() {
+  public List<String> consoleErrors() {
     List<String> out = new ArrayList<>();
     for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
       if (e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) out.add(e.getMessage());
@@ -171,7 +171,7 @@ final class Browser implements AutoCloseable {
     return out;
   }
 
-  Path screenshot(Path to) throws Exception {
+  public Path screenshot(Path to) throws Exception {
     Files.createDirectories(to.getParent());
     byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
     return Files.write(to, png);

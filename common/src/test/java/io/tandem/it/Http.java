@@ -11,24 +11,24 @@ import java.util.List;
 import java.util.UUID;
 
 /** Blocking HTTP calls for tests. */
-final class Http {
+public final class Http {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private Http() {}
 
-  record Answer(int status, JsonObject body, HttpResponse<String> raw) {
+  public record Answer(int status, JsonObject body, HttpResponse<String> raw) {
     /** A response header, or null. */
-    String header(String name) {
+    public String header(String name) {
       return raw.headers().firstValue(name).orElse(null);
     }
   }
 
-  static Answer post(int port, String path, String body) throws Exception {
+  public static Answer post(int port, String path, String body) throws Exception {
     return send(port, path, "POST", body, new String[0]);
   }
 
   /** Any call; headers as name, value, name, value… */
-  static Answer send(int port, String path, String method, String body, String... headers) throws Exception {
+  public static Answer send(int port, String path, String method, String body, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -37,7 +37,7 @@ final class Http {
     return new Answer(r.statusCode(), parse(r.body()), r);
   }
 
-  static Answer get(int port, String path) throws Exception {
+  public static Answer get(int port, String path) throws Exception {
     HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
     return new Answer(r.statusCode(), parse(r.body()), r);
@@ -52,7 +52,7 @@ final class Http {
   }
 
   /** A fresh access token for a new device with this name (solving the proof of work as a page does). */
-  static JsonObject token(int port, String name) throws Exception {
+  public static JsonObject token(int port, String name) throws Exception {
     Answer a = postToken(port, new JsonObject().put("deviceId", UUID.randomUUID().toString()).put("name", name).put("age", 30));
     if (a.status() != 200) throw new AssertionError("token failed: " + a.status() + " " + a.body());
     return a.body();
@@ -62,7 +62,7 @@ final class Http {
    * POST /auth/token with {@code body} plus the solution of a fresh challenge (GET /auth/challenge with the
    * same headers, so from the same network); sent as is when the service says none is required (TOKEN_POW=off).
    */
-  static Answer postToken(int port, JsonObject body, String... headers) throws Exception {
+  public static Answer postToken(int port, JsonObject body, String... headers) throws Exception {
     for (int attempt = 0; ; attempt++) {
       JsonObject pow = pow(port, headers);
       Answer a = send(port, "/auth/token", "POST", (pow == null ? body : body.copy().put("pow", pow)).encode(), headers);
@@ -73,7 +73,7 @@ final class Http {
   }
 
   /** A solved challenge {challenge, nonce} from GET /auth/challenge, or null when TOKEN_POW is off. */
-  static JsonObject pow(int port, String... headers) throws Exception {
+  public static JsonObject pow(int port, String... headers) throws Exception {
     Answer c = send(port, "/auth/challenge", "GET", null, headers);
     if (c.status() != 200) throw new AssertionError("challenge failed: " + c.status() + " " + c.body());
     if (!c.body().getBoolean("required")) return null;

@@ -154,6 +154,8 @@ public final class Storm implements Scenario {
 
     out.check(Check.atLeast("calls resumed (both users) within RESUME_GRACE_MS of the kill", Math.round(percent * 100) / 100.0,
         GOAL_RESUMED_PERCENT, "%"));
+    out.check(Check.info("calls resumed (both users) before the web client gives up (RESUME_GRACE_MS + its 6 s margin; the server's window "
+        + "for a dead gateway starts at its detection)", String.format(Locale.ROOT, "%.2f %%", calls.isEmpty() ? 0 : 100.0 * resumedCalls.size() / calls.size())));
     out.check(Check.zero("sockets of the surviving gateway dropped", controlDropped));
     out.check(Check.zero("resumed sockets dropped afterwards", shared.droppedAfterResume.get()));
     out.check(Check.zero("resumed calls whose candidate did not arrive", resumedCalls.size() - relayed));

@@ -111,6 +111,8 @@ public final class Storm implements Scenario {
     cpu.start();
     long jit0 = Proc.jitMillis(survivor.pid());
     bench.resetRedisStats();
+    io.tandem.bench.run.RedisCli redisCli = new io.tandem.bench.run.RedisCli(topo.redisPort());
+    redisCli.call("SLOWLOG", "RESET");
     bench.startProfiles();
     inCalls.forEach(StormUser::arm);
     long t0 = System.nanoTime();
@@ -128,6 +130,9 @@ public final class Storm implements Scenario {
     JsonObject cpuJson = cpu.stop();
     long survivorJitMs = Proc.jitMillis(survivor.pid()) - jit0;
     JsonObject redisStats = bench.redisCommandStats();
+    // Redis commands and scripts slower than 10 ms during the storm (Redis's default slowlog threshold)
+    String slowlog = String.valueOf(redisCli.call("SLOWLOG", "GET", "20"));
+    System.out.println("redis SLOWLOG (>= 10 ms) during the storm: " + (slowlog.length() > 800 ? slowlog.substring(0, 800) + " ..." : slowlog));
 
     List<List<StormUser>> resumedCalls = calls.values().stream()
         .filter(c -> c.stream().allMatch(u -> u.outcome() == StormUser.Outcome.RESUMED)).toList();
@@ -178,7 +183,7 @@ public final class Storm implements Scenario {
     out.headline("time to resumed (from the kill)", toResumed);
     out.targets.add(new Svg.TargetLine("RESUME_GRACE_MS", graceMs));
     out.details.put("timeline", tl.toJson()).put("cpuPercentOfOneCore", cpuJson).put("survivorJitMs", survivorJitMs)
-        .put("redisCommandStats", redisStats)
+        .put("redisCommandStats", redisStats).put("redisSlowlog", slowlog)
         .put("calls", new JsonObject().put("onVictim", calls.size()).put("resumedInGrace", inGrace).put("resumedPercent", percent)
             .put("resumedAtAll", resumedCalls.size()).put("relayedAfterResume", relayed).put("controlCalls", control.size() / 2)
             .put("controlSocketsDropped", controlDropped).put("victimSocketsOpenAtKill", openBefore))

@@ -1,6 +1,7 @@
 package io.tandem.bench;
 
 import io.tandem.bench.faults.Reliability;
+import io.tandem.bench.faults.Storm;
 import io.tandem.bench.load.Capacity;
 import io.tandem.bench.load.Churn;
 import io.tandem.bench.load.Floors;
@@ -37,7 +38,7 @@ import java.util.Locale;
 public final class BenchMain {
   static final List<Scenario> SCENARIOS = List.of(new TimeToMatch(), new SustainedJoins(), new Relay(), new Capacity(), new Churn());
   /** Scenarios run only by name, not by {@code all} (faults, not performance). */
-  static final List<Scenario> ON_DEMAND = List.of(new Reliability(), new Floors());
+  static final List<Scenario> ON_DEMAND = List.of(new Reliability(), new Floors(), new Storm());
   public static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private BenchMain() {}

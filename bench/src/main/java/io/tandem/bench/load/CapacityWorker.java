@@ -35,30 +35,28 @@ public final class CapacityWorker {
    */
   static final int BUSY_RETRIES = 50;
   /**
-   * First pause before such a retry; it doubles with every retry of the same socket, ±20% at random, as
-   * the web client backs off a socket that did not open (web-client signaling.js {@code backoffDelay}:
-   * 1 s, 2 s, 4 s …). A bench that retried every 50–100 ms instead kept a 2-core machine busy answering
-   * its own retry storm (31,446 refusals in one 19,000-socket ramp).
+   * Longest pause between retries (the web client's is 30 s; a smaller one keeps the ramp bounded). The
+   * pause doubles with every retry of the same socket from 1 s, ±20% at random, as the web client backs off
+   * a socket that did not open ({@link io.tandem.bench.run.ReconnectPolicy#backoffDelay}). A bench that
+   * retried every 50–100 ms instead kept a 2-core machine busy answering its own retry storm (31,446
+   * refusals in one 19,000-socket ramp).
    */
-  static final long BUSY_RETRY_MS = 1_000;
-  /** Longest pause between retries (the web client's is 30 s; a smaller one keeps the ramp bounded). */
   static final long BUSY_RETRY_CAP_MS = 8_000;
 
   /** The pause before retry {@code n} (0-based) of one socket. */
   static long busyPause(int n, double random) {
-    double base = Math.min(BUSY_RETRY_CAP_MS, BUSY_RETRY_MS * Math.pow(2, Math.min(n, 20)));
-    return Math.round(Math.min(BUSY_RETRY_CAP_MS, base * (0.8 + 0.4 * random)));
+    return io.tandem.bench.run.ReconnectPolicy.backoffDelay(n, random, BUSY_RETRY_CAP_MS);
   }
 
   private CapacityWorker() {}
 
   /** A handshake refused because the server is busy (HTTP 503): worth trying again. */
-  static boolean busy(Throwable err) {
+  public static boolean busy(Throwable err) {
     return err instanceof io.vertx.core.http.UpgradeRejectedException r && r.getStatus() == 503;
   }
 
   /** Connects, trying again after a jittered pause while the server answers 503 (counted in {@code retries}). */
-  static Future<Ws> connectRetrying(Vertx vertx, java.util.function.Supplier<Future<Ws>> attempt, int left, AtomicInteger retries) {
+  public static Future<Ws> connectRetrying(Vertx vertx, java.util.function.Supplier<Future<Ws>> attempt, int left, AtomicInteger retries) {
     return attempt.get().recover(err -> {
       if (!busy(err) || left == 0) return Future.failedFuture(err);
       retries.incrementAndGet();

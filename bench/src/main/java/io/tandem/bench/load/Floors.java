@@ -138,7 +138,7 @@ public final class Floors implements Scenario {
     try {
       Solo.Started redis = Solo.redis(bench.runDir, base);
       solos.add(redis);
-      Solo.Started bare = Solo.bareRelay(bench.runDir, benchJar, base + 1, xmx, nativeTransport);
+      Solo.Started bare = Solo.bareRelay(bench.runDir, benchJar, base + 1, xmx, jvmArgs(o), nativeTransport);
       solos.add(bare);
       Solo.Started launcher = Solo.launcher(bench.root, bench.runDir, base + 2, base + 3, redis.port(), xmx, jvmArgs(o), serviceEnv(o));
       solos.add(launcher);
@@ -446,9 +446,10 @@ public final class Floors implements Scenario {
       w0.expect("TOKENS", Duration.ofSeconds(600));
       // the baseline after the warm-up sockets came and went (what they left behind is not charged to the ramp)
       Thread.sleep(1000);
-      heap0 = Proc.liveHeapKib(server.pid());
+      long[] heapBefore = Proc.heapAfterGcKib(server.pid());
+      heap0 = heapBefore[0];
       rss0 = Proc.rssKib(server.pid());
-      out.put("liveHeapKiBBefore", heap0).put("rssKiBBefore", rss0);
+      out.put("liveHeapKiBBefore", heap0).put("committedHeapKiBBefore", heapBefore[1]).put("rssKiBBefore", rss0);
       Proc.CpuWindow cpu = new Proc.CpuWindow().add(system, server.pid()).add("client-1", w0.process.pid()).start();
       if (profile != null) profile.start();
       long go = System.nanoTime();
@@ -507,13 +508,19 @@ public final class Floors implements Scenario {
     return out;
   }
 
+  /**
+   * Live heap and RSS per socket against the baseline, both read after a full GC ({@code jcmd GC.run}); the
+   * committed heap beside the live one shows how much of the RSS is heap the JVM keeps but does not use.
+   */
   private static JsonObject memory(long pid, long sockets, long heap0, long rss0, String system) throws Exception {
-    long heap = Proc.liveHeapKib(pid);
+    long[] heapNow = Proc.heapAfterGcKib(pid);
+    long heap = heapNow[0];
     long rss = Proc.rssKib(pid);
     double heapPer = (heap - heap0) / (double) Math.max(1, sockets);
     double rssPer = (rss - rss0) / (double) Math.max(1, sockets);
-    System.out.printf(Locale.ROOT, "%s with %,d idle sockets: live heap %.2f KiB/socket, RSS %.2f KiB/socket%n", system, sockets, heapPer, rssPer);
-    return new JsonObject().put("sockets", sockets).put("liveHeapKiB", heap).put("rssKiB", rss)
+    System.out.printf(Locale.ROOT, "%s with %,d idle sockets: live heap %.2f KiB/socket, RSS %.2f KiB/socket (live heap %,d KiB, committed %,d KiB, RSS %,d KiB)%n",
+        system, sockets, heapPer, rssPer, heap, heapNow[1], rss);
+    return new JsonObject().put("sockets", sockets).put("liveHeapKiB", heap).put("committedHeapKiB", heapNow[1]).put("rssKiB", rss)
         .put("heapKiBPerSocket", heapPer).put("rssKiBPerSocket", rssPer);
   }
 

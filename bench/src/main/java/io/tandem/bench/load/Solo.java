@@ -63,11 +63,12 @@ final class Solo {
     throw new IllegalStateException("redis-server did not answer on port " + port + "; see " + log);
   }
 
-  /** The bare relay from the bench's own jar, one event loop, {@code -Xmx} and transport like the launcher's. */
-  static Started bareRelay(Path runDir, Path benchJar, int port, String xmx, boolean nativeTransport) throws Exception {
+  /** The bare relay from the bench's own jar, one event loop, {@code -Xmx}, JVM flags and transport like the launcher's. */
+  static Started bareRelay(Path runDir, Path benchJar, int port, String xmx, List<String> jvmArgs, boolean nativeTransport) throws Exception {
     Path log = runDir.resolve("bare-relay.log");
-    List<String> cmd = List.of(Proc.javaTool("java"), "-Xmx" + xmx, "-XX:+UseG1GC", "-cp", benchJar.toString(),
-        BareRelay.class.getName(), "--port", Integer.toString(port), "--native", Boolean.toString(nativeTransport));
+    List<String> cmd = new ArrayList<>(jvm(xmx, jvmArgs));
+    cmd.addAll(List.of("-cp", benchJar.toString(),
+        BareRelay.class.getName(), "--port", Integer.toString(port), "--native", Boolean.toString(nativeTransport)));
     Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
     Children.register(p);
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -91,11 +92,7 @@ final class Solo {
     if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing; build it with: mvn -B -q -o -DskipTests package");
     Path copy = runDir.resolve("tandem-launcher-all.jar");
     if (!Files.exists(copy)) Files.copy(jar, copy);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Proc.javaTool("java"));
-    cmd.add("-Xmx" + xmx);
-    if (jvmArgs.stream().noneMatch(a -> a.matches("-XX:\\+Use\\w+GC"))) cmd.add("-XX:+UseG1GC");
-    cmd.addAll(jvmArgs);
+    List<String> cmd = new ArrayList<>(jvm(xmx, jvmArgs));
     cmd.addAll(List.of("-jar", copy.toString()));
     Path log = runDir.resolve("launcher.log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -113,6 +110,16 @@ final class Solo {
     Started s = new Started("launcher", p, port, log);
     awaitReady(s, "/health/ready");
     return s;
+  }
+
+  /** {@code java -Xmx<xmx>}, G1 unless the flags name another collector, then the flags (the same for the launcher and the bare relay). */
+  static List<String> jvm(String xmx, List<String> jvmArgs) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Proc.javaTool("java"));
+    cmd.add("-Xmx" + xmx);
+    if (jvmArgs.stream().noneMatch(a -> a.matches("-XX:\\+Use\\w+GC"))) cmd.add("-XX:+UseG1GC");
+    cmd.addAll(jvmArgs);
+    return cmd;
   }
 
   static void awaitReady(Started s, String path) throws Exception {

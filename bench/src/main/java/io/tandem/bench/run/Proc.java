@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /** What {@code /proc} and {@code jcmd} tell about a child process (no JMX). */
 public final class Proc {
   private static final long CLK_TCK = clockTicks();
-  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
+  /** A heap (G1, ZGC) or generation (Serial, Parallel) line of {@code GC.heap_info}: committed ("total") and used, KiB. */
+  private static final Pattern HEAP_USED = Pattern.compile("total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
 
   private Proc() {}
 
@@ -109,10 +110,28 @@ public final class Proc {
     return heapUsedKib(jcmd(pid, "GC.heap_info"));
   }
 
-  /** Parses the {@code used} figure of {@code GC.heap_info}, KiB; -1 when absent. */
+  /** Parses the {@code used} figure of {@code GC.heap_info} (summed over the generations of Serial and Parallel GC), KiB; -1 when absent. */
   public static long heapUsedKib(String heapInfo) {
+    return heapSum(heapInfo, 2);
+  }
+
+  /** The committed heap ({@code total}) of {@code GC.heap_info}, summed over generations, KiB; -1 when absent. */
+  public static long heapCommittedKib(String heapInfo) {
+    return heapSum(heapInfo, 1);
+  }
+
+  private static long heapSum(String heapInfo, int group) {
     Matcher m = HEAP_USED.matcher(heapInfo);
-    return m.find() ? Long.parseLong(m.group(2)) : -1;
+    long sum = -1;
+    while (m.find()) sum = Math.max(sum, 0) + Long.parseLong(m.group(group));
+    return sum;
+  }
+
+  /** Live and committed heap after a full GC, KiB: {@code [used, committed]}. */
+  public static long[] heapAfterGcKib(long pid) throws IOException, InterruptedException {
+    jcmd(pid, "GC.run");
+    String info = jcmd(pid, "GC.heap_info");
+    return new long[] {heapUsedKib(info), heapCommittedKib(info)};
   }
 
   static String run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {

@@ -63,8 +63,13 @@ public final class Ws {
 
   /** Connects to a gateway at 127.0.0.1:{@code port}. */
   public static Future<Ws> connect(WebSocketClient client, int port, int gateway, Tokens.Token token) {
+    return connect(client, port, gateway, token, 30_000);
+  }
+
+  /** The same, giving up a handshake not done within {@code timeoutMs}. */
+  public static Future<Ws> connect(WebSocketClient client, int port, int gateway, Tokens.Token token, long timeoutMs) {
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/signaling")
-        .addHeader("Authorization", "Bearer " + token.access()).setTimeout(30_000)
+        .addHeader("Authorization", "Bearer " + token.access()).setTimeout(timeoutMs)
         .setAllowOriginHeader(false); // a non-browser client, like a mobile app
     return client.connect(o).map(ws -> new Ws(token, gateway, ws, Vertx.currentContext()));
   }

@@ -45,11 +45,7 @@ class ReliabilityIT {
     Assumptions.assumeFalse(!ci && Boolean.getBoolean(SKIP_PROPERTY),
         "Reliability suite skipped (-D" + SKIP_PROPERTY + "=true; ignored under CI=true)");
     requireRedis();
-    Path root = Path.of("").toAbsolutePath().getParent();
-    for (String m : SERVICES) {
-      Path jar = root.resolve(m).resolve("target").resolve(m + "-all.jar");
-      if (!Files.isRegularFile(jar)) fail(jar + " is missing: run through the reactor (mvn -pl bench -am verify) or package first");
-    }
+    Path root = rootWithServiceJars();
     Reliability scenario = new Reliability();
     Options o = new Options();
     scenario.declare(o);
@@ -82,6 +78,16 @@ class ReliabilityIT {
         + String.join("\n  ", details.subList(0, Math.min(40, details.size()))) + "\nfigures: " + json);
   }
 
+  /** The repository root (the bench module's parent); fails when a service jar is missing. */
+  static Path rootWithServiceJars() {
+    Path root = Path.of("").toAbsolutePath().getParent();
+    for (String m : SERVICES) {
+      Path jar = root.resolve(m).resolve("target").resolve(m + "-all.jar");
+      if (!Files.isRegularFile(jar)) fail(jar + " is missing: run through the reactor (mvn -pl bench -am verify) or package first");
+    }
+    return root;
+  }
+
   /** Fails under CI=true when redis-server is missing; skips with a message elsewhere. */
   static void requireRedis() {
     boolean present = false;
@@ -91,6 +97,6 @@ class ReliabilityIT {
     if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
       fail("CI=true but redis-server is not on PATH: apt-get install redis-server");
     }
-    Assumptions.assumeTrue(present, "Reliability suite skipped: install redis-server (Debian package redis-server) to run it");
+    Assumptions.assumeTrue(present, "skipped: install redis-server (Debian package redis-server) to run it");
   }
 }

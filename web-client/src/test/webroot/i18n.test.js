@@ -82,11 +82,16 @@ test('i18n: the landing\'s counts are plural-aware in each language', async () =
   eq(statsText({ online: 12000 }, { now: true }), '12,000 online now');
   await withLocale('ru', () => {
     eq(statsText({ online: 1 }), '1 в сети');
-    includes(statsText({ waiting: 2 }), '2 ');
-    ok(statsText({ waiting: 5 }) !== statsText({ waiting: 2 }).replace('2', '5'), 'Russian has its own form for 5');
+    eq(statsText({ waiting: 1 }), '1 ждёт');
+    eq(statsText({ waiting: 3 }), '3 ждут');
+    includes(t('error.waitSeconds', { count: 2 }), '2 секунды');
+    includes(t('error.waitSeconds', { count: 5 }), '5 секунд ');
+    includes(t('error.waitSeconds', { count: 21 }), '21 секунду');
   });
   await withLocale('ar', () => {
-    ok(statsText({ online: 3 }).length > 0, 'Arabic counts');
+    eq(statsText({ online: 2 }), 'شخصان متصلان', 'Arabic dual');
+    eq(statsText({ online: 3 }), '3 أشخاص متصلون', 'Arabic few');
+    eq(statsText({ online: 11 }), '11 شخصًا متصلًا', 'Arabic many');
   });
 });
 

@@ -89,7 +89,8 @@ class I18nBrowserIT {
           out.push('page scrolls sideways: ' + document.documentElement.scrollWidth + ' > ' + window.innerWidth);
         }
         const name = (e) => e.id ? '#' + e.id : e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : '');
-        const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && !e.closest('[hidden]')
+        // visually hidden labels (1×1 px, clipped on purpose for screen readers) are not on screen
+        const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 1 && r.height > 1 && !e.closest('[hidden]')
             && getComputedStyle(e).visibility !== 'hidden' && getComputedStyle(e).display !== 'none'; };
         const sel = 'button, select, .btn, .chip, label, h1, h2, #status, #status-hint, .topbar, .lang-switch, .field-help, small';
         for (const e of root.querySelectorAll(sel)) {

@@ -114,6 +114,29 @@ class MessageCatalogsTest {
     assertEquals(List.of(), missing, "keys the page names that English lacks (they would show as raw keys)");
   }
 
+  /**
+   * A control's accessible name contains its visible label (WCAG 2.5.3, axe's label-content-name-mismatch), in
+   * every language: [aria-label key, visible label key] of the call's controls.
+   */
+  static final List<List<String>> NAME_CONTAINS_LABEL = List.of(
+      List.of("controls.muteAria", "controls.mute"), List.of("controls.cameraOffAria", "controls.cameraOff"),
+      List.of("controls.nextAria", "controls.next"), List.of("controls.stopAria", "controls.stop"),
+      List.of("report.title", "controls.report"));
+
+  @Test
+  void everyControlsAccessibleNameContainsItsVisibleLabel() throws IOException {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, JsonObject> c : catalogs().entrySet()) {
+      java.util.Locale locale = java.util.Locale.forLanguageTag(c.getKey());
+      for (List<String> pair : NAME_CONTAINS_LABEL) {
+        String name = c.getValue().getString(pair.get(0)).toLowerCase(locale);
+        String label = c.getValue().getString(pair.get(1)).toLowerCase(locale);
+        if (!name.contains(label)) problems.add(c.getKey() + ": \"" + name + "\" does not contain \"" + label + "\"");
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
   static Set<String> placeholders(Object v) {
     Set<String> out = new TreeSet<>();
     Matcher m = PLACEHOLDER.matcher(String.valueOf(v instanceof JsonObject o ? o.encode() : v));

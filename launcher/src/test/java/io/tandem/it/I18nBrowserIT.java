@@ -259,10 +259,26 @@ class I18nBrowserIT {
         assertEquals(List.of(), Axe.violations(x), x.label + ": axe-core violations in a call");
         assertEquals(List.of(), x.consoleErrors(), x.label + ": console errors");
       }
-      Path shot = alia.screenshot(Path.of("target", "e2e", "phone-call-ar.png"));
+      double badge = ((Number) alia.js("return document.getElementById('peer-name').getBoundingClientRect().right")).doubleValue();
+      double stage = ((Number) alia.js("return document.querySelector('.remote-wrap').getBoundingClientRect().right")).doubleValue();
+      assertTrue(stage - badge < 40, "the stranger's name badge sits in the right corner in RTL, a Latin name too: " + badge + " vs " + stage);
+      Path shot = halfSize(alia.screenshot(Path.of("target", "e2e", "phone-call-ar-2x.png")), Path.of("target", "e2e", "phone-call-ar.png"));
       bruno.screenshot(Path.of("target", "e2e", "connected-call-es.png"));
       System.out.println("i18n: screenshot of an Arabic call on a phone: " + shot.toAbsolutePath());
     }
+  }
+
+  /** A copy at half the size (the phone screenshots are taken at pixel ratio 2), small enough for the README. */
+  static Path halfSize(Path in, Path out) throws Exception {
+    java.awt.image.BufferedImage src = javax.imageio.ImageIO.read(in.toFile());
+    java.awt.image.BufferedImage dst = new java.awt.image.BufferedImage(src.getWidth() / 2, src.getHeight() / 2,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = dst.createGraphics();
+    g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(src, 0, 0, dst.getWidth(), dst.getHeight(), null);
+    g.dispose();
+    javax.imageio.ImageIO.write(dst, "png", out.toFile());
+    return out;
   }
 
   /**

@@ -151,7 +151,10 @@ test('i18n: server error codes become sentences in the page\'s language, the cod
     ok(!text.includes('That call is over'), 'not the server\'s English');
     ok(text.endsWith('(session-gone)'), text);
     ok(!text.startsWith('error.'), text);
+    const field = describeServerError({ code: 'invalid-field', message: 'interests[0] too long' });
+    ok(!field.includes('too long') && field.endsWith('(invalid-field)'), `the server's English detail only on English pages: ${field}`);
   });
+  includes(describeServerError({ code: 'invalid-field', message: 'interests[0] too long' }), 'interests[0] too long', 'English page');
 });
 
 test('i18n: the document is translated: text, attributes, lang and dir', async () => {

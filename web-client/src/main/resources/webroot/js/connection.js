@@ -4,7 +4,7 @@
 import { ApiError } from './api.js';
 import { describeApiError } from './state.js';
 import { shouldResume } from './resume-rules.js';
-import { t } from './i18n.js';
+import { t, serverDetail } from './i18n.js';
 
 /** What a final close says, by reason: [status, hint] message keys. */
 const STOP_TEXTS = {
@@ -69,9 +69,9 @@ export function createConnection(app) {
 
   function onStopped({ reason, message }) {
     if (reason === 'policy') {
-      stopWith(t('stop.policy'), message ? t('stop.policyReason', { reason: message }) : t('stop.policyHint'));
+      stopWith(t('stop.policy'), serverDetail(message) ? t('stop.policyReason', { reason: message }) : t('stop.policyHint'));
     } else if (reason === 'auth') {
-      stopWith(t('stop.auth'), message || t('stop.authHint'));
+      stopWith(t('stop.auth'), serverDetail(message) || t('stop.authHint'));
     } else {
       const [text, hint] = STOP_TEXTS[reason] || STOP_TEXTS.normal;
       stopWith(t(text), t(hint));

@@ -49,6 +49,14 @@ export function pickLocale(wanted, shipped = LOCALES.map((l) => l.tag)) {
   return FALLBACK;
 }
 
+/**
+ * A server's own words (always English: the server sends codes, and English detail for developers), shown
+ * only to an English page; other pages show their catalog's sentence for the code alone.
+ */
+export function serverDetail(text) {
+  return primaryTag(locale) === FALLBACK && typeof text === 'string' ? text : '';
+}
+
 /** The primary language subtag of a locale ("pt-BR" → "pt"), lowercase. */
 export function primaryTag(tag) { return String(tag || '').split('-')[0].toLowerCase(); }
 

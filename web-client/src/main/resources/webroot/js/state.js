@@ -3,7 +3,7 @@
 // helpers. Pure functions only (no document, no network, no timers), unit-tested in tests.html.
 
 import { ApiError } from './api.js';
-import { t, has, formatList, languageName } from './i18n.js';
+import { t, has, formatList, languageName, serverDetail } from './i18n.js';
 
 /**
  * States (shown in #status[data-state]):
@@ -210,7 +210,10 @@ export function describeApiError(err) {
     case 'blocked': return { message: t('error.blocked'), retry: false };
     case 'rate-limited':
       return { message: err.retryAfter ? t('error.waitSeconds', { count: Number(err.retryAfter) }) : t('error.rate-limited'), retry: true };
-    case 'bad-request': return { message: t('error.checkDetails', { detail: err.message }), retry: false };
+    case 'bad-request': {
+      const detail = serverDetail(err.message);
+      return { message: detail ? t('error.checkDetails', { detail }) : t('error.bad-request'), retry: false };
+    }
     default:
       if (['timeout', 'network'].includes(err.code) || (errorKnown(err.code) && !err.transient)) {
         return { message: t(`error.${err.code}`), retry: true };
@@ -228,7 +231,7 @@ export function describeServerError(d) {
   const known = errorKnown(code);
   const base = known ? t(`error.${code}`, { count: MAX_CHAT_CHARS }) : t('error.server');
   // The server's own message helps where ours is generic (it names the field for invalid-field).
-  const detail = (code === 'invalid-field' || code === 'moderated' || !known) && typeof d.message === 'string' && d.message
+  const detail = (code === 'invalid-field' || code === 'moderated' || !known) && serverDetail(d.message)
     && !(code === 'moderated' && d.message === MODERATED_DEFAULT)
     ? ` ${d.message.slice(0, 160)}` : '';
   return `${base}${detail} (${code})`;

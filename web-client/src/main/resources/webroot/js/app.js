@@ -102,6 +102,7 @@ async function init() {
   // The page's language first (its catalog and English, fetched at once): every text below comes from them.
   await setLocale(initialLocale(storage.get(STORAGE_KEY), navigator.languages)).catch((err) => log('catalog unavailable', err));
   applyDocument();
+  performance.mark('tandem-i18n-ready'); // the page's texts are in (the browser tests print when)
   const app = createPageApp();
   mountLanguagePicker({ storage, onLocaleChanged: () => app.landing.onLocaleChanged() });
   app.view.wireUnmute();

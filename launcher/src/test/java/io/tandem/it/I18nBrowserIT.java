@@ -136,6 +136,10 @@ class I18nBrowserIT {
         assertEquals(tag.split("-")[0], attr(phone, "document.querySelector('#langs-list [data-tag]').dataset.tag"),
             "the page's language is the default spoken one");
         for (String p : layoutProblems(phone, "body")) problems.add(tag + " landing: " + p);
+        System.out.printf("i18n: %s texts in at %s ms, first contentful paint at %s ms (loaded: %s)%n", tag,
+            phone.js("const m = performance.getEntriesByName('tandem-i18n-ready')[0]; return m ? Math.round(m.startTime) : null"),
+            phone.js("const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? Math.round(p.startTime) : null"),
+            phone.js("return performance.getEntriesByType('resource').filter((e) => e.name.includes('/i18n/')).map((e) => e.name.split('/').pop()).join(' ')"));
         phone.screenshot(Path.of("target", "e2e", "i18n", tag + "-landing.png"));
 
         // the call screen: Start with text only (no camera), searching in the queue of the real server

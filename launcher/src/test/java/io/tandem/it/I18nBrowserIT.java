@@ -221,28 +221,35 @@ class I18nBrowserIT {
         "the self-view stays a mirror, as in every language");
   }
 
+  /**
+   * Both pages open in their browser's language; the first adds Spanish to the languages it speaks (the second
+   * speaks Spanish by default, its page being Spanish) and waits; the second starts; both are connected.
+   */
+  static void meetSpeakingSpanishToo(Browser first, String firstName, Browser second, String secondName) {
+    first.open(port);
+    second.open(port);
+    first.waitForState("landing");
+    second.waitForState("landing");
+    new Select(first.driver.findElement(By.cssSelector("#langs-add"))).selectByValue("es");
+    first.waitFor("two languages", d -> ((Number) first.js("return document.querySelectorAll('#langs-list [data-tag]').length")).intValue() == 2);
+    first.start(firstName, 27, null);
+    first.waitForState("searching");
+    second.start(secondName, 31, null);
+    first.waitForState("connected");
+    second.waitForState("connected");
+  }
+
   /** An Arabic page on a phone and a Spanish page on a desktop in a real call: every text in its own language. */
   @Test
   @Order(4)
   void aRealCallBetweenAnArabicAndASpanishPage() throws Exception {
     try (Browser alia = new Browser("Alia", true, "phone:360,740", List.of(), "ar,en");
         Browser bruno = new Browser("Bruno", true, "1280,800", List.of(), "es,en")) {
-      alia.open(port);
-      bruno.open(port);
-      alia.waitForState("landing");
-      bruno.waitForState("landing");
+      meetSpeakingSpanishToo(alia, "علياء", bruno, "Bruno");
       assertEquals("ar", attr(alia, "document.documentElement.lang"));
       assertEquals("es", attr(bruno, "document.documentElement.lang"));
-      new Select(alia.driver.findElement(By.cssSelector("#langs-add"))).selectByValue("es"); // Alia speaks Arabic and Spanish
-      alia.waitFor("two languages", d -> ((Number) alia.js("return document.querySelectorAll('#langs-list [data-tag]').length")).intValue() == 2);
-      assertEquals("[\"ar\",\"es\"]", attr(alia, "localStorage.getItem('tandem.languages')"), "remembered");
-      alia.start("علياء", 27, null);
-      alia.waitForState("searching");
-      bruno.start("Bruno", 31, null);
-      for (Browser x : new Browser[] {alia, bruno}) {
-        x.waitForState("connected");
-        x.waitForRemoteVideoPlaying();
-      }
+      assertEquals("[\"ar\",\"es\"]", attr(alia, "localStorage.getItem('tandem.languages')"), "Alia's languages remembered");
+      for (Browser x : new Browser[] {alia, bruno}) x.waitForRemoteVideoPlaying();
       assertTrue(bruno.driver.findElement(By.cssSelector("#peer-name")).getText().contains("علياء"), "an Arabic name on the Spanish page");
       assertTrue(bruno.driver.findElement(By.cssSelector("#status-hint")).getText().contains("Estás hablando con"),
           bruno.driver.findElement(By.cssSelector("#status-hint")).getText());
@@ -294,15 +301,7 @@ class I18nBrowserIT {
   void theCallNamesTheLanguageBothSpeakInEachPagesLanguage() throws Exception {
     try (Browser fr = new Browser("Fleur", true, "1280,800", List.of(), "fr,en");
         Browser es = new Browser("Sofia", true, "1280,800", List.of(), "es,en")) {
-      fr.open(port);
-      es.open(port);
-      fr.waitForState("landing");
-      new Select(fr.driver.findElement(By.cssSelector("#langs-add"))).selectByValue("es");
-      fr.waitFor("two languages", d -> ((Number) fr.js("return document.querySelectorAll('#langs-list [data-tag]').length")).intValue() == 2);
-      fr.start("Fleur", 29, null);
-      fr.waitForState("searching");
-      es.start("Sofia", 33, null);
-      for (Browser x : new Browser[] {fr, es}) x.waitForState("connected");
+      meetSpeakingSpanishToo(fr, "Fleur", es, "Sofia");
       fr.waitFor("the shared language named in French", d -> fr.driver.findElement(By.cssSelector("#status-hint")).getText()
           .contains("Vous parlez tous les deux espagnol."), Duration.ofSeconds(5));
       es.waitFor("the shared language named in Spanish", d -> es.driver.findElement(By.cssSelector("#status-hint")).getText()

@@ -6,6 +6,7 @@ import {
 } from '../js/i18n.js';
 import { statsText, sharedText, sharedLanguageText, describeServerError, cleanLanguages } from '../js/state.js';
 import { PICKER_TAGS, defaultLanguages, parseSaved, addLanguage, removeLanguage } from '../js/languages.js';
+import { mountLanguagePicker } from '../js/language-picker.js';
 
 /** Runs fn with a locale in place, then puts English back for the other tests. */
 async function withLocale(tag, fn) {
@@ -189,4 +190,33 @@ test('languages: the page\'s language by default, up to three primary tags, reme
   deepEq(removeLanguage(['es'], 'es'), ['es'], 'one language stays');
   ok(['en', 'es', 'pt', 'fr', 'de', 'hi', 'ar', 'ru', 'tr', 'id'].every((x) => PICKER_TAGS.includes(x)), 'the ten page languages');
   ok(PICKER_TAGS.every((x) => /^[a-z]{2,3}$/.test(x)), 'primary tags only');
+});
+
+test('language picker: the page\'s language by default; choose then Add (choosing alone adds nothing); remove; three at most', () => {
+  const doc = document.implementation.createHTMLDocument('x');
+  doc.body.innerHTML = '<select id="lang-switch"></select><ul id="langs-list"></ul><select id="langs-add"></select><button id="langs-add-button"></button>';
+  const saved = {};
+  const storage = { get: (k) => saved[k] ?? null, set: (k, v) => { saved[k] = v; } };
+  const picker = mountLanguagePicker({ doc, storage });
+  const chips = () => [...doc.querySelectorAll('#langs-list [data-tag]')].map((li) => li.dataset.tag);
+  deepEq(chips(), ['en']);
+  eq(doc.getElementById('lang-switch').options.length, 10, 'the ten page languages');
+  eq(doc.querySelector('#langs-list li').textContent, 'English', 'named in the page\'s language; the only one cannot be removed');
+  const add = doc.getElementById('langs-add');
+  add.value = 'es';
+  add.dispatchEvent(new Event('change'));
+  deepEq(chips(), ['en'], 'a change of the list alone adds nothing (arrow keys step through it)');
+  doc.getElementById('langs-add-button').click();
+  deepEq(chips(), ['en', 'es']);
+  eq(saved['tandem.languages'], '["en","es"]', 'remembered');
+  deepEq(picker.languages(), ['en', 'es']);
+  eq(doc.querySelector('#langs-list [data-tag="es"] button').getAttribute('aria-label'), 'Remove Spanish');
+  add.value = 'ar';
+  add.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+  deepEq(chips(), ['en', 'es', 'ar'], 'Enter on the list adds too');
+  ok(add.disabled && doc.getElementById('langs-add-button').disabled, 'full at three');
+  eq(add.options[0].textContent, 'Up to 3 languages');
+  doc.querySelector('#langs-list [data-tag="en"] button').click();
+  deepEq(chips(), ['es', 'ar']);
+  ok(!add.disabled, 'room again');
 });

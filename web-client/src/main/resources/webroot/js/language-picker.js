@@ -1,6 +1,6 @@
 // language-picker.js: the landing's two language controls (DOM and behaviour): the page's language switch
 // (#lang-switch, remembered in localStorage) and the languages a person speaks (chips in #langs-list, one more
-// added with #langs-add, up to MAX_LANGUAGES; languages.js). Both are plain native controls with labels.
+// chosen in #langs-add and added with its button, up to MAX_LANGUAGES; languages.js). Both are plain native controls with labels.
 import { LOCALES, STORAGE_KEY, currentLocale, setLocale, applyDocument, languageName, t } from './i18n.js';
 import {
   LANGUAGES_KEY, PICKER_TAGS, MAX_LANGUAGES, defaultLanguages, parseSaved, addLanguage, removeLanguage,
@@ -59,6 +59,7 @@ export function mountLanguagePicker({ doc = document, storage, onLocaleChanged =
       ...others.map(([tag, name]) => option(tag, name)));
     add.value = '';
     add.disabled = full;
+    $('langs-add-button').disabled = full;
   }
 
   function update(list) {
@@ -69,9 +70,11 @@ export function mountLanguagePicker({ doc = document, storage, onLocaleChanged =
     if (!add.disabled) add.focus();
   }
 
-  $('langs-add').addEventListener('change', (e) => {
-    if (e.target.value) update(addLanguage(languages(), e.target.value));
-  });
+  // Adding takes the button (or Enter on the list): arrow keys on a closed list change its value, and
+  // each step must not add a language.
+  const addChosen = () => { const tag = $('langs-add').value; if (tag) update(addLanguage(languages(), tag)); };
+  $('langs-add-button').addEventListener('click', addChosen);
+  $('langs-add').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); addChosen(); } });
   $('lang-switch').addEventListener('change', async (e) => {
     const tag = e.target.value;
     storage.set(STORAGE_KEY, tag);

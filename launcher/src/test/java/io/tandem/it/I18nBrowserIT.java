@@ -231,6 +231,8 @@ class I18nBrowserIT {
     first.waitForState("landing");
     second.waitForState("landing");
     new Select(first.driver.findElement(By.cssSelector("#langs-add"))).selectByValue("es");
+    assertEquals(1L, first.js("return document.querySelectorAll('#langs-list [data-tag]').length"), "choosing alone adds nothing");
+    first.driver.findElement(By.cssSelector("#langs-add-button")).click();
     first.waitFor("two languages", d -> ((Number) first.js("return document.querySelectorAll('#langs-list [data-tag]').length")).intValue() == 2);
     first.start(firstName, 27, null);
     first.waitForState("searching");

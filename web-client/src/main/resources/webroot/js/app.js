@@ -104,7 +104,9 @@ async function init() {
   applyDocument();
   performance.mark('tandem-i18n-ready'); // the page's texts are in (the browser tests print when)
   const app = createPageApp();
-  mountLanguagePicker({ storage, onLocaleChanged: () => app.landing.onLocaleChanged() });
+  mountLanguagePicker({
+    storage, onLocaleChanged: () => app.landing.onLocaleChanged(), onLanguagesChanged: () => app.landing.prefetchToken(),
+  });
   app.view.wireUnmute();
   bindPage(app);
   exposeForTests(app.store, timeline);

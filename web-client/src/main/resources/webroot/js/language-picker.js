@@ -8,9 +8,10 @@ import {
 
 /**
  * Mounts both controls. storage: {get(key), set(key, value)}; onLocaleChanged: the page's language changed
- * (the document is translated already; the caller redraws what it wrote itself). → {languages()}
+ * (the document is translated already; the caller redraws what it wrote itself); onLanguagesChanged(list): the
+ * person edited their languages (the token prefetch asks again with them). → {languages()}
  */
-export function mountLanguagePicker({ doc = document, storage, onLocaleChanged = () => {} }) {
+export function mountLanguagePicker({ doc = document, storage, onLocaleChanged = () => {}, onLanguagesChanged = () => {} }) {
   const $ = (id) => doc.getElementById(id);
   let chosen = parseSaved(storage.get(LANGUAGES_KEY)); // null: the page's language
   const languages = () => chosen || defaultLanguages(currentLocale());
@@ -68,6 +69,7 @@ export function mountLanguagePicker({ doc = document, storage, onLocaleChanged =
     renderChips();
     const add = $('langs-add');
     if (!add.disabled) add.focus();
+    onLanguagesChanged(list);
   }
 
   // Adding takes the button (or Enter on the list): arrow keys on a closed list change its value, and

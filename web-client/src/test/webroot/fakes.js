@@ -122,8 +122,12 @@ export function makeTestApp(overrides = {}) {
   t.camera = { result: () => Promise.resolve(fakeStream()), calls: 0 };
   t.tokens = {
     issued: [], prefetched: [], failWith: null,
-    issue(name, age) { t.events.push('token'); this.issued.push([name, age]); return this.failWith ? Promise.reject(this.failWith) : Promise.resolve('tok'); },
-    prefetch(name, age) { this.prefetched.push([name, age]); },
+    issue(name, age, languages = []) {
+      t.events.push('token');
+      this.issued.push(languages.length ? [name, age, languages] : [name, age]);
+      return this.failWith ? Promise.reject(this.failWith) : Promise.resolve('tok');
+    },
+    prefetch(name, age, languages = []) { this.prefetched.push(languages.length ? [name, age, languages] : [name, age]); },
     get: () => Promise.resolve('tok'), refresh: () => Promise.resolve('tok2'), stop() {},
   };
   t.preview = { state: 'off', stream: null, taken: 0, hidden: 0, shown: 0, take() { this.taken += 1; return null; }, hide() { this.hidden += 1; this.state = 'off'; }, show() { this.shown += 1; return Promise.resolve(null); }, touch() {} };
@@ -183,9 +187,9 @@ export async function goSearching(t, { textOnly = true } = {}) {
   t.socket.frame('queued', { online: 3, waiting: 1 });
 }
 
-/** From searching, `matched` in `role` with session s1 and Bob; the caller's call connects unless told not to. */
-export function match(t, { role = 'caller', sessionId = 's1', connect = true } = {}) {
-  t.socket.frame('matched', { sessionId, role, peerId: 'p-bob', peer: { name: 'Bob' } });
+/** From searching, `matched` in `role` with session s1 and Bob (plus `data`, e.g. commonLanguage); the caller's call connects unless told not to. */
+export function match(t, { role = 'caller', sessionId = 's1', connect = true, ...data } = {}) {
+  t.socket.frame('matched', { sessionId, role, peerId: 'p-bob', peer: { name: 'Bob' }, ...data });
   if (role === 'callee') { t.call.signal('answer', { type: 'answer', sdp: 'a' }); t.clock.advance(0); }
   if (connect) t.call.emit('connected');
 }

@@ -1,6 +1,6 @@
 import { eq, ok, deepEq, includes } from './harness.js';
 import { appTest, settle, fakeStream } from './fakes.js';
-import { UNDERAGE_MESSAGE, TEXT_ONLY_NOTICE } from '../js/state.js';
+import { underageMessage, textOnlyNotice } from '../js/state.js';
 
 appTest('landing: an incomplete form says why and focuses the field; nothing is asked of the server', async (t) => {
   t.view.model.form = { name: 'Ann', age: '', interests: '' };
@@ -18,7 +18,7 @@ appTest('landing: Start text only: token, then the socket; searching says "Conne
   deepEq(t.events.slice(0, 2), ['token', 'socket'], 'no camera, no peer connection before the socket');
   eq(t.s.state, 'searching');
   eq(t.view.model.hint, 'Connecting to Tandem…');
-  ok(t.chat.notices.includes(TEXT_ONLY_NOTICE));
+  ok(t.chat.notices.includes(textOnlyNotice()));
   eq(t.socket.sent.length, 0, 'nothing sent before the socket is open');
   t.socket.open();
   deepEq(t.socket.types(), ['join-queue']);
@@ -81,8 +81,8 @@ appTest('landing: the online count; the under-age refusal goes when the age is e
   t.app.landing.refreshStats();
   await settle();
   deepEq(t.view.lastCall('setStats'), ['7 online now', 'landing-stats']);
-  t.view.model.landingError = UNDERAGE_MESSAGE;
-  t.app.landing.onAgeInput(UNDERAGE_MESSAGE);
+  t.view.model.landingError = underageMessage();
+  t.app.landing.onAgeInput(underageMessage());
   eq(t.view.model.landingError, '');
-  includes(UNDERAGE_MESSAGE, '18');
+  includes(underageMessage(), '18');
 });

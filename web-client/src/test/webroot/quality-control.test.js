@@ -1,3 +1,4 @@
+import { t as text } from '../js/i18n.js';
 import { eq, ok, deepEq } from './harness.js';
 import { appTest, goSearching, match } from './fakes.js';
 import { QUALITY_HINTS } from '../js/quality-control.js';
@@ -35,7 +36,7 @@ appTest('quality: the indicator appears once the call connects, reads every inte
   fps = 3;
   for (let i = 0; i < POOR_HINT_MS / QUALITY_INTERVAL_MS + 2; i++) { t.clock.advance(QUALITY_INTERVAL_MS); await settle(); }
   eq(t.view.lastCall('setQuality')[0].level, 'poor');
-  eq(t.view.calls.filter(([n, h]) => n === 'setHint' && h === QUALITY_HINTS.theirs).length, 1, 'one hint per call');
+  eq(t.view.calls.filter(([n, h]) => n === 'setHint' && h === text(QUALITY_HINTS.theirs)).length, 1, 'one hint per call');
   t.call.emit('connected'); // again after an ICE restart: the same call keeps its reading (and its one hint)
   t.app.session.endCurrent();
   deepEq(t.view.lastCall('setQuality'), [null]);

@@ -1,4 +1,4 @@
-import { eq, ok, deepEq } from './harness.js';
+import { eq, ok, deepEq, includes } from './harness.js';
 import { appTest, goSearching, match } from './fakes.js';
 
 const joins = (t) => t.socket.types().filter((x) => x === 'join-queue').length;
@@ -67,4 +67,22 @@ appTest('queue: the still-looking hint after searchingHintMs; queued with a prep
   ok(t.s.warm.offering, 'preOffer with queued\'s ICE servers');
   t.clock.advance(60000);
   ok(t.view.model.hint.startsWith('Still looking'));
+});
+
+appTest('queue: the languages a person speaks go with the token request and every join-queue; dropped with the interests if refused', async (t) => {
+  t.view.model.form = { name: 'Ann', age: '30', interests: 'chess', languages: ['es', 'en'] };
+  await t.app.landing.start({ textOnly: true });
+  deepEq(t.tokens.issued, [['Ann', 30, ['es', 'en']]], 'POST /auth/token carries languages');
+  t.socket.open();
+  deepEq(t.socket.last('join-queue'), { interests: ['chess'], languages: ['es', 'en'] });
+  t.socket.frame('error', { code: 'invalid-field', ref: 'join-queue' });
+  t.clock.advance(1000);
+  deepEq(t.socket.last('join-queue'), {}, 'searching without interests and languages');
+});
+
+appTest('session: matched.commonLanguage is named in the page\'s language, before the shared interests', async (t) => {
+  await goSearching(t);
+  match(t, { commonLanguage: 'es', commonInterests: ['chess'] });
+  ok(t.chat.notices.includes('You both speak Spanish. You both like chess.'), JSON.stringify(t.chat.notices));
+  includes(t.view.model.hint, 'You both speak Spanish.');
 });

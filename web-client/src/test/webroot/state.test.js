@@ -1,7 +1,7 @@
 import { test, eq, ok, deepEq, includes } from './harness.js';
 import {
-  STATES, TRANSITIONS, canTransition, STATUS_TEXT, defaultHint, placeholderText, controlsFor, sharedInterestText,
-  statsText, escapeAction, ESC_WINDOW_MS, validateProfile, describeApiError, describeServerError, UNDERAGE_MESSAGE,
+  STATES, TRANSITIONS, canTransition, statusText, defaultHint, placeholderText, controlsFor, sharedInterestText,
+  statsText, escapeAction, ESC_WINDOW_MS, validateProfile, describeApiError, describeServerError, underageMessage,
   RESUME_GRACE_MS, RESUME_MARGIN_MS, graceWindow, resumeDeadline, shouldResume, resumedState, needsIceRestart,
   secondsLeft, reconnectBanner, peerAwayNotice, peerGoneText, SLOW_ATTEMPT_MS,
 } from '../js/state.js';
@@ -9,7 +9,7 @@ import { ApiError } from '../js/api.js';
 
 test('state: every state has a status text and a transition list naming only known states', () => {
   for (const s of STATES) {
-    ok(s in STATUS_TEXT, `status text for ${s}`);
+    ok(s === 'landing' || statusText(s), `status text for ${s}`);
     ok(Array.isArray(TRANSITIONS[s]), `transitions for ${s}`);
     for (const t of TRANSITIONS[s]) ok(STATES.includes(t), `${s} → ${t} names a known state`);
   }
@@ -57,7 +57,7 @@ test('sharedInterestText: none, one, several (at most three)', () => {
   eq(sharedInterestText(undefined), '');
   eq(sharedInterestText(['chess']), 'You both like chess.');
   eq(sharedInterestText(['chess', 'music']), 'You both like chess and music.');
-  eq(sharedInterestText(['a', 'b', 'c', 'd']), 'You both like a, b and c.');
+  eq(sharedInterestText(['a', 'b', 'c', 'd']), 'You both like a, b, and c.');
   eq(sharedInterestText([' ', 7, 'go']), 'You both like go.', 'junk entries skipped');
 });
 
@@ -81,7 +81,9 @@ test('escapeAction: a second Esc within 2 s is Next, later it arms again', () =>
 test('validateProfile: cleans and accepts a good profile', () => {
   const v = validateProfile({ name: '  Alex \u0007 B ', age: ' 30 ', interests: 'Music, chess;music\n hiking ' });
   eq(v.ok, true);
-  deepEq(v.profile, { name: 'Alex B', age: 30, interests: ['music', 'chess', 'hiking'] });
+  deepEq(v.profile, { name: 'Alex B', age: 30, interests: ['music', 'chess', 'hiking'], languages: [] });
+  deepEq(validateProfile({ name: 'A', age: 30, interests: '', languages: ['es', 'EN', 'es'] }).profile.languages, ['es', 'en'],
+    'the languages chosen, as primary tags');
 });
 
 test('validateProfile: names the field at fault', () => {
@@ -91,7 +93,7 @@ test('validateProfile: names the field at fault', () => {
   eq(validateProfile({ name: 'A', age: '2x' }).field, 'age');
   const kid = validateProfile({ name: 'A', age: '17' });
   eq(kid.underage, true);
-  eq(kid.message, UNDERAGE_MESSAGE);
+  eq(kid.message, underageMessage());
   eq(validateProfile({ name: 'A', age: '121' }).field, 'age');
   eq(validateProfile({ name: 'A', age: '18' }).ok, true, '18 is allowed');
   eq(validateProfile({ name: 'A', age: 30, interests: Array.from({ length: 11 }, (_, i) => `t${i}`).join(',') }).field, 'interests');

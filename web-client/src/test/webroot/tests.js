@@ -1,7 +1,9 @@
 // tests.js: entry point of the unit-test page; each *.test.js registers its tests on import.
 import { run } from './harness.js';
+import { setLocale } from '../js/i18n.js';
 import './signaling.test.js';
 import './state.test.js';
+import './i18n.test.js';
 import './chat.test.js';
 import './api.test.js';
 import './call.test.js';
@@ -24,4 +26,6 @@ import './keys.test.js';
 import './shield.test.js';
 import './shield-control.test.js';
 
+// the page's texts come from the catalogs: the tests read the English ones
+await setLocale('en');
 run();

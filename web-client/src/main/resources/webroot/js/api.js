@@ -42,11 +42,11 @@ const POW_RETRY_CODES = new Set(['pow-too-easy', 'pow-expired', 'pow-forged', 'p
 
 /**
  * Holds the current token pair and keeps it fresh.
- * - prefetch(name, age): POST /auth/token ahead of Start (the landing form is complete), its proof of work
+ * - prefetch(name, age, languages): POST /auth/token ahead of Start (the landing form is complete), its proof of work
  *   solved in the worker meanwhile; the next issue()
  *   with the same name and age takes that pair instead of waiting for the server. Nothing else uses it:
  *   no refresh timer runs for it, and a failure is dropped (issue() asks again and reports its own).
- * - issue(name, age): POST /auth/token (or the prefetched pair); every POST /auth/token goes through mint(),
+ * - issue(name, age, languages): POST /auth/token (or the prefetched pair); every POST /auth/token goes through mint(),
  *   which solves a challenge first (`pow`: injectable, null = none needed)
  * - refresh(): POST /auth/refresh (single flight); a 401 falls back to a fresh /auth/token with the
  *   remembered name and age.
@@ -54,6 +54,11 @@ const POW_RETRY_CODES = new Set(['pow-too-easy', 'pow-expired', 'pow-forged', 'p
  * Callbacks: onRefreshed(accessToken) after every background refresh; onFatal(ApiError) when the
  * background refresh hits a permanent error (e.g. 403 blocked).
  */
+/** The token request's profile: name, age and, when given, the person's languages (primary tags). */
+function tokenProfile(name, age, languages) {
+  return Array.isArray(languages) && languages.length ? { name, age, languages: [...languages] } : { name, age };
+}
+
 export class TokenManager {
   constructor({ onRefreshed = () => {}, onFatal = () => {}, post = postJson, pow = proofOfWork, now = Date.now } = {}) {
     this.onRefreshed = onRefreshed;
@@ -76,12 +81,12 @@ export class TokenManager {
   }
 
   /** → true when a request went out (false: this profile's pair is on its way or here, or the budget is spent). */
-  prefetch(name, age) {
-    const key = JSON.stringify([name, age]);
+  prefetch(name, age, languages = []) {
+    const key = JSON.stringify([name, age, languages]);
     if (this.early && this.early.key === key) return false;
     if (this.prefetches >= PREFETCH_MAX) return false;
     this.prefetches += 1;
-    const promise = this.mint({ name, age })
+    const promise = this.mint(tokenProfile(name, age, languages))
       .then((pair) => ({ pair, receivedAt: this.now() }), () => null);
     this.early = { key, promise };
     return true;
@@ -100,10 +105,10 @@ export class TokenManager {
   }
 
   /** The prefetched pair for this profile, if any, with its expiresIn cut to what is left; it is used once. */
-  async takeEarly(name, age) {
+  async takeEarly(name, age, languages = []) {
     const early = this.early;
     this.early = null;
-    if (!early || early.key !== JSON.stringify([name, age])) return null;
+    if (!early || early.key !== JSON.stringify([name, age, languages])) return null;
     const got = await early.promise;
     if (!got) return null;
     const lifeMs = (Number(got.pair.expiresIn) > 0 ? Number(got.pair.expiresIn) : 300) * 1000;
@@ -112,12 +117,12 @@ export class TokenManager {
     return { ...got.pair, expiresIn: leftMs / 1000 };
   }
 
-  async issue(name, age) {
+  async issue(name, age, languages = []) {
     this.stopped = false;
-    this.profile = { name, age };
+    this.profile = tokenProfile(name, age, languages);
     this.prefetches = 0; // the budget bounds edits between two Starts
     const gen = this.gen;
-    const pair = (await this.takeEarly(name, age)) || await this.mint({ name, age });
+    const pair = (await this.takeEarly(name, age, languages)) || await this.mint(this.profile);
     this.accept(pair, gen);
     return this.accessToken;
   }

@@ -5,6 +5,8 @@
 //   store.js        the one store: `state` changes only by transition() (state.js TRANSITIONS), plus shared data
 //   screen.js       a transition and what it redraws        timers.js   named timers over an injectable clock
 //   landing.js      Start, token prefetch, online count     preview-control.js  the landing's camera preview
+//   i18n.js         the page's language: catalogs (i18n/*.json), t(), Intl   language-picker.js + languages.js: the
+//                   landing's language switch and the languages a person speaks (sent as `languages`)
 //   media.js        camera/mic, text only, mute toggles     warm.js     the next match's prepared peer connection
 //   connection.js   the socket's lifecycle, frames, Stop    queue.js    join-queue, queued, Next
 //   session.js      the call controller (matched → end)     resume.js   a call that outlives its socket
@@ -37,14 +39,22 @@ import * as callView from './call-view.js';
 import * as landingView from './landing-view.js';
 import * as reportView from './report-view.js';
 import { mountShield } from './shield-page.js';
+import { setLocale, applyDocument, initialLocale, STORAGE_KEY } from './i18n.js';
+import { mountLanguagePicker } from './language-picker.js';
 
 export { CONFIG } from './config.js';
 // The page's pure logic (states, texts, validation, helpers) lives in state.js; re-exported for callers.
 export {
-  REPORT_REASONS, UNDERAGE_MESSAGE, validateProfile, describeApiError, describeServerError,
+  REPORT_REASONS, underageMessage, validateProfile, describeApiError, describeServerError,
 } from './state.js';
 
 const log = (...args) => console.debug('[tandem]', ...args);
+
+/** localStorage, where the browser allows it. */
+const storage = {
+  get: (key) => { try { return localStorage.getItem(key); } catch { return null; } },
+  set: (key, value) => { try { localStorage.setItem(key, value); } catch { /* storage blocked */ } },
+};
 
 /** The page's controllers with the browser's real socket, peer connection, camera, clock and DOM. */
 function createPageApp() {
@@ -79,7 +89,7 @@ function createPageApp() {
     describeMediaError,
     describeServerError,
     fetchStats: () => fetch('/stats', { cache: 'no-store', credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : null)),
-    storage: { set: (key, value) => { try { localStorage.setItem(key, value); } catch { /* storage blocked */ } } },
+    storage,
     env: {
       canOpenCamera: () => !!globalThis.navigator && !!navigator.mediaDevices && typeof navigator.mediaDevices.getUserMedia === 'function',
       hidden: () => document.visibilityState === 'hidden',
@@ -88,14 +98,22 @@ function createPageApp() {
   return app;
 }
 
-function init() {
+async function init() {
+  // The page's language first (its catalog and English, fetched at once): every text below comes from them.
+  await setLocale(initialLocale(storage.get(STORAGE_KEY), navigator.languages)).catch((err) => log('catalog unavailable', err));
+  applyDocument();
+  performance.mark('tandem-i18n-ready'); // the page's texts are in (the browser tests print when)
   const app = createPageApp();
+  mountLanguagePicker({
+    storage, onLocaleChanged: () => app.landing.onLocaleChanged(), onLanguagesChanged: () => app.landing.prefetchToken(),
+  });
   app.view.wireUnmute();
   bindPage(app);
   exposeForTests(app.store, timeline);
   mountShield(app); // the nudity shield: blurs and checks the stranger's video, loads its model while the page is idle
 
-  try { const saved = localStorage.getItem('tandem.name'); if (saved) app.view.setName(saved); } catch { /* */ }
+  const saved = storage.get('tandem.name');
+  if (saved) app.view.setName(saved);
   app.screen.go('landing');
   app.landing.refreshStats();
   app.landing.prefetchToken();

@@ -1,6 +1,6 @@
 // bindings.js: the page's DOM events, each handed to the controller that owns it (app.js passes them in).
 import { $ } from './ui.js';
-import { UNDERAGE_MESSAGE } from './state.js';
+import { underageMessage } from './state.js';
 
 export function bindPage(c) {
   const startFromForm = () => c.landing.start({ textOnly: $('text-only-start').checked });
@@ -25,7 +25,7 @@ export function bindPage(c) {
   on('retry-now', 'click', c.resume.retryNow);
   on('quality', 'click', c.quality.toggleDetails);
   on('report-panel', 'keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); c.reports.closePanel(); } });
-  on('age', 'input', () => c.landing.onAgeInput(UNDERAGE_MESSAGE));
+  on('age', 'input', () => c.landing.onAgeInput(underageMessage()));
   document.addEventListener('visibilitychange', c.previewControl.onVisibility);
   document.addEventListener('keydown', c.keys.onKeyDown);
   window.addEventListener('pagehide', c.connection.onPageHide);

@@ -2,6 +2,7 @@
 // our self-view. A feature that covers the stranger's video (e.g. a nudity shield) puts its overlay in
 // overlaySlot() and watches the streams through call-events.js.
 import * as ui from './ui.js';
+import { t } from './i18n.js';
 
 /** The stranger's stream (null: none); onFirstFrame once its first frame is painted. */
 export function setRemoteStream(stream, onFirstFrame = null) { ui.setRemoteStream(stream, onFirstFrame); }
@@ -30,10 +31,9 @@ export function setQuality(q) {
   const button = ui.$('quality');
   ui.show('quality', !!q);
   if (!q) { ui.show('quality-details', false); button.setAttribute('aria-expanded', 'false'); return; }
-  const words = { good: 'good', fair: 'fair', poor: 'poor' }[q.level];
   button.dataset.level = q.level;
   button.dataset.path = q.relayed ? 'relayed' : 'direct';
-  button.setAttribute('aria-label', `Connection ${words}: ${q.details}`);
+  button.setAttribute('aria-label', t(`quality.${q.level}`, { details: q.details }));
   button.title = q.details;
   ui.setText('quality-details', q.details);
 }

@@ -1,4 +1,5 @@
 // chat.js: the text chat panel. Everything from the network is rendered with textContent.
+import { t } from './i18n.js';
 
 export const MAX_CHARS = 1000;
 /** A line unconfirmed for this long no longer blocks the next one (its answer was lost with the socket). */
@@ -27,7 +28,7 @@ export class Chat {
 
   updateCount() {
     const n = this.input.value.length;
-    this.countEl.textContent = `${n}/${MAX_CHARS}`;
+    this.countEl.textContent = t('chat.count', { n, max: MAX_CHARS });
     this.countEl.classList.toggle('near-limit', n >= MAX_CHARS * 0.9);
     this.sendBtn.disabled = !this.enabled; // an empty box just sends nothing
   }
@@ -35,7 +36,7 @@ export class Chat {
   setEnabled(on) {
     this.enabled = !!on;
     this.input.disabled = !on;
-    this.input.placeholder = on ? 'Type a message…' : 'Chat opens in a call';
+    this.input.placeholder = on ? t('chat.placeholder') : t('chat.closed');
     this.updateCount();
   }
 
@@ -43,7 +44,7 @@ export class Chat {
     if (!this.enabled) return;
     const text = this.input.value.trim();
     if (!text) return;
-    if (text.length > MAX_CHARS) { this.addSystem(`Messages can be at most ${MAX_CHARS} characters.`); return; }
+    if (text.length > MAX_CHARS) { this.addSystem(t('chat.tooLong', { count: MAX_CHARS })); return; }
     if (this.pending !== null && Date.now() - this.pendingAt < PENDING_MAX_MS) return; // still on its way
     if (this.onSend(text)) { this.pending = text; this.pendingAt = Date.now(); }
     // The text stays in the box until the server delivers it (delivered) or says why not (refused),
@@ -87,10 +88,11 @@ export class Chat {
     div.className = `msg ${mine ? 'mine' : 'theirs'}`;
     const who = document.createElement('span');
     who.className = 'sender';
-    who.textContent = String(sender || (mine ? 'You' : 'Stranger'));
+    who.textContent = String(sender || (mine ? t('chat.you') : t('common.stranger')));
     const body = document.createElement('span');
     body.className = 'text';
     body.textContent = String(text ?? '');
+    body.dir = 'auto'; // a stranger may write right to left (or not) whatever the page's language
     div.append(who, body);
     if (Number.isFinite(ts)) {
       try { div.title = new Date(ts).toLocaleTimeString(); } catch { /* bad ts */ }

@@ -4,11 +4,12 @@
 import { ApiError } from './api.js';
 import { describeApiError } from './state.js';
 import { shouldResume } from './resume-rules.js';
+import { t, serverDetail } from './i18n.js';
 
+/** What a final close says, by reason: [status, hint] message keys. */
 const STOP_TEXTS = {
-  replaced: ['Tandem was opened in another tab',
-    'This tab stopped because you started Tandem somewhere else. Press Start again to use it here.'],
-  normal: ['Disconnected', 'The server closed the connection. Press Start again to continue.'],
+  replaced: ['stop.replaced', 'stop.replacedHint'],
+  normal: ['stop.normal', 'stop.normalHint'],
 };
 
 export function createConnection(app) {
@@ -60,20 +61,20 @@ export function createConnection(app) {
     s.reconnectCode = code;
     app.resume.onSocketDropped(code, delayMs);
     if (s.resume) {
-      app.screen.go('reconnecting', { hint: `Your call with ${s.peerName} goes on while we reconnect you to Tandem.` });
+      app.screen.go('reconnecting', { hint: t('reconnect.callGoesOn', { name: s.peerName }) });
     } else {
-      app.screen.go('reconnecting', { hint: code === 1012 ? 'Tandem is restarting a server; moving you to another one…' : '' });
+      app.screen.go('reconnecting', { hint: code === 1012 ? t('reconnect.restarting') : '' });
     }
   }
 
   function onStopped({ reason, message }) {
     if (reason === 'policy') {
-      stopWith('Disconnected by Tandem', message ? `Reason: ${message}` : 'The connection was closed because the rules were broken.');
+      stopWith(t('stop.policy'), serverDetail(message) ? t('stop.policyReason', { reason: message }) : t('stop.policyHint'));
     } else if (reason === 'auth') {
-      stopWith('Could not sign in', message || 'Please try again later.');
+      stopWith(t('stop.auth'), serverDetail(message) || t('stop.authHint'));
     } else {
       const [text, hint] = STOP_TEXTS[reason] || STOP_TEXTS.normal;
-      stopWith(text, hint);
+      stopWith(t(text), t(hint));
     }
   }
 
@@ -85,7 +86,7 @@ export function createConnection(app) {
   /** The token could not be renewed: stop, unless nothing is running. */
   function onTokenFatal(err) {
     if (s.state === 'landing' || s.state === 'stopped') return;
-    stopWith('Could not keep you signed in', describeApiError(err).message);
+    stopWith(t('stop.signedOut'), describeApiError(err).message);
   }
 
   function onTokenRefreshed(accessToken) {

@@ -39,7 +39,7 @@ const CONTROLLERS = {
  * modules' functions), chat (chat.js Chat), tokens (api.js TokenManager), preview (preview.js Preview), timeline,
  * openSocket(options) → Signaling, pc ({prepare, attachLocal, preOffer, giveIceServers, iceServerList,
  * makeCall(options) → Call}), getLocalMedia, describeMediaError, describeServerError, fetchStats() → {online},
- * storage ({set}), env ({canOpenCamera, hidden}). Returns `app` with every controller on it.
+ * storage ({get, set}), env ({canOpenCamera, hidden}). Returns `app` with every controller on it.
  */
 export function createApp(deps) {
   const app = { ...deps };

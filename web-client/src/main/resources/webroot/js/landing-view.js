@@ -2,9 +2,10 @@
 // state, the camera preview and the camera error or hint.
 import * as ui from './ui.js';
 
-/** The form as typed (validated by state.js validateProfile). */
+/** The form as typed (validated by state.js validateProfile), with the languages chosen (language-picker.js). */
 export function readForm() {
-  return { name: ui.$('name').value, age: ui.$('age').value, interests: ui.$('interests').value };
+  const languages = [...ui.$('langs-list').querySelectorAll('[data-tag]')].map((li) => li.dataset.tag);
+  return { name: ui.$('name').value, age: ui.$('age').value, interests: ui.$('interests').value, languages };
 }
 
 export function setName(name) { ui.$('name').value = name; }

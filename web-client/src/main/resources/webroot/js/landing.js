@@ -3,7 +3,8 @@
 // the landing's preview, whose peer connection is made too) and, as soon as the token is there, the socket.
 // Without the preview the next match's peer connection is made while the camera opens, after the socket is on
 // its way. join-queue goes out once both the socket is open and the camera is decided (queue.js).
-import { validateProfile, describeApiError, statsText, TEXT_ONLY_NOTICE } from './state.js';
+import { t } from './i18n.js';
+import { validateProfile, describeApiError, statsText, textOnlyNotice } from './state.js';
 
 export function createLanding(app) {
   const s = app.store;
@@ -25,7 +26,7 @@ export function createLanding(app) {
     s.starting = true;
     s.mediaDecided = false;
     s.mediaError = null;
-    view.setBusy('start', true, 'Starting…');
+    view.setBusy('start', true, t('landing.starting'));
     view.show('landing-retry', false);
     if (textOnly) {
       app.preview.hide();
@@ -39,7 +40,7 @@ export function createLanding(app) {
       app.timers.later(() => { if (gen === s.gen && (s.starting || s.sig)) app.warm.prepareAtStart(); });
     }
     try {
-      await app.tokens.issue(v.profile.name, v.profile.age);
+      await app.tokens.issue(v.profile.name, v.profile.age, v.profile.languages);
     } catch (err) {
       if (gen !== s.gen) return;
       s.starting = false;
@@ -61,7 +62,7 @@ export function createLanding(app) {
     if (s.mediaDecided) app.queue.goOnline();
     else if (s.mediaError) app.media.showFailure();
     else app.screen.go('media');
-    if (textOnly) app.chat.addNotice(TEXT_ONLY_NOTICE);
+    if (textOnly) app.chat.addNotice(textOnlyNotice());
   }
 
   /** The landing form's name, age and interests, checked (state.js validateProfile). */
@@ -75,7 +76,7 @@ export function createLanding(app) {
     app.timers.set('prefetch', app.config.tokenPrefetchDelayMs, () => {
       if (s.state !== 'landing' || s.starting) return;
       const v = formProfile();
-      if (v.ok) app.tokens.prefetch(v.profile.name, v.profile.age);
+      if (v.ok) app.tokens.prefetch(v.profile.name, v.profile.age, v.profile.languages);
     });
   }
 
@@ -83,8 +84,8 @@ export function createLanding(app) {
   function refreshStats() {
     app.fetchStats()
       .then((d) => {
-        const text = d ? statsText({ online: d.online }) : '';
-        app.view.setStats(text && s.state === 'landing' ? `${text} now` : '', 'landing-stats');
+        const text = d ? statsText({ online: d.online }, { now: true }) : '';
+        app.view.setStats(s.state === 'landing' ? text : '', 'landing-stats');
       })
       .catch((err) => app.log('stats unavailable', err));
   }
@@ -94,5 +95,15 @@ export function createLanding(app) {
     if (app.view.landingError() === underageMessage) app.view.setLandingError('');
   }
 
-  return { start, prefetchToken, refreshStats, onAgeInput };
+  /** The page's language changed on the landing (the document is translated): redraw what the page wrote itself. */
+  function onLocaleChanged() {
+    if (s.state !== 'landing') return;
+    app.screen.go('landing');
+    app.view.setLandingError('');
+    app.previewControl.draw();
+    refreshStats();
+    prefetchToken(); // the token request carries the languages, which may have followed the page's
+  }
+
+  return { start, prefetchToken, refreshStats, onAgeInput, onLocaleChanged };
 }

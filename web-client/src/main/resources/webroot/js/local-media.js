@@ -1,4 +1,5 @@
 // local-media.js: the camera and microphone (getUserMedia) and what to tell a person when they fail.
+import { t } from './i18n.js';
 
 const MEDIA_CONSTRAINTS = {
   audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
@@ -24,49 +25,21 @@ export async function getLocalMedia(md = globalThis.navigator && navigator.media
   }
 }
 
+/** Which texts (media.<kind>.title/.text/.help in the catalogs) explain a getUserMedia failure, by error name. */
+const MEDIA_ERROR_KINDS = {
+  NotAllowedError: 'blocked', PermissionDeniedError: 'blocked', SecurityError: 'blocked',
+  NotFoundError: 'missing', DevicesNotFoundError: 'missing', OverconstrainedError: 'missing',
+  NotReadableError: 'busy', TrackStartError: 'busy', AbortError: 'busy',
+  InsecureContextError: 'insecure',
+};
+
 /** A person-friendly explanation of a getUserMedia failure: {title, text, help}. */
 export function describeMediaError(err) {
   const name = (err && err.name) || 'Error';
-  switch (name) {
-    case 'NotAllowedError':
-    case 'PermissionDeniedError':
-    case 'SecurityError':
-      return {
-        title: 'Camera and microphone are blocked',
-        text: 'Your browser did not let Tandem use your camera and microphone.',
-        help: 'To allow them: click the camera or padlock icon at the left of the address bar, set Camera and '
-          + 'Microphone to "Allow", then press Try again. On a phone, look in the browser\'s Settings → Site settings. '
-          + 'Or continue with text only: you will still see and hear the stranger.',
-      };
-    case 'NotFoundError':
-    case 'DevicesNotFoundError':
-    case 'OverconstrainedError':
-      return {
-        title: 'No camera or microphone found',
-        text: 'We could not find a camera or microphone on this device.',
-        help: 'Plug one in (or check it is switched on and not disabled), then press Try again. '
-          + 'Or continue with text only: you will still see and hear the stranger.',
-      };
-    case 'NotReadableError':
-    case 'TrackStartError':
-    case 'AbortError':
-      return {
-        title: 'Your camera is busy',
-        text: 'Your camera or microphone is being used by another app or tab.',
-        help: 'Close other video-call apps or tabs, then press Try again. Or continue with text only.',
-      };
-    case 'InsecureContextError':
-      return {
-        title: 'Camera needs a secure page',
-        text: 'Browsers only allow the camera on secure (https://) pages or on localhost.',
-        help: 'Open Tandem over https://, or continue with text only.',
-      };
-    default:
-      return {
-        title: 'We can\'t use your camera',
-        text: `Starting the camera failed (${name}).`,
-        help: 'Press Try again, reload the page, or continue with text only.',
-      };
-  }
+  const kind = Object.hasOwn(MEDIA_ERROR_KINDS, name) ? MEDIA_ERROR_KINDS[name] : 'other';
+  return {
+    title: t(`media.${kind}.title`),
+    text: t(`media.${kind}.text`, { name }),
+    help: t(`media.${kind}.help`),
+  };
 }
-

@@ -1,6 +1,7 @@
 // media.js: our camera and microphone: asking for them at Start (or taking the preview's stream), the camera
 // step's error and hint, text only, the mute toggles, and deciding that join-queue may go out.
-import { TEXT_ONLY_NOTICE } from './state.js';
+import { textOnlyNotice } from './state.js';
+import { t } from './i18n.js';
 
 export function createMedia(app) {
   const s = app.store;
@@ -28,8 +29,8 @@ export function createMedia(app) {
       s.localStream = stream; // join-queue goes out before the self-view is set up (tens of ms on a busy device)
       decide();
       useLocalStream(stream);
-      if (!stream.getVideoTracks().length) app.chat.addNotice('No camera found: the stranger will hear you but not see you.');
-      else if (!stream.getAudioTracks().length) app.chat.addNotice('No microphone found: the stranger will see you but not hear you.');
+      if (!stream.getVideoTracks().length) app.chat.addNotice(t('media.noCamera'));
+      else if (!stream.getAudioTracks().length) app.chat.addNotice(t('media.noMic'));
     }, (err) => {
       if (gen !== s.gen || attempt !== s.mediaAttempt) return;
       timers.clear('mediaHint');
@@ -41,7 +42,7 @@ export function createMedia(app) {
 
   function showFailure() {
     app.view.showMediaError(s.mediaError);
-    app.screen.go('media', { text: 'Camera and microphone unavailable', hint: 'See below for how to fix it.' });
+    app.screen.go('media', { text: t('media.unavailable'), hint: t('media.seeBelow') });
     app.view.focus('media-retry');
   }
 
@@ -65,11 +66,11 @@ export function createMedia(app) {
     app.view.setLocalStream(stream);
     app.callEvents.emit('onLocalStream', stream);
     if (stream) {
-      for (const t of stream.getTracks()) {
-        t.addEventListener('ended', () => {
+      for (const track of stream.getTracks()) {
+        track.addEventListener('ended', () => {
           if (s.localStream !== stream) return;
           app.screen.updateToggles();
-          app.chat.addNotice(t.kind === 'video' ? 'Your camera stopped.' : 'Your microphone stopped.');
+          app.chat.addNotice(track.kind === 'video' ? t('media.cameraStopped') : t('media.micStopped'));
         });
       }
     }
@@ -92,7 +93,7 @@ export function createMedia(app) {
     app.timers.clear('mediaHint');
     useLocalStream(null);
     decide();
-    app.chat.addNotice(TEXT_ONLY_NOTICE);
+    app.chat.addNotice(textOnlyNotice());
   }
 
   /** Mute / camera off: the live track of that kind is turned off or on (the stranger is told of the camera). */

@@ -1,6 +1,7 @@
 // messages.js: the chat's traffic (chat.js draws it): sending a line in the session, a line arriving (ours
 // echoed back, or the stranger's), and a refused line (kept in the box, with the reason).
 import { describeServerError } from './state.js';
+import { t } from './i18n.js';
 
 export function createMessages(app) {
   const s = app.store;
@@ -9,11 +10,11 @@ export function createMessages(app) {
   function send(text) {
     if (!s.sessionId || !s.sig) return false;
     if (s.resume) {
-      app.chat.addSystem('Reconnecting to Tandem: your message was not sent yet. It is still in the box.');
+      app.chat.addSystem(t('chat.notSentReconnecting'));
       return false;
     }
     if (!s.sig.send('send-message', { sessionId: s.sessionId, message: text })) {
-      app.chat.addSystem('Not connected: your message was not sent. It is still in the box.');
+      app.chat.addSystem(t('chat.notSentOffline'));
       return false;
     }
     return true;

@@ -3,11 +3,12 @@
 // call stays poor, shows one hint naming whose connection is slow. Stops when the call ends.
 import { QualityMonitor } from './quality-monitor.js';
 import { describe } from './quality.js';
+import { t } from './i18n.js';
 
-/** The hint shown once per call when it stays poor (quality.js POOR_HINT_MS), by whose connection is slow. */
+/** The hint shown once per call when it stays poor (quality.js POOR_HINT_MS), by whose connection is slow: message keys. */
 export const QUALITY_HINTS = Object.freeze({
-  mine: 'Your connection is slow — try text only',
-  theirs: 'The stranger\'s connection is slow',
+  mine: 'quality.slowMine',
+  theirs: 'quality.slowTheirs',
 });
 
 export function createQuality(app) {
@@ -16,7 +17,7 @@ export function createQuality(app) {
     getStats: () => (current && !current.closed && current.pc ? current.pc.getStats() : Promise.resolve(null)),
     onUpdate: (r) => {
       app.view.setQuality({ level: r.level, details: describe(r.figures), relayed: r.figures.relayed });
-      if (r.hint) app.view.setHint(QUALITY_HINTS[r.hint]);
+      if (r.hint) app.view.setHint(t(QUALITY_HINTS[r.hint]));
     },
     clock: app.clock,
     log: app.log,

@@ -2,6 +2,7 @@
 // round-trip time, packet loss each way, the stranger's video as received (resolution, frame rate) and whether
 // the path is direct or relayed (TURN); a level (good / fair / poor) and, when it stays poor, one hint naming
 // whose connection is slow. No DOM, no timers: quality-monitor.js polls, call-view.js draws.
+import { t, formatPercent } from './i18n.js';
 
 /** How often the monitor reads getStats() (ms). */
 export const QUALITY_INTERVAL_MS = 2000;
@@ -140,11 +141,14 @@ export class QualityTracker {
 /** One line of figures for the indicator's details, e.g. "Round trip 42 ms · loss 0% · 640×480 at 24 fps · direct". */
 export function describe(f) {
   const parts = [];
-  if (f.rttMs !== null) parts.push(`Round trip ${f.rttMs} ms`);
+  if (f.rttMs !== null) parts.push(t('quality.rtt', { ms: f.rttMs }));
   const loss = Math.max(f.inLossPct ?? 0, f.outLossPct ?? 0);
-  if (f.inLossPct !== null || f.outLossPct !== null) parts.push(`loss ${loss < 10 ? loss.toFixed(1) : Math.round(loss)}%`);
-  if (f.width && f.height) parts.push(`${f.width}×${f.height}${f.fps !== null ? ` at ${Math.round(f.fps)} fps` : ''}`);
-  else if (f.fps !== null) parts.push(`${Math.round(f.fps)} fps`);
-  if (f.relayed !== null) parts.push(f.relayed ? 'relayed (TURN)' : 'direct');
+  if (f.inLossPct !== null || f.outLossPct !== null) {
+    parts.push(t('quality.loss', { pct: loss < 10 ? formatPercent(loss, 1) : formatPercent(Math.round(loss), 0) }));
+  }
+  const fps = f.fps !== null ? Math.round(f.fps) : null;
+  if (f.width && f.height) parts.push(fps !== null ? t('quality.videoFps', { w: String(f.width), h: String(f.height), fps }) : t('quality.video', { w: String(f.width), h: String(f.height) }));
+  else if (fps !== null) parts.push(t('quality.fps', { fps }));
+  if (f.relayed !== null) parts.push(f.relayed ? t('quality.relayed') : t('quality.direct'));
   return parts.join(' · ');
 }

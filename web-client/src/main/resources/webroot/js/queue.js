@@ -4,8 +4,8 @@
 // server's to retry (it never reaches us as a refusal to act on), a busy service is retried here with a
 // backoff, and a join-queue left unanswered means a lost socket: a new one, which joins on open.
 import { statsText } from './state.js';
+import { t } from './i18n.js';
 
-const BUSY_HINT = 'Tandem is busy; trying again…';
 
 export function createQueue(app) {
   const s = app.store;
@@ -15,7 +15,10 @@ export function createQueue(app) {
     const { timers } = app;
     timers.clear('requeue');
     if (!s.sig || !s.profile || s.sessionId || !s.mediaDecided) return; // goOnline/onOpen call again
-    const data = s.profile.interests.length ? { interests: s.profile.interests } : {};
+    const data = {
+      ...(s.profile.interests.length ? { interests: s.profile.interests } : {}),
+      ...(s.profile.languages && s.profile.languages.length ? { languages: s.profile.languages } : {}),
+    };
     if (!s.sig.send('join-queue', data)) return; // not open: the reconnect path joins on open
     app.timeline.mark('joined');
     if (!quiet && s.state !== 'peer-left' && s.state !== 'searching') app.screen.go('searching');
@@ -30,7 +33,7 @@ export function createQueue(app) {
   function goOnline() {
     join({ quiet: true });
     app.view.hideMediaMessages();
-    app.screen.go('searching', { hint: s.sig && s.sig.isOpen ? '' : 'Connecting to Tandem…' });
+    app.screen.go('searching', { hint: s.sig && s.sig.isOpen ? '' : t('queue.connecting') });
   }
 
   function onQueued(d) {
@@ -49,7 +52,7 @@ export function createQueue(app) {
     }
     if (s.state === 'searching') {
       const hint = app.view.hint();
-      if (hint === 'Connecting to Tandem…' || hint.startsWith('Tandem is busy')) app.view.setHint('');
+      if (hint === t('queue.connecting') || hint === t('queue.busy')) app.view.setHint('');
     } else if (s.state === 'peer-left' || s.state === 'reconnecting') {
       app.screen.go('searching');
     }
@@ -87,7 +90,7 @@ export function createQueue(app) {
     }
   }
 
-  /** join-queue refused: without the interests, or again after a backoff; → true if handled. */
+  /** join-queue refused: without the interests and languages, or again after a backoff; → true if handled. */
   function onJoinError(d) {
     if (d.ref !== 'join-queue') return false;
     const { timers, config } = app;
@@ -95,15 +98,16 @@ export function createQueue(app) {
     // is on its way, and if nothing comes the ack timeout replaces the socket
     if (s.sessionId || d.code === 'in-session') return true;
     timers.clear('queuedAck');
-    if (d.code === 'invalid-field' && s.profile && s.profile.interests.length) {
-      app.chat.addSystem(`Your interests could not be used, so we are searching without them. (${d.code})`);
+    if (d.code === 'invalid-field' && s.profile && (s.profile.interests.length || (s.profile.languages || []).length)) {
+      app.chat.addSystem(`${t('queue.interestsDropped')} (${d.code})`);
       s.profile.interests = [];
+      s.profile.languages = [];
       timers.set('requeue', config.joinRetryMs, join);
       return true;
     }
     if (['unavailable', 'rate-limited', 'internal'].includes(d.code)) {
       s.joinRetries += 1;
-      app.view.setHint(BUSY_HINT);
+      app.view.setHint(t('queue.busy'));
       timers.set('requeue', Math.min(30000, config.joinRetryMs * 2 ** Math.min(s.joinRetries, 5)), join);
       return true;
     }

@@ -1,5 +1,6 @@
 // reports.js: reporting the current or just-ended chat: the panel, the `report` frame and its answer.
 import { REPORT_REASONS, describeServerError } from './state.js';
+import { t } from './i18n.js';
 
 const RESULT_SHOWN_MS = 20000;
 
@@ -13,20 +14,20 @@ export function createReports(app) {
   function sendReason(reason) {
     const { view, timers } = app;
     const sessionId = s.sessionId || s.lastSessionId;
-    if (!sessionId) { view.setReportResult('There is no chat to report yet.', true); return; }
-    if (!REPORT_REASONS.includes(reason)) { view.setReportResult('Please choose a reason.', true); return; }
+    if (!sessionId) { view.setReportResult(t('report.nothing'), true); return; }
+    if (!REPORT_REASONS.includes(reason)) { view.setReportResult(t('report.chooseReason'), true); return; }
     if (!s.sig || !s.sig.send('report', { sessionId, reason })) {
-      view.setReportResult('The report could not be sent because you are offline. Please try again in a moment.', true);
+      view.setReportResult(t('report.offline'), true);
       return;
     }
     s.reportPending = sessionId;
     view.openReportPanel(false);
     view.focus('report');
-    view.setReportResult('Sending your report…');
+    view.setReportResult(t('report.sending'));
     timers.clear('reportClear');
     timers.set('reportAck', app.config.reportAckTimeoutMs, () => {
       s.reportPending = null;
-      view.setReportResult('No answer from Tandem about your report. Please try again.', true);
+      view.setReportResult(t('report.noAnswer'), true);
     });
   }
 
@@ -34,7 +35,7 @@ export function createReports(app) {
     app.timers.clear('reportAck');
     const current = d.sessionId && d.sessionId === s.sessionId;
     s.reportPending = null;
-    app.view.setReportResult(`Thanks, we received your report.${current ? ' You can press Next to leave this chat.' : ''}`);
+    app.view.setReportResult(t(current ? 'report.thanksNext' : 'report.thanks'));
     app.timers.set('reportClear', RESULT_SHOWN_MS, () => app.view.setReportResult(''));
   }
 
@@ -43,7 +44,7 @@ export function createReports(app) {
     if (d.ref !== 'report') return false;
     app.timers.clear('reportAck');
     s.reportPending = null;
-    app.view.setReportResult(`Sorry, the report could not be sent. ${describeServerError(d)} Please try again.`, true);
+    app.view.setReportResult(t('report.failed', { reason: describeServerError(d) }), true);
     return true;
   }
 

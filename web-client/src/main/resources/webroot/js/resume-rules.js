@@ -1,6 +1,7 @@
 // resume-rules.js: the pure rules of a call that outlives its socket (docs/protocol.md, "Client behaviour on a
 // dropped socket"): the grace window, when to give up, what to show, when to restart ICE. No DOM, no timers;
 // resume.js runs them. state.js re-exports them.
+import { t } from './i18n.js';
 
 /** The server's grace window for a dropped socket unless a `peer-reconnecting` said otherwise (RESUME_GRACE_MS). */
 export const RESUME_GRACE_MS = 10000;
@@ -60,19 +61,19 @@ export const SLOW_ATTEMPT_MS = 2000;
 export function reconnectBanner({
   resuming = false, open = false, backoff = false, retryInMs = null, attemptMs = 0, code = 0,
 } = {}) {
-  if (open) return { text: resuming ? 'Reconnected: resuming your call…' : 'Reconnected.', count: '', retry: false };
+  if (open) return { text: t(resuming ? 'reconnect.resuming' : 'reconnect.done'), count: '', retry: false };
   const quick = !backoff;
-  if (code === 1012 && quick) return { text: 'Tandem is restarting a server; moving you to another one…', count: '', retry: false };
-  const text = resuming ? 'Reconnecting… your call goes on.' : 'Reconnecting…';
+  if (code === 1012 && quick) return { text: t('reconnect.restarting'), count: '', retry: false };
+  const text = t(resuming ? 'reconnect.callOn' : 'status.reconnecting');
   if (retryInMs != null && retryInMs > 0 && !quick) {
-    return { text, count: `trying again in ${Math.max(1, secondsLeft(retryInMs))} s`, retry: true };
+    return { text, count: t('reconnect.tryingIn', { count: Math.max(1, secondsLeft(retryInMs)) }), retry: true };
   }
-  return { text, count: 'trying now', retry: retryInMs == null && (!quick || attemptMs >= SLOW_ATTEMPT_MS) };
+  return { text, count: t('reconnect.tryingNow'), retry: retryInMs == null && (!quick || attemptMs >= SLOW_ATTEMPT_MS) };
 }
 
 /** The notice while the stranger's socket is down: "Bob's connection dropped, waiting… 7 s". */
 export function peerAwayNotice(peerName, msLeft) {
-  const name = peerName || 'The stranger';
   const s = secondsLeft(msLeft);
-  return { text: `${name}'s connection dropped, waiting…`, count: s > 0 ? `${s} s` : '' };
+  const text = peerName ? t('peerAway.named', { name: peerName }) : t('peerAway.stranger');
+  return { text, count: s > 0 ? t('common.seconds', { count: s }) : '' };
 }

@@ -6,6 +6,7 @@
 import {
   graceWindow, resumeDeadline, shouldResume, resumedState, needsIceRestart, reconnectBanner, peerAwayNotice,
 } from './resume-rules.js';
+import { t } from './i18n.js';
 
 const RECORDS_MAX = 20;
 
@@ -30,7 +31,7 @@ export function createResume(app) {
     if (s.resumes.length > RECORDS_MAX) s.resumes.shift();
     s.resume = { sessionId: s.sessionId, deadline: resumeDeadline(now, s.graceMs), sent: false, record };
     app.timers.set('resumeGiveUp', s.resume.deadline - now, giveUp);
-    app.chat.addNotice('The connection to Tandem dropped. Reconnecting; your call goes on meanwhile.');
+    app.chat.addNotice(t('resume.dropped'));
   }
 
   function send() {
@@ -62,7 +63,7 @@ export function createResume(app) {
     if (name) { s.peerName = name; app.view.setPeerName(name); }
     for (const [type, data] of s.outbox.splice(0)) s.sig.send(type, data);
     s.peerAwayUntil = d.peerReconnecting === true ? app.clock.now() + s.graceMs : null;
-    app.chat.addNotice('Reconnected to Tandem.');
+    app.chat.addNotice(t('resume.reconnected'));
     app.screen.go(resumedState(s.callPhase));
     if (d.peerReconnecting !== true) maybeRestartIce();
   }
@@ -92,7 +93,7 @@ export function createResume(app) {
   }
 
   function giveUp() {
-    failed('gave-up', 'We could not reconnect in time, so this chat ended. Finding someone new…');
+    failed('gave-up', t('resume.gaveUp'));
   }
 
   /** An error answering `resume` (or session-gone while resuming): a busy store is asked again; → true if handled. */
@@ -103,7 +104,7 @@ export function createResume(app) {
       app.timers.set('resumeRetry', app.config.resumeRetryMs, send); // still within the deadline (resumeGiveUp)
       return true;
     }
-    failed('session-gone', 'The chat ended while you were reconnecting. Finding someone new…');
+    failed('session-gone', t('resume.sessionGone'));
     return true;
   }
 
@@ -119,7 +120,7 @@ export function createResume(app) {
     if (!s.sessionId || d.sessionId !== s.sessionId) return;
     s.graceMs = graceWindow(d.graceMs);
     s.peerAwayUntil = app.clock.now() + s.graceMs;
-    app.chat.addNotice(`${s.peerName}'s connection dropped. Waiting for them to come back…`);
+    app.chat.addNotice(t('resume.peerDropped', { name: s.peerName }));
     renderBanners();
   }
 
@@ -127,7 +128,7 @@ export function createResume(app) {
     if (!s.sessionId || d.sessionId !== s.sessionId) return;
     const wasAway = s.peerAwayUntil != null;
     s.peerAwayUntil = null;
-    if (wasAway) app.chat.addNotice(`${s.peerName} is back.`);
+    if (wasAway) app.chat.addNotice(t('resume.peerBack', { name: s.peerName }));
     renderBanners();
     maybeRestartIce();
   }

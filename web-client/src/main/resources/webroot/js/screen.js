@@ -1,9 +1,9 @@
 // screen.js: moves the store to a new state and redraws what depends on it (status line, controls, banners,
 // the stranger's placeholder, our toggles), with the effects of entering a state (the landing's online
 // count and token prefetch; the "still looking" hint while searching).
-import { STATUS_TEXT, defaultHint, controlsFor, placeholderText } from './state.js';
+import { statusText, defaultHint, controlsFor, placeholderText } from './state.js';
+import { t } from './i18n.js';
 
-const STILL_LOOKING = 'Still looking. It can take a little longer when few people are online. Hang tight!';
 
 export function createScreen(app) {
   const s = app.store;
@@ -13,13 +13,13 @@ export function createScreen(app) {
     const { view, timers } = app;
     app.session.cancelPendingScreen(); // another state came first
     const prev = s.transition(next);
-    view.renderStatus(next, prev, text || STATUS_TEXT[next], hint ?? defaultHint(next, { peerName: s.peerName, shared: s.shared }));
+    view.renderStatus(next, prev, text || statusText(next), hint ?? defaultHint(next, { peerName: s.peerName, shared: s.shared }));
     if (next === 'landing' && prev !== 'landing') { app.landing.refreshStats(); app.landing.prefetchToken(); }
     // presence counts describe the search: hide them once a call starts
     if (next !== 'searching') view.setStats('');
     app.resume.renderBanners();
     if (next === 'searching' && prev !== 'searching') {
-      timers.set('searchHint', app.config.searchingHintMs, () => { if (s.state === 'searching') view.setHint(STILL_LOOKING); });
+      timers.set('searchHint', app.config.searchingHintMs, () => { if (s.state === 'searching') view.setHint(t('queue.stillLooking')); });
     } else if (next !== 'searching') {
       timers.clear('searchHint');
     }

@@ -3,7 +3,8 @@
 // call's events, and tells call-events.js observers when the stranger's stream arrives and the call ends.
 // Order on `matched`: the peer connection and the caller's offer first (that is what the stranger waits for),
 // the chat notices, then the screen; the callee draws its screen once its answer is out.
-import { sharedInterestText, peerGoneText } from './state.js';
+import { sharedText, peerGoneText } from './state.js';
+import { t } from './i18n.js';
 
 const SIGNAL_TYPES = { offer: 'send-offer', answer: 'send-answer', candidate: 'send-candidate' };
 
@@ -19,17 +20,17 @@ export function createSession(app) {
     s.sessionId = d.sessionId;
     s.role = d.role === 'caller' ? 'caller' : 'callee';
     s.peerId = typeof d.peerId === 'string' ? d.peerId : null;
-    s.peerName = (d.peer && typeof d.peer.name === 'string' && d.peer.name.trim()) || 'Stranger';
+    s.peerName = (d.peer && typeof d.peer.name === 'string' && d.peer.name.trim()) || t('common.stranger');
     s.remoteStream = null;
     s.refreshRetried = false;
     s.peerCameraOff = false;
-    s.shared = sharedInterestText(d.commonInterests);
+    s.shared = sharedText(d.commonInterests, d.commonLanguage);
     s.callPhase = 'connecting';
     app.timeline.mark('matched');
 
     const started = startCall(d);
     app.chat.clear(); // now: a chat line of this call may come before the screen is drawn
-    app.chat.addNotice(`You're now chatting with ${s.peerName}. Say hi!`);
+    app.chat.addNotice(t('call.nowChatting', { name: s.peerName }));
     if (s.shared) app.chat.addNotice(s.shared);
     app.timers.set('connect', app.config.connectTimeoutMs, () => failCall('timeout'));
     if (!started) { drawCallScreen(); failCall('setup'); return; }
@@ -120,12 +121,12 @@ export function createSession(app) {
         app.callEvents.emit('onCallConnected', s.call);
         break;
       case 'unstable':
-        if (s.state === 'connected') app.view.setHint('Connection unstable…');
+        if (s.state === 'connected') app.view.setHint(t('call.unstable'));
         break;
       case 'retrying':
         timers.clear('connect');
         s.callPhase = 'connecting';
-        if (!s.resume) app.screen.go('connecting', { hint: 'The connection dropped; trying another way…' });
+        if (!s.resume) app.screen.go('connecting', { hint: t('call.tryingAnotherWay') });
         timers.set('iceRetry', app.config.iceRetryTimeoutMs, () => failCall('retry timeout'));
         break;
       case 'failed':
@@ -136,7 +137,7 @@ export function createSession(app) {
         const off = ev === 'peer-camera-off';
         if (off === s.peerCameraOff) break;
         s.peerCameraOff = off;
-        app.chat.addNotice(off ? `${s.peerName} turned the camera off.` : `${s.peerName} turned the camera on.`);
+        app.chat.addNotice(t(off ? 'call.peerCameraOff' : 'call.peerCameraOn', { name: s.peerName }));
         app.screen.updatePlaceholder();
         app.callEvents.emit('onPeerCamera', !off);
         break;

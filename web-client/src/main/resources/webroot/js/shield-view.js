@@ -1,14 +1,16 @@
+import { t } from './i18n.js';
 /**
  * The shield's DOM (issue 22): the blur (a CSS class with a filter on the <video> itself, never a
  * second stream), the overlay over the stranger's video and the message over the self-view. It renders
  * what shield.js decides and hands button presses to the callbacks it is given.
  */
 
+/** Message keys of the overlay's texts. */
 const TEXT = {
-  unsafe: 'Hidden: this video may contain nudity',
-  unavailable: 'Safety check unavailable',
-  checking: 'Checking video…',
-  paused: 'Your video is paused: it may show nudity. The stranger sees “camera off”.',
+  unsafe: 'shield.unsafe',
+  unavailable: 'shield.unavailable',
+  checking: 'shield.checking',
+  paused: 'shield.paused',
 };
 
 function el(doc, tag, cls, text) {
@@ -35,12 +37,12 @@ export function shieldView({ doc = document, video, wrap, onNext, onReport, onSh
   const text = el(doc, 'p', 'shield-text');
   text.id = 'shield-text';
   const row = el(doc, 'div', 'row');
-  const next = button(doc, 'shield-next', 'Next', 'btn-primary', onNext);
-  const report = button(doc, 'shield-report', 'Report', 'btn-danger', onReport);
-  const show = button(doc, 'shield-show', 'Show anyway', '', onShowAnyway);
+  const next = button(doc, 'shield-next', t('controls.next'), 'btn-primary', onNext);
+  const report = button(doc, 'shield-report', t('controls.report'), 'btn-danger', onReport);
+  const show = button(doc, 'shield-show', t('shield.showAnyway'), '', onShowAnyway);
   row.append(next, report, show);
   box.append(text, row);
-  const checking = el(doc, 'span', 'shield-checking', TEXT.checking);
+  const checking = el(doc, 'span', 'shield-checking', t(TEXT.checking));
   checking.id = 'shield-checking';
   checking.hidden = true;
   wrap.append(box, checking);
@@ -52,7 +54,7 @@ export function shieldView({ doc = document, video, wrap, onNext, onReport, onSh
       box.hidden = !overlay;
       checking.hidden = state !== 'checking';
       if (overlay) {
-        text.textContent = TEXT[overlay];
+        text.textContent = t(TEXT[overlay]);
         report.hidden = overlay !== 'unsafe';
       }
     },
@@ -67,7 +69,7 @@ export function selfShieldView({ doc = document, wrap, onResume }) {
   box.id = 'shield-self';
   box.setAttribute('role', 'alert');
   box.hidden = true;
-  box.append(el(doc, 'p', 'shield-text', TEXT.paused), button(doc, 'shield-resume', 'Resume video', 'btn-primary', onResume));
+  box.append(el(doc, 'p', 'shield-text', t(TEXT.paused)), button(doc, 'shield-resume', t('shield.resume'), 'btn-primary', onResume));
   wrap.append(box);
   return {
     render({ state }) {

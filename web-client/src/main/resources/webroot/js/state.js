@@ -3,6 +3,7 @@
 // helpers. Pure functions only (no document, no network, no timers), unit-tested in tests.html.
 
 import { ApiError } from './api.js';
+import { t, has, formatList, languageName, serverDetail } from './i18n.js';
 
 /**
  * States (shown in #status[data-state]):
@@ -41,34 +42,37 @@ export function canTransition(from, to) {
   return from === to || (TRANSITIONS[from] || []).includes(to);
 }
 
-export const STATUS_TEXT = Object.freeze({
-  landing: '',
-  media: 'Starting your camera…',
-  searching: 'Searching…',
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  'peer-left': 'Stranger left — finding someone new…',
-  failed: 'Connection failed',
-  reconnecting: 'Reconnecting…',
-  stopped: 'Stopped',
-});
+/** The status line's text for a state ('' on the landing). */
+export function statusText(state) {
+  return STATES.includes(state) && state !== 'landing' ? t(`status.${state}`) : '';
+}
 
 /** "You both like chess." / "You both like chess and music." / '' from matched.commonInterests. */
 export function sharedInterestText(common) {
   const list = (Array.isArray(common) ? common : [])
-    .filter((t) => typeof t === 'string' && t.trim()).map((t) => t.trim().slice(0, 32)).slice(0, 3);
+    .filter((x) => typeof x === 'string' && x.trim()).map((x) => x.trim().slice(0, 32)).slice(0, 3);
   if (!list.length) return '';
-  const joined = list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
-  return `You both like ${joined}.`;
+  return t('shared.interests', { list: formatList(list) });
+}
+
+/** "You both speak Spanish." in the page's language from matched.commonLanguage (a primary tag); '' without one. */
+export function sharedLanguageText(tag) {
+  if (typeof tag !== 'string' || !/^[a-z]{2,3}$/.test(tag)) return '';
+  return t('shared.language', { language: languageName(tag) });
+}
+
+/** What two strangers share, language first: "You both speak Spanish. You both like chess." */
+export function sharedText(commonInterests, commonLanguage) {
+  return [sharedLanguageText(commonLanguage), sharedInterestText(commonInterests)].filter(Boolean).join(' ');
 }
 
 /** The status line's second line for a state. ctx: {peerName, shared} */
 export function defaultHint(state, { peerName = '', shared = '' } = {}) {
   const both = shared ? ` ${shared}` : '';
   switch (state) {
-    case 'connecting': return peerName ? `Meeting ${peerName}…${both}` : '';
-    case 'connected': return peerName ? `You're talking with ${peerName}.${both}` : '';
-    case 'failed': return 'The video could not connect. Press Next to meet someone else; you can still chat meanwhile.';
+    case 'connecting': return peerName ? `${t('hint.meeting', { name: peerName })}${both}` : '';
+    case 'connected': return peerName ? `${t('hint.talking', { name: peerName })}${both}` : '';
+    case 'failed': return t('hint.failed');
     default: return '';
   }
 }
@@ -79,17 +83,18 @@ export function defaultHint(state, { peerName = '', shared = '' } = {}) {
  * (the reconnect banner says what is going on).
  */
 export function placeholderText(state, { peerName = '', hasRemoteVideo = false, peerCameraOff = false, resuming = false } = {}) {
-  const name = peerName || 'the stranger';
-  if (resuming) return hasRemoteVideo && peerCameraOff ? `${name} turned the camera off.` : '';
+  const name = peerName || t('common.theStranger');
+  const cameraOff = () => t('call.peerCameraOff', { name });
+  if (resuming) return hasRemoteVideo && peerCameraOff ? cameraOff() : '';
   switch (state) {
-    case 'searching': return 'Looking for someone to talk to…';
-    case 'connecting': return `Connecting to ${name}…`;
+    case 'searching': return t('placeholder.searching');
+    case 'connecting': return t('placeholder.connecting', { name });
     case 'connected':
-      if (!hasRemoteVideo) return `${name} has no camera on: text only.`;
-      return peerCameraOff ? `${name} turned the camera off.` : '';
-    case 'peer-left': return 'The stranger left.';
-    case 'failed': return 'The video could not connect.';
-    case 'reconnecting': return 'Connection lost. Reconnecting…';
+      if (!hasRemoteVideo) return t('placeholder.noCamera', { name });
+      return peerCameraOff ? cameraOff() : '';
+    case 'peer-left': return t('placeholder.peerLeft');
+    case 'failed': return t('placeholder.failed');
+    case 'reconnecting': return t('placeholder.reconnecting');
     default: return '';
   }
 }
@@ -105,12 +110,15 @@ export function controlsFor(state, { inSession = false, canReport = false } = {}
   };
 }
 
-/** "12 online · 3 waiting" from a stats/queued frame or GET /stats; '' when it carries no numbers. */
-export function statsText(data) {
+/**
+ * "12 online · 3 waiting" from a stats/queued frame or GET /stats ('' when it carries no numbers), in the
+ * page's language with its plural forms; `now`: the landing's "12 online now".
+ */
+export function statsText(data, { now = false } = {}) {
   const parts = [];
-  for (const [key, label] of [['online', 'online'], ['waiting', 'waiting']]) {
+  for (const key of ['online', 'waiting']) {
     const n = data && typeof data[key] === 'number' ? data[key] : NaN;
-    if (Number.isFinite(n) && n >= 0) parts.push(`${Math.floor(n)} ${label}`);
+    if (Number.isFinite(n) && n >= 0) parts.push(t(now && key === 'online' ? 'stats.onlineNow' : `stats.${key}`, { count: Math.floor(n) }));
   }
   return parts.join(' · ');
 }
@@ -135,10 +143,10 @@ export {
 /** The chat note when a call ends for a peer-disconnected reason. */
 export function peerGoneText(reason) {
   switch (reason) {
-    case 'disconnected': return 'The stranger lost their connection.';
-    case 'timeout': return 'The stranger\'s connection was lost and did not come back.';
-    case 'match-failed': return 'The connection to the stranger could not be set up.';
-    default: return 'The stranger left the chat.';
+    case 'disconnected': return t('peerGone.disconnected');
+    case 'timeout': return t('peerGone.timeout');
+    case 'match-failed': return t('peerGone.matchFailed');
+    default: return t('peerGone.left');
   }
 }
 
@@ -147,77 +155,83 @@ const MODERATED_DEFAULT = 'Message not sent: it breaks the chat rules';
 
 export const REPORT_REASONS = ['harassment', 'nudity', 'spam', 'underage', 'other'];
 /** The chat notice when Start goes on without camera and microphone. */
-export const TEXT_ONLY_NOTICE = 'Text only: the stranger will not see or hear you, but you will see and hear them.';
-export const UNDERAGE_MESSAGE = 'Sorry, Tandem is only for adults (18 and over). Thanks for being honest, and take care!';
-const MAX_INTERESTS = 10;
+export const textOnlyNotice = () => t('media.textOnlyNotice');
+/** The landing's refusal of an age under 18 (also the server's `underage`). */
+export const underageMessage = () => t('error.underage');
+export const MAX_INTERESTS = 10;
 const MAX_INTEREST_CHARS = 32;
+const MAX_NAME_CHARS = 32;
+/** The longest chat message (chat.js MAX_CHARS; the server's invalid-message limit). */
+const MAX_CHAT_CHARS = 1000;
+/** Most languages a person gives (the token request's and join-queue's `languages`). */
+export const MAX_LANGUAGES = 3;
+
+/** Primary language tags ("es", "pt"), lowercase, without duplicates, at most MAX_LANGUAGES. */
+export function cleanLanguages(list) {
+  const out = [];
+  for (const raw of Array.isArray(list) ? list : []) {
+    const tag = typeof raw === 'string' ? raw.trim().toLowerCase().split('-')[0] : '';
+    if (/^[a-z]{2,3}$/.test(tag) && !out.includes(tag)) out.push(tag);
+  }
+  return out.slice(0, MAX_LANGUAGES);
+}
 
 /** Validate the landing form. → {ok: true, profile: {name, age, interests}} | {ok: false, field, message} */
-export function validateProfile({ name, age, interests }) {
+export function validateProfile({ name, age, interests, languages }) {
   // eslint-disable-next-line no-control-regex
   const cleanName = String(name ?? '').replace(/[\u0000-\u001f\u007f]/g, '').replace(/\s+/g, ' ').trim();
-  if (cleanName.length < 1) return { ok: false, field: 'name', message: 'Please enter a name (it can be a nickname).' };
-  if (cleanName.length > 32) return { ok: false, field: 'name', message: 'Please keep your name to 32 characters or fewer.' };
+  if (cleanName.length < 1) return { ok: false, field: 'name', message: t('form.nameMissing') };
+  if (cleanName.length > MAX_NAME_CHARS) return { ok: false, field: 'name', message: t('form.nameTooLong', { count: MAX_NAME_CHARS }) };
   const ageText = String(age ?? '').trim();
-  if (!ageText) return { ok: false, field: 'age', message: 'Please enter your age.' };
-  if (!/^\d{1,3}$/.test(ageText)) return { ok: false, field: 'age', message: 'Please enter your age as a whole number.' };
+  if (!ageText) return { ok: false, field: 'age', message: t('form.ageMissing') };
+  if (!/^\d{1,3}$/.test(ageText)) return { ok: false, field: 'age', message: t('form.ageWhole') };
   const ageNum = Number(ageText);
-  if (ageNum < 18) return { ok: false, field: 'age', message: UNDERAGE_MESSAGE, underage: true };
-  if (ageNum > 120) return { ok: false, field: 'age', message: 'Please enter your real age.' };
+  if (ageNum < 18) return { ok: false, field: 'age', message: underageMessage(), underage: true };
+  if (ageNum > 120) return { ok: false, field: 'age', message: t('form.ageReal') };
   const list = [];
   for (const raw of String(interests ?? '').split(/[,;\n]/)) {
     const t = raw.replace(/\s+/g, ' ').trim().toLowerCase();
     if (t && !list.includes(t)) list.push(t);
   }
   if (list.length > MAX_INTERESTS) {
-    return { ok: false, field: 'interests', message: `Please list at most ${MAX_INTERESTS} interests.` };
+    return { ok: false, field: 'interests', message: t('form.interestsTooMany', { count: MAX_INTERESTS }) };
   }
   if (list.some((t) => t.length > MAX_INTEREST_CHARS)) {
-    return { ok: false, field: 'interests', message: `Please keep each interest under ${MAX_INTEREST_CHARS} characters.` };
+    return { ok: false, field: 'interests', message: t('form.interestsTooLong', { count: MAX_INTEREST_CHARS }) };
   }
-  return { ok: true, profile: { name: cleanName, age: ageNum, interests: list } };
+  return { ok: true, profile: { name: cleanName, age: ageNum, interests: list, languages: cleanLanguages(languages) } };
 }
 
 /** Landing-page text for a failed token request. → {message, retry} */
 export function describeApiError(err) {
-  if (!(err instanceof ApiError)) return { message: 'Something went wrong. Please try again.', retry: true };
+  if (!(err instanceof ApiError)) return { message: t('error.unknown'), retry: true };
   switch (err.code) {
-    case 'underage': return { message: UNDERAGE_MESSAGE, retry: false };
-    case 'blocked': return { message: 'Sorry, Tandem is not available from this device or network.', retry: false };
+    case 'underage': return { message: underageMessage(), retry: false };
+    case 'blocked': return { message: t('error.blocked'), retry: false };
     case 'rate-limited':
-      return { message: `Too many attempts. Please wait ${err.retryAfter || 'a few'} seconds and try again.`, retry: true };
-    case 'timeout': return { message: 'Tandem is taking too long to answer. Please try again.', retry: true };
-    case 'network': return { message: 'We could not reach Tandem. Check your internet connection and try again.', retry: true };
-    case 'bad-request': return { message: `Please check your details: ${err.message}`, retry: false };
+      return { message: err.retryAfter ? t('error.waitSeconds', { count: Number(err.retryAfter) }) : t('error.rate-limited'), retry: true };
+    case 'bad-request': {
+      const detail = serverDetail(err.message);
+      return { message: detail ? t('error.checkDetails', { detail }) : t('error.bad-request'), retry: false };
+    }
     default:
-      if (err.transient) return { message: 'Tandem is having trouble right now. Please try again in a moment.', retry: true };
-      return { message: err.message || 'Something went wrong. Please try again.', retry: true };
+      if (['timeout', 'network'].includes(err.code) || (errorKnown(err.code) && !err.transient)) {
+        return { message: t(`error.${err.code}`), retry: true };
+      }
+      return { message: t(err.transient ? 'error.transient' : 'error.unknown'), retry: true };
   }
 }
 
-const ERROR_TEXT = {
-  'invalid-message': 'That message could not be sent: it was empty or longer than 1000 characters.',
-  moderated: 'Not sent: that message breaks the chat rules. It is still in the box, so you can change it.',
-  'rate-limited': 'You are sending too fast. Please slow down a little.',
-  'not-in-session': 'That could not be delivered: the chat has ended.',
-  'in-session': 'You are already in a chat.',
-  'invalid-json': 'The server could not read a message from this page.',
-  'unknown-type': 'The server did not understand a message from this page.',
-  'invalid-field': 'The server refused a message from this page.',
-  'too-large': 'That was too large to send.',
-  unauthorized: 'Your session could not be verified.',
-  unavailable: 'Tandem is busy right now. Please try again.',
-  'peer-away': 'Not sent yet: the stranger is reconnecting. It is still in the box, so you can send it again in a moment.',
-  'session-gone': 'That chat has ended.',
-  internal: 'Something went wrong on our side.',
-};
+/** A code the catalogs have a sentence for (every server ErrorCode has one: i18n tests check it). */
+const errorKnown = (code) => typeof code === 'string' && /^[a-z-]+$/.test(code) && has(`error.${code}`);
 
-/** Chat-area text for a server `error` frame. */
+/** Chat-area text for a server `error` frame: its code's sentence in the page's language. */
 export function describeServerError(d) {
   const code = typeof d.code === 'string' ? d.code : 'error';
-  const base = ERROR_TEXT[code] || 'The server reported a problem.';
+  const known = errorKnown(code);
+  const base = known ? t(`error.${code}`, { count: MAX_CHAT_CHARS }) : t('error.server');
   // The server's own message helps where ours is generic (it names the field for invalid-field).
-  const detail = (code === 'invalid-field' || code === 'moderated' || !ERROR_TEXT[code]) && typeof d.message === 'string' && d.message
+  const detail = (code === 'invalid-field' || code === 'moderated' || !known) && serverDetail(d.message)
     && !(code === 'moderated' && d.message === MODERATED_DEFAULT)
     ? ` ${d.message.slice(0, 160)}` : '';
   return `${base}${detail} (${code})`;

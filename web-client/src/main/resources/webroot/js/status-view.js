@@ -1,5 +1,6 @@
 // status-view.js: the status line, the controls and the banners, drawn from the store's state (DOM only).
 import * as ui from './ui.js';
+import { t } from './i18n.js';
 
 /** The view for a state: landing or call screen, status line and hint; a new state scrolls to the top. */
 export function renderStatus(next, prev, text, hint) {
@@ -34,12 +35,12 @@ export function renderToggles(stream) {
   const micOff = !!a && !a.enabled;
   const camOff = !!v && !v.enabled;
   ui.setToggle('mute-mic', {
-    pressed: micOff, disabled: !a, label: micOff ? 'Unmute' : 'Mute',
-    ariaLabel: a ? 'Mute microphone' : 'Microphone unavailable',
+    pressed: micOff, disabled: !a, label: t(micOff ? 'controls.unmute' : 'controls.mute'),
+    ariaLabel: t(a ? 'controls.muteAria' : 'controls.micUnavailable'),
   });
   ui.setToggle('mute-cam', {
-    pressed: camOff, disabled: !v, label: camOff ? 'Camera on' : 'Camera off',
-    ariaLabel: v ? 'Turn camera off' : 'Camera unavailable',
+    pressed: camOff, disabled: !v, label: t(camOff ? 'controls.cameraOn' : 'controls.cameraOff'),
+    ariaLabel: t(v ? 'controls.cameraOffAria' : 'controls.cameraUnavailable'),
   });
   ui.$('local-wrap').classList.toggle('cam-off', camOff);
 }

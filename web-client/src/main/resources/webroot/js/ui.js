@@ -1,4 +1,5 @@
 // ui.js: small DOM helpers: element lookup, views, status line, videos, buttons.
+import { t } from './i18n.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -34,7 +35,7 @@ export function setStatus(state, text, hint = '') {
   el.dataset.state = state;
   el.textContent = text;
   setText('status-hint', hint);
-  document.title = state === 'landing' ? 'Tandem: random video chat' : `${text} · Tandem`;
+  document.title = state === 'landing' ? t('app.title') : `${text} · Tandem`;
 }
 
 export function setHint(hint) { setText('status-hint', hint); }
@@ -50,7 +51,7 @@ export function setLocalStream(stream) {
   video.srcObject = stream || null;
   const hasVideo = !!stream && stream.getVideoTracks().length > 0;
   $('local-wrap').classList.toggle('no-camera', !hasVideo);
-  $('local-wrap').querySelector('.local-off').textContent = stream ? 'Camera off' : 'Text only';
+  $('local-wrap').querySelector('.local-off').textContent = stream ? t('call.cameraOff') : t('call.textOnly');
   if (stream) video.play().catch(() => { /* autoplay of a muted element; nothing to do */ });
 }
 
@@ -110,9 +111,8 @@ export function setLandingError(text, { retry = false } = {}) {
 
 export function setBusy(btn, busy, busyText) {
   const el = typeof btn === 'string' ? $(btn) : btn;
-  if (!el.dataset.label) el.dataset.label = el.textContent;
   el.disabled = !!busy;
-  el.textContent = busy && busyText ? busyText : el.dataset.label;
+  el.textContent = busy && busyText ? busyText : t(el.dataset.i18n);
   el.setAttribute('aria-busy', busy ? 'true' : 'false');
 }
 
@@ -153,5 +153,5 @@ export function setPreview({ state, stream, offered }) {
     if (on) video.play().catch(() => { /* autoplay of a muted element; nothing to do */ });
   }
   button.disabled = state === 'opening';
-  setText('preview-toggle', on ? 'Hide preview' : state === 'opening' ? 'Opening…' : 'Camera preview');
+  setText('preview-toggle', t(on ? 'preview.hide' : state === 'opening' ? 'preview.opening' : 'preview.show'));
 }

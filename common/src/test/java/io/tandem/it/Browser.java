@@ -51,6 +51,14 @@ public final class Browser implements AutoCloseable {
 
   /** With extra Chromium switches (e.g. which test certificates to accept). */
   public Browser(String label, boolean allowMedia, String windowSize, List<String> extraArgs) throws Exception {
+    this(label, allowMedia, windowSize, extraArgs, ENGLISH);
+  }
+
+  /** The browser's languages (navigator.languages) unless a test asks for others: the page then speaks English. */
+  public static final String ENGLISH = "en-US,en";
+
+  /** With the browser's preferred languages, e.g. "es,en" (headless Chromium ignores --lang; this is its pref). */
+  public Browser(String label, boolean allowMedia, String windowSize, List<String> extraArgs, String acceptLanguages) throws Exception {
     this.label = label;
     Path profile = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chromium-" + label + "-");
     ChromeOptions o = new ChromeOptions();
@@ -64,6 +72,7 @@ public final class Browser implements AutoCloseable {
     args.addAll(extraArgs);
     o.addArguments(args);
     o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+    o.setExperimentalOption("prefs", Map.of("intl.accept_languages", acceptLanguages));
     if (windowSize.startsWith("phone:")) {
       String[] wh = windowSize.substring(6).split(",");
       o.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics",

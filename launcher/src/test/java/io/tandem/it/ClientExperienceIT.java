@@ -75,11 +75,11 @@ class ClientExperienceIT {
     if (launcher != null) launcher.close();
   }
 
-  /** What a browser loads with the page (the warm-up fetches them as a visitor would): every module in js/. */
+  /** What a browser loads with the page (the warm-up fetches them as a visitor would): every module in js/, the English catalog. */
   static final List<String> PAGE_FILES = pageFiles();
 
   static List<String> pageFiles() {
-    List<String> files = new ArrayList<>(List.of("/", "/styles.css", "/favicon.svg"));
+    List<String> files = new ArrayList<>(List.of("/", "/styles.css", "/favicon.svg", "/i18n/en.json"));
     try (Stream<Path> js = Files.list(StaticWebServer.WEBROOT.resolve("js"))) {
       js.map(f -> "/js/" + f.getFileName()).filter(f -> f.endsWith(".js")).sorted().forEach(files::add);
     } catch (IOException e) {

@@ -11,11 +11,9 @@ public final class RedisKeys {
   /** Hash tag shared by every key the call-flow scripts touch. */
   public static final String TAG = "{tandem}:";
 
-  /** ZSET userId → join sequence number: the waiting queue, oldest first. */
+  /** ZSET userId → first join's Redis time in µs (arrival order): the waiting queue, oldest first. */
   public static final String QUEUE = TAG + "matchmaking:queue";
-  /** STRING counter: the sequence numbers that order the queue. */
-  public static final String QUEUE_SEQ = TAG + "matchmaking:seq";
-  /** ZSET userId → join sequence: waiting users without interests. */
+  /** ZSET userId → the queue's score: waiting users without interests. */
   public static final String QUEUE_PLAIN = TAG + "matchmaking:plain";
   /** Prefix of {@link #interestQueue}. */
   public static final String INTEREST_QUEUE_PREFIX = TAG + "matchmaking:interest:";
@@ -43,17 +41,17 @@ public final class RedisKeys {
   /** Prefix of {@link #nodeUsers}. */
   public static final String NODE_USERS_PREFIX = TAG + "node-users:";
 
-  /** HASH of a connected user: node, conn (absent while in the grace window without a socket), name, dev, session (current), last (previous session), graceUntil (ms, while the call waits for a resume), and while waiting: queuedAt, seq, interests. */
+  /** HASH of a connected user: node, conn (absent while in the grace window without a socket), name, dev, session (current), graceUntil (ms, while the call waits for a resume), q (the queue score while waiting, else absent or empty) and interests (those indexed while waiting). */
   public static String user(String userId) {
     return USER_PREFIX + userId;
   }
 
-  /** HASH of a call: users ("caller,callee"), caller, callee, createdAt, region, epoch (counts grace/resume changes, so stale notices are ignored); TTL 1 h. */
+  /** HASH of a call: caller, callee, epoch (counts grace/resume changes, so stale notices are ignored); TTL 1 h. */
   public static String session(String sessionId) {
     return SESSION_PREFIX + sessionId;
   }
 
-  /** ZSET userId → join sequence: waiting users with this (normalized) interest. */
+  /** ZSET userId → the queue's score: waiting users with this (normalized) interest. */
   public static String interestQueue(String interest) {
     return INTEREST_QUEUE_PREFIX + interest;
   }
@@ -113,7 +111,7 @@ public final class RedisKeys {
    * the scripts take every key from here, so the schema is written once.
    */
   public static final java.util.Map<String, String> SCRIPT_NAMES = java.util.Map.ofEntries(
-      java.util.Map.entry("QUEUE", QUEUE), java.util.Map.entry("QUEUE_SEQ", QUEUE_SEQ),
+      java.util.Map.entry("QUEUE", QUEUE),
       java.util.Map.entry("QUEUE_PLAIN", QUEUE_PLAIN), java.util.Map.entry("INTEREST_QUEUE_PREFIX", INTEREST_QUEUE_PREFIX),
       java.util.Map.entry("PAIR_ENDED_PREFIX", PAIR_ENDED_PREFIX), java.util.Map.entry("ONLINE", ONLINE),
       java.util.Map.entry("NODES", NODES), java.util.Map.entry("PENDING", PENDING),

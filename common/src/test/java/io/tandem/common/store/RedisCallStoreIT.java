@@ -74,7 +74,7 @@ class RedisCallStoreIT extends CallStoreContract {
     store.expireGrace(5000, 100).await();
     store.reapDeadNode(5000, 100, GRACE).await();
     store.stats().await();
-    List<String> declared = List.of(RedisKeys.QUEUE, RedisKeys.QUEUE_SEQ, RedisKeys.QUEUE_PLAIN, RedisKeys.ONLINE, RedisKeys.NODES,
+    List<String> declared = List.of(RedisKeys.QUEUE, RedisKeys.QUEUE_PLAIN, RedisKeys.ONLINE, RedisKeys.NODES,
         RedisKeys.PENDING, RedisKeys.STORE_CLOCK, RedisKeys.STORE_STALL, RedisKeys.GRACE);
     List<String> prefixes = List.of(RedisKeys.USER_PREFIX, RedisKeys.SESSION_PREFIX, RedisKeys.NODE_USERS_PREFIX,
         RedisKeys.INTEREST_QUEUE_PREFIX, RedisKeys.PAIR_ENDED_PREFIX);
@@ -88,7 +88,7 @@ class RedisCallStoreIT extends CallStoreContract {
     for (Response k : redisProbe.cmd(Command.KEYS, "*")) {
       String key = k.toString();
       boolean timed = redisProbe.cmd(Command.PTTL, key).toLong() > 0;
-      assertTrue(key.equals(RedisKeys.QUEUE_SEQ) || key.equals(RedisKeys.STORE_CLOCK) || timed,
+      assertTrue(key.equals(RedisKeys.STORE_CLOCK) || timed,
           "left behind once everyone left: " + key);
     }
   }

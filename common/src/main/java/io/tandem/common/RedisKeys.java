@@ -8,8 +8,36 @@ package io.tandem.common;
 public final class RedisKeys {
   private RedisKeys() {}
 
-  /** Hash tag shared by every key the call-flow scripts touch. */
+  /** Hash tag shared by every key the call-flow scripts touch (the one matching partition of {@code MATCH_PARTITIONS=1}). */
   public static final String TAG = "{tandem}:";
+
+  /**
+   * The key prefix of one matching partition: {@link #TAG} for the default partition ({@code ""}:
+   * one partition, today's key names), else {@code {tandem:<partition>}:} (its own slot).
+   */
+  public static String tag(String partition) {
+    return partition.isEmpty() ? TAG : "{tandem:" + partition + "}:";
+  }
+
+  /** {@link #QUEUE} of one partition (a script's KEYS[1]: the other keys of the partition follow from it). */
+  public static String queue(String partition) {
+    return tag(partition) + QUEUE.substring(TAG.length());
+  }
+
+  /** {@link #NODES} of one partition. */
+  public static String nodes(String partition) {
+    return tag(partition) + NODES.substring(TAG.length());
+  }
+
+  /** {@link #user} of one partition. */
+  public static String user(String partition, String userId) {
+    return tag(partition) + USER_PREFIX.substring(TAG.length()) + userId;
+  }
+
+  /** {@link #session} of one partition. */
+  public static String session(String partition, String sessionId) {
+    return tag(partition) + SESSION_PREFIX.substring(TAG.length()) + sessionId;
+  }
 
   /** ZSET userId → first join's Redis time in µs (arrival order): the waiting queue, oldest first. */
   public static final String QUEUE = TAG + "matchmaking:queue";
@@ -107,17 +135,24 @@ public final class RedisKeys {
   /** LIST of JSON reports {sessionId, reason, reportedDevice (hash), ts}, newest first, capped (no reporter identity). */
   public static final String REPORTS = "reports:recent";
   /**
-   * The names the Lua scripts use, by placeholder ({@code '%QUEUE%'} in a script is {@link #QUEUE}):
+   * The names the Lua scripts use, by placeholder, without the partition's tag ({@code '%QUEUE%'} in a script is {@link #QUEUE}):
    * the scripts take every key from here, so the schema is written once.
    */
-  public static final java.util.Map<String, String> SCRIPT_NAMES = java.util.Map.ofEntries(
+  public static final java.util.Map<String, String> SCRIPT_NAMES = scriptNames(java.util.Map.ofEntries(
       java.util.Map.entry("QUEUE", QUEUE),
       java.util.Map.entry("QUEUE_PLAIN", QUEUE_PLAIN), java.util.Map.entry("INTEREST_QUEUE_PREFIX", INTEREST_QUEUE_PREFIX),
       java.util.Map.entry("PAIR_ENDED_PREFIX", PAIR_ENDED_PREFIX), java.util.Map.entry("ONLINE", ONLINE),
       java.util.Map.entry("NODES", NODES), java.util.Map.entry("PENDING", PENDING),
       java.util.Map.entry("STORE_CLOCK", STORE_CLOCK), java.util.Map.entry("STORE_STALL", STORE_STALL), java.util.Map.entry("GRACE", GRACE),
       java.util.Map.entry("USER_PREFIX", USER_PREFIX), java.util.Map.entry("SESSION_PREFIX", SESSION_PREFIX),
-      java.util.Map.entry("NODE_USERS_PREFIX", NODE_USERS_PREFIX));
+      java.util.Map.entry("NODE_USERS_PREFIX", NODE_USERS_PREFIX)));
+
+  /** The scripts get each name without its partition's tag: they prefix the tag of their KEYS[1] (the partition's queue). */
+  private static java.util.Map<String, String> scriptNames(java.util.Map<String, String> full) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    full.forEach((k, v) -> out.put(k, v.substring(TAG.length())));
+    return java.util.Map.copyOf(out);
+  }
 
   /** STRING: the keyed-hash secret shared by all replicas when {@code HASH_SECRET} is not configured. */
   public static final String HASH_SECRET = "auth:hash-secret";

@@ -1,25 +1,28 @@
--- Shared by every Tandem script (prepended by io.tandem.common.RedisScript). All keys share the
--- hash tag of KEYS[1] (the queue), so each script runs on one Redis Cluster slot. Every key name
--- comes from io.tandem.common.RedisKeys (placeholders like %QUEUE%): the schema is spelled once.
+-- Shared by every Tandem script (prepended by io.tandem.common.RedisScript). A call-flow script's
+-- KEYS[1] is the queue of its matching partition; every other key of the partition is named from
+-- that key's tag ({tandem}: or {tandem:<partition>}:), so each script runs on the one Redis Cluster
+-- slot of its partition and never touches another partition. Every name comes from
+-- io.tandem.common.RedisKeys (placeholders like %QUEUE%, without the tag): the schema is spelled once.
 -- Structured answers are JSON (cjson), read by name in io.tandem.common.store.StoreReplies.
-local QUEUE = '%QUEUE%'
-local ONLINE = '%ONLINE%'
-local NODES = '%NODES%'
-local PLAIN = '%QUEUE_PLAIN%'
-local PENDING = '%PENDING%'
-local CLOCK = '%STORE_CLOCK%'
-local STALL = '%STORE_STALL%'
-local GRACE = '%GRACE%'
+local QUEUE = KEYS[1] or ''
+local TAG = string.sub(QUEUE, 1, #QUEUE - #'%QUEUE%')
+local ONLINE = TAG .. '%ONLINE%'
+local NODES = TAG .. '%NODES%'
+local PLAIN = TAG .. '%QUEUE_PLAIN%'
+local PENDING = TAG .. '%PENDING%'
+local CLOCK = TAG .. '%STORE_CLOCK%'
+local STALL = TAG .. '%STORE_STALL%'
+local GRACE = TAG .. '%GRACE%'
 local SESSION_TTL = %SESSION_TTL%
 local PAIR_MEMORY_MS = %PAIR_MEMORY_MS%
 local SEP = '\31'
-local function ukey(u) return '%USER_PREFIX%' .. u end
-local function skey(s) return '%SESSION_PREFIX%' .. s end
-local function nukey(n) return '%NODE_USERS_PREFIX%' .. n end
-local function ikey(i) return '%INTEREST_QUEUE_PREFIX%' .. i end
+local function ukey(u) return TAG .. '%USER_PREFIX%' .. u end
+local function skey(s) return TAG .. '%SESSION_PREFIX%' .. s end
+local function nukey(n) return TAG .. '%NODE_USERS_PREFIX%' .. n end
+local function ikey(i) return TAG .. '%INTEREST_QUEUE_PREFIX%' .. i end
 local function pair_key(a, b)
-  if a < b then return '%PAIR_ENDED_PREFIX%' .. a .. '|' .. b end
-  return '%PAIR_ENDED_PREFIX%' .. b .. '|' .. a
+  if a < b then return TAG .. '%PAIR_ENDED_PREFIX%' .. a .. '|' .. b end
+  return TAG .. '%PAIR_ENDED_PREFIX%' .. b .. '|' .. a
 end
 
 -- A user's socket as {id, node, conn} (empty strings when unknown).

@@ -4,44 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.common.RedisKeys;
-import io.tandem.common.TestRedis;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link CallStoreContract} in a matching partition other than the default one ({@code MATCH_PARTITIONS}
  * > 1): the same answers, and every key the steps write carries the partition's own hash tag.
  */
-class PartitionRedisCallStoreIT extends CallStoreContract {
+class PartitionRedisCallStoreIT extends RedisContract {
   static final String PARTITION = "eu-1";
-  static TestRedis server;
-  static Vertx vertx;
-  static Redis redis;
-  RedisProbe redisProbe;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestRedis.start();
-    vertx = Vertx.vertx();
-    redis = Redis.createClient(vertx, server.url());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (vertx != null) vertx.close().await();
-    if (server != null) server.close();
-  }
 
   @Override
-  StoreProbe open() {
-    redisProbe = new RedisProbe(redis, PARTITION);
-    redisProbe.cmd(Command.FLUSHALL);
-    return redisProbe;
+  String partition() {
+    return PARTITION;
   }
 
   @Test

@@ -5,43 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.common.ErrorCode;
 import io.tandem.common.RedisKeys;
-import io.tandem.common.TestRedis;
 import io.tandem.common.msg.UserRef;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@link CallStoreContract} against a real redis-server, plus the facts of the Redis key schema. */
-class RedisCallStoreIT extends CallStoreContract {
-  static TestRedis server;
-  static Vertx vertx;
-  static Redis redis;
-  RedisProbe redisProbe;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestRedis.start();
-    vertx = Vertx.vertx();
-    redis = Redis.createClient(vertx, server.url());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (vertx != null) vertx.close().await();
-    if (server != null) server.close();
-  }
-
+class RedisCallStoreIT extends RedisContract {
   @Override
-  StoreProbe open() {
-    redisProbe = new RedisProbe(redis);
-    redisProbe.cmd(Command.FLUSHALL);
-    return redisProbe;
+  String partition() {
+    return "";
   }
 
   @Test

@@ -8,6 +8,16 @@ public final class Addresses {
   public static final String MATCHMAKER_JOIN = "tandem.matchmaker.join";
   /** Matchmaker: request {@link io.tandem.common.msg.UserRef}; removes the user from the queue; replies an empty object. */
   public static final String MATCHMAKER_LEAVE = "tandem.matchmaker.leave";
+  /** {@link #MATCHMAKER_JOIN} of one matching partition ({@code ""}: the default one, the plain address); see {@link MatchPartitions}. */
+  public static String matchmakerJoin(String partition) {
+    return partition.isEmpty() ? MATCHMAKER_JOIN : MATCHMAKER_JOIN + "." + partition;
+  }
+
+  /** {@link #MATCHMAKER_LEAVE} of one matching partition. */
+  public static String matchmakerLeave(String partition) {
+    return partition.isEmpty() ? MATCHMAKER_LEAVE : MATCHMAKER_LEAVE + "." + partition;
+  }
+
   /** Chat service: request {@link io.tandem.common.msg.ChatRequest}; replies the delivered {@code message} payload. */
   public static final String CHAT_SEND = "tandem.chat.send";
   /** Auth service: request {@link io.tandem.common.msg.AuthCall} (an HTTP call forwarded by a gateway); replies {@link io.tandem.common.msg.AuthAnswer}. */

@@ -8,14 +8,40 @@ package io.tandem.common;
 public final class RedisKeys {
   private RedisKeys() {}
 
-  /** Hash tag shared by every key the call-flow scripts touch. */
+  /** Hash tag shared by every key the call-flow scripts touch (the one matching partition of {@code MATCH_PARTITIONS=1}). */
   public static final String TAG = "{tandem}:";
 
-  /** ZSET userId → join sequence number: the waiting queue, oldest first. */
+  /**
+   * The key prefix of one matching partition: {@link #TAG} for the default partition ({@code ""}:
+   * one partition, today's key names), else {@code {tandem:<partition>}:} (its own slot).
+   */
+  public static String tag(String partition) {
+    return partition.isEmpty() ? TAG : "{tandem:" + partition + "}:";
+  }
+
+  /** {@link #QUEUE} of one partition (a script's KEYS[1]: the other keys of the partition follow from it). */
+  public static String queue(String partition) {
+    return tag(partition) + QUEUE.substring(TAG.length());
+  }
+
+  /** {@link #NODES} of one partition. */
+  public static String nodes(String partition) {
+    return tag(partition) + NODES.substring(TAG.length());
+  }
+
+  /** {@link #user} of one partition. */
+  public static String user(String partition, String userId) {
+    return tag(partition) + USER_PREFIX.substring(TAG.length()) + userId;
+  }
+
+  /** {@link #session} of one partition. */
+  public static String session(String partition, String sessionId) {
+    return tag(partition) + SESSION_PREFIX.substring(TAG.length()) + sessionId;
+  }
+
+  /** ZSET userId → first join's Redis time in µs (arrival order): the waiting queue, oldest first. */
   public static final String QUEUE = TAG + "matchmaking:queue";
-  /** STRING counter: the sequence numbers that order the queue. */
-  public static final String QUEUE_SEQ = TAG + "matchmaking:seq";
-  /** ZSET userId → join sequence: waiting users without interests. */
+  /** ZSET userId → the queue's score: waiting users without interests. */
   public static final String QUEUE_PLAIN = TAG + "matchmaking:plain";
   /** Prefix of {@link #interestQueue}. */
   public static final String INTEREST_QUEUE_PREFIX = TAG + "matchmaking:interest:";
@@ -45,22 +71,22 @@ public final class RedisKeys {
   /** Prefix of {@link #nodeUsers}. */
   public static final String NODE_USERS_PREFIX = TAG + "node-users:";
 
-  /** HASH of a connected user: node, conn (absent while in the grace window without a socket), name, dev, session (current), last (previous session), graceUntil (ms, while the call waits for a resume), and while waiting: queuedAt, seq, interests, langs (comma-joined language tags). */
+  /** HASH of a connected user: node, conn (absent while in the grace window without a socket), name, dev, session (current), graceUntil (ms, while the call waits for a resume), q (the queue score while waiting, else absent or empty), interests and langs (comma-joined language tags; those indexed while waiting). */
   public static String user(String userId) {
     return USER_PREFIX + userId;
   }
 
-  /** HASH of a call: users ("caller,callee"), caller, callee, createdAt, region, epoch (counts grace/resume changes, so stale notices are ignored); TTL 1 h. */
+  /** HASH of a call: caller, callee, epoch (counts grace/resume changes, so stale notices are ignored); TTL 1 h. */
   public static String session(String sessionId) {
     return SESSION_PREFIX + sessionId;
   }
 
-  /** ZSET userId → join sequence: waiting users with this (normalized) interest. */
+  /** ZSET userId → the queue's score: waiting users with this (normalized) interest. */
   public static String interestQueue(String interest) {
     return INTEREST_QUEUE_PREFIX + interest;
   }
 
-  /** ZSET userId → join sequence: waiting users who speak this language (a primary tag, e.g. "es"). */
+  /** ZSET userId → the queue's score: waiting users who speak this language (a primary tag, e.g. "es"). */
   public static String languageQueue(String tag) {
     return LANGUAGE_QUEUE_PREFIX + tag;
   }
@@ -116,18 +142,25 @@ public final class RedisKeys {
   /** LIST of JSON reports {sessionId, reason, reportedDevice (hash), ts}, newest first, capped (no reporter identity). */
   public static final String REPORTS = "reports:recent";
   /**
-   * The names the Lua scripts use, by placeholder ({@code '%QUEUE%'} in a script is {@link #QUEUE}):
+   * The names the Lua scripts use, by placeholder, without the partition's tag ({@code '%QUEUE%'} in a script is {@link #QUEUE}):
    * the scripts take every key from here, so the schema is written once.
    */
-  public static final java.util.Map<String, String> SCRIPT_NAMES = java.util.Map.ofEntries(
-      java.util.Map.entry("QUEUE", QUEUE), java.util.Map.entry("QUEUE_SEQ", QUEUE_SEQ),
+  public static final java.util.Map<String, String> SCRIPT_NAMES = scriptNames(java.util.Map.ofEntries(
+      java.util.Map.entry("QUEUE", QUEUE),
       java.util.Map.entry("QUEUE_PLAIN", QUEUE_PLAIN), java.util.Map.entry("INTEREST_QUEUE_PREFIX", INTEREST_QUEUE_PREFIX),
       java.util.Map.entry("LANGUAGE_QUEUE_PREFIX", LANGUAGE_QUEUE_PREFIX),
       java.util.Map.entry("PAIR_ENDED_PREFIX", PAIR_ENDED_PREFIX), java.util.Map.entry("ONLINE", ONLINE),
       java.util.Map.entry("NODES", NODES), java.util.Map.entry("PENDING", PENDING),
       java.util.Map.entry("STORE_CLOCK", STORE_CLOCK), java.util.Map.entry("STORE_STALL", STORE_STALL), java.util.Map.entry("GRACE", GRACE),
       java.util.Map.entry("USER_PREFIX", USER_PREFIX), java.util.Map.entry("SESSION_PREFIX", SESSION_PREFIX),
-      java.util.Map.entry("NODE_USERS_PREFIX", NODE_USERS_PREFIX));
+      java.util.Map.entry("NODE_USERS_PREFIX", NODE_USERS_PREFIX)));
+
+  /** The scripts get each name without its partition's tag: they prefix the tag of their KEYS[1] (the partition's queue). */
+  private static java.util.Map<String, String> scriptNames(java.util.Map<String, String> full) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    full.forEach((k, v) -> out.put(k, v.substring(TAG.length())));
+    return java.util.Map.copyOf(out);
+  }
 
   /** STRING: the keyed-hash secret shared by all replicas when {@code HASH_SECRET} is not configured. */
   public static final String HASH_SECRET = "auth:hash-secret";

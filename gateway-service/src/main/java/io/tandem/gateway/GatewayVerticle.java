@@ -27,7 +27,7 @@ import io.tandem.common.RateLimiter;
 import io.tandem.common.Reports;
 import io.tandem.common.Retry;
 import io.tandem.common.SafetyConfig;
-import io.tandem.common.store.CallStore;
+import io.tandem.common.store.PartitionStores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -61,25 +61,25 @@ public final class GatewayVerticle extends VerticleBase {
   private final SafetyConfig safety;
   private final Redis redis;
   private final Hashing hashing;
-  private final CallStore store;
+  private final PartitionStores stores;
   private final Registry registry = new Registry();
   private Presence presence;
   private DeliveryRouter router;
   private NodeTimers timers;
   private SocketServer loopZero;
 
-  /** @param store the call store (Redis in production), shared with the node's other services as the matchmaker's is */
-  public GatewayVerticle(GatewayConfig config, SafetyConfig safety, Redis redis, Hashing hashing, CallStore store) {
+  /** @param stores the call store of each matching partition (Redis in production), shared with the node's other services as the matchmaker's are */
+  public GatewayVerticle(GatewayConfig config, SafetyConfig safety, Redis redis, Hashing hashing, PartitionStores stores) {
     this.config = config;
     this.safety = safety;
     this.redis = redis;
     this.hashing = hashing;
-    this.store = store;
+    this.stores = stores;
   }
 
   @Override
   public Future<?> start() {
-    presence = new Presence(store, new PeerNotifier(vertx.eventBus()), new Reports(redis, safety), config.nodeId(), config.resumeGraceMs());
+    presence = new Presence(stores, new PeerNotifier(vertx.eventBus()), new Reports(redis, safety), config.nodeId(), config.resumeGraceMs());
     TokenVerifier verifier = new TokenVerifier(vertx, redis, config.issuer(), config.audience());
     SocketServer.Factory servers = socketServers(verifier, new Blocklist(redis));
     AtomicInteger instances = new AtomicInteger();

@@ -31,22 +31,30 @@ public final class JoinVerticle extends VerticleBase {
 
   private final CallStore store;
   private final MatchmakerConfig config;
+  private final String partition;
   private PeerNotifier notifier;
   private Confirmations confirmations;
   private MessageConsumer<JsonObject> joins;
   private MessageConsumer<JsonObject> leaves;
   private final InFlight inFlight = new InFlight();
 
+  /** The joins of the default partition. */
   public JoinVerticle(CallStore store, MatchmakerConfig config) {
+    this(store, config, "");
+  }
+
+  /** The joins of one matching partition ({@code store} is that partition's; see {@link io.tandem.common.MatchPartitions}). */
+  public JoinVerticle(CallStore store, MatchmakerConfig config, String partition) {
     this.store = store;
     this.config = config;
+    this.partition = partition;
   }
 
   @Override
   public Future<?> start() {
     notifier = new PeerNotifier(vertx.eventBus());
     confirmations = new Confirmations(vertx, store);
-    joins = vertx.eventBus().consumer(Addresses.MATCHMAKER_JOIN, msg -> {
+    joins = vertx.eventBus().consumer(Addresses.matchmakerJoin(partition), msg -> {
       JoinRequest req;
       try {
         req = JoinRequest.fromJson(msg.body());
@@ -58,7 +66,7 @@ public final class JoinVerticle extends VerticleBase {
           .onSuccess(reply -> msg.reply(reply.toJson()))
           .onFailure(err -> Failures.reply(msg, err));
     });
-    leaves = vertx.eventBus().consumer(Addresses.MATCHMAKER_LEAVE, msg -> {
+    leaves = vertx.eventBus().consumer(Addresses.matchmakerLeave(partition), msg -> {
       try {
         inFlight.track(store.leave(UserRef.fromJson(msg.body())))
             .onSuccess(v -> msg.reply(new JsonObject()))

@@ -1,7 +1,11 @@
 package io.tandem.matchmaker;
 
 import io.tandem.common.Env;
+import io.tandem.common.MatchPartitions;
 import io.tandem.common.RedisConnector;
+import io.tandem.common.store.CallStore;
+import io.tandem.common.store.RedisCallStore;
+import java.util.ArrayList;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,9 +17,16 @@ public final class MatchmakerModule {
 
   public static Future<List<Deployable>> verticles(Vertx vertx, Env env) {
     MatchmakerConfig config = MatchmakerConfig.from(env);
+    MatchPartitions partitions = MatchPartitions.from(env);
     return RedisConnector.connect(vertx, env).map(redis -> {
-      io.tandem.common.store.CallStore store = new io.tandem.common.store.RedisCallStore(redis);
-      return List.<Deployable>of(new JoinVerticle(store, config), new SweepVerticle(store, config));
+      // Every partition of the region: its own join/leave addresses, its own sweep (docs/scaling.md).
+      List<Deployable> out = new ArrayList<>();
+      for (String p : partitions.names()) {
+        CallStore store = new RedisCallStore(redis, p);
+        out.add(new JoinVerticle(store, config, p));
+        out.add(new SweepVerticle(store, config));
+      }
+      return out;
     });
   }
 }

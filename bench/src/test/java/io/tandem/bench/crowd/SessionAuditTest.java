@@ -69,7 +69,7 @@ class SessionAuditTest {
   @Test
   void leftoversArePerUserAndPerCallKeysOnly() {
     var keys = List.of(RedisKeys.user("u1"), RedisKeys.session("s1"), RedisKeys.ONLINE, RedisKeys.QUEUE, RedisKeys.nodeUsers("n1"),
-        RedisKeys.NODES, RedisKeys.QUEUE_SEQ, RedisKeys.JWKS, RedisKeys.pairEnded("a", "b"), "ratelimit:http:ip:x", RedisKeys.HASH_SECRET);
+        RedisKeys.NODES, RedisKeys.JWKS, RedisKeys.pairEnded("a", "b"), "ratelimit:http:ip:x", RedisKeys.HASH_SECRET);
     assertEquals(5, SessionAudit.leftovers(keys).size(), SessionAudit.leftovers(keys).toString());
   }
 }

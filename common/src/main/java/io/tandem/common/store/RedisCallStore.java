@@ -29,9 +29,24 @@ import org.slf4j.LoggerFactory;
 public final class RedisCallStore implements CallStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisCallStore.class);
   private final Redis redis;
+  private final String partition;
+  private final List<String> keys;
 
+  /** The store of the default matching partition (one partition: {@code {tandem}} keys). */
   public RedisCallStore(Redis redis) {
+    this(redis, "");
+  }
+
+  /** The store of one matching partition (its keys share the tag {@code {tandem:<partition>}}; see {@link RedisKeys#tag}). */
+  public RedisCallStore(Redis redis, String partition) {
     this.redis = redis;
+    this.partition = partition;
+    this.keys = List.of(RedisKeys.queue(partition));
+  }
+
+  /** The partition this store works in ({@code ""}: the default one). */
+  public String partition() {
+    return partition;
   }
 
   @Override
@@ -171,7 +186,7 @@ public final class RedisCallStore implements CallStore {
 
   @Override
   public Future<Void> removeNode(String node) {
-    return redis.send(Request.cmd(Command.ZREM).arg(RedisKeys.NODES).arg(node)).recover(RedisCallStore::unavailable).mapEmpty();
+    return redis.send(Request.cmd(Command.ZREM).arg(RedisKeys.nodes(partition)).arg(node)).recover(RedisCallStore::unavailable).mapEmpty();
   }
 
   @Override
@@ -182,9 +197,9 @@ public final class RedisCallStore implements CallStore {
     });
   }
 
-  /** Runs one script; trouble in Redis becomes UNAVAILABLE. */
+  /** Runs one script in this store's partition; trouble in Redis becomes UNAVAILABLE. */
   private Future<Response> run(RedisScript script, Object... args) {
-    return script.run(redis, args).recover(RedisCallStore::unavailable);
+    return script.runOn(redis, keys, args).recover(RedisCallStore::unavailable);
   }
 
   private static <T> Future<T> unavailable(Throwable err) {

@@ -1,27 +1,29 @@
--- Shared by every Tandem script (prepended by io.tandem.common.RedisScript). All keys share the
--- hash tag of KEYS[1] (the queue), so each script runs on one Redis Cluster slot. Every key name
--- comes from io.tandem.common.RedisKeys (placeholders like %QUEUE%): the schema is spelled once.
+-- Shared by every Tandem script (prepended by io.tandem.common.RedisScript). A call-flow script's
+-- KEYS[1] is the queue of its matching partition; every other key of the partition is named from
+-- that key's tag (RedisKeys.tag: the partition's hash tag), so each script runs on the one Redis Cluster
+-- slot of its partition and never touches another partition. Every name comes from
+-- io.tandem.common.RedisKeys (placeholders like %QUEUE%, without the tag): the schema is spelled once.
 -- Structured answers are JSON (cjson), read by name in io.tandem.common.store.StoreReplies.
-local QUEUE = '%QUEUE%'
-local QSEQ = '%QUEUE_SEQ%'
-local ONLINE = '%ONLINE%'
-local NODES = '%NODES%'
-local PLAIN = '%QUEUE_PLAIN%'
-local PENDING = '%PENDING%'
-local CLOCK = '%STORE_CLOCK%'
-local STALL = '%STORE_STALL%'
-local GRACE = '%GRACE%'
+local QUEUE = KEYS[1] or ''
+local TAG = string.sub(QUEUE, 1, #QUEUE - #'%QUEUE%')
+local ONLINE = TAG .. '%ONLINE%'
+local NODES = TAG .. '%NODES%'
+local PLAIN = TAG .. '%QUEUE_PLAIN%'
+local PENDING = TAG .. '%PENDING%'
+local CLOCK = TAG .. '%STORE_CLOCK%'
+local STALL = TAG .. '%STORE_STALL%'
+local GRACE = TAG .. '%GRACE%'
 local SESSION_TTL = %SESSION_TTL%
 local PAIR_MEMORY_MS = %PAIR_MEMORY_MS%
 local SEP = '\31'
-local function ukey(u) return '%USER_PREFIX%' .. u end
-local function skey(s) return '%SESSION_PREFIX%' .. s end
-local function nukey(n) return '%NODE_USERS_PREFIX%' .. n end
-local function ikey(i) return '%INTEREST_QUEUE_PREFIX%' .. i end
-local function lkey(l) return '%LANGUAGE_QUEUE_PREFIX%' .. l end
+local function ukey(u) return TAG .. '%USER_PREFIX%' .. u end
+local function skey(s) return TAG .. '%SESSION_PREFIX%' .. s end
+local function nukey(n) return TAG .. '%NODE_USERS_PREFIX%' .. n end
+local function ikey(i) return TAG .. '%INTEREST_QUEUE_PREFIX%' .. i end
+local function lkey(l) return TAG .. '%LANGUAGE_QUEUE_PREFIX%' .. l end
 local function pair_key(a, b)
-  if a < b then return '%PAIR_ENDED_PREFIX%' .. a .. '|' .. b end
-  return '%PAIR_ENDED_PREFIX%' .. b .. '|' .. a
+  if a < b then return TAG .. '%PAIR_ENDED_PREFIX%' .. a .. '|' .. b end
+  return TAG .. '%PAIR_ENDED_PREFIX%' .. b .. '|' .. a
 end
 
 -- A user's socket as {id, node, conn} (empty strings when unknown).
@@ -51,23 +53,30 @@ local function node_alive(node, now, ttl)
   return s and tonumber(s) >= now - ttl
 end
 
--- Creates a session hash and points both users at it.
-local function create_session(sid, caller, callee, region, now)
-  redis.call('HSET', skey(sid), 'users', caller .. ',' .. callee, 'caller', caller,
-    'callee', callee, 'createdAt', now, 'region', region)
-  redis.call('EXPIRE', skey(sid), SESSION_TTL)
-  redis.call('ZADD', PENDING, now, sid)
-  redis.call('HSET', ukey(caller), 'session', sid)
-  redis.call('HSET', ukey(callee), 'session', sid)
+-- The Redis clock in microseconds (a queue entry's score: arrival order, and its arrival time).
+local function now_us()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
 
--- Removes a user from the queue, its interest and its language indexes (interests: SEP-joined and langs:
--- comma-joined, or nil to read both).
-local function dequeue(uid, interests, langs)
-  if interests == nil then
-    local h = redis.call('HMGET', ukey(uid), 'interests', 'langs')
-    interests, langs = h[1] or '', h[2] or ''
+-- Creates a session hash (caller, callee: what every reader needs) and points both users at it.
+-- A side that was waiting (queued = true) gets its queue mark cleared in the same write.
+local function create_session(sid, caller, callee, now)
+  redis.call('HSET', skey(sid), 'caller', caller.id, 'callee', callee.id)
+  redis.call('EXPIRE', skey(sid), SESSION_TTL)
+  redis.call('ZADD', PENDING, now, sid)
+  for _, w in ipairs({caller, callee}) do
+    if w.queued then
+      redis.call('HSET', ukey(w.id), 'session', sid, 'q', '')
+    else
+      redis.call('HSET', ukey(w.id), 'session', sid)
+    end
   end
+end
+
+-- Removes a user's entries from the queue, its interest indexes (interests: SEP-joined) and its
+-- language indexes (langs: comma-joined); the user hash's queue mark is the caller's to clear.
+local function unqueue(uid, interests, langs)
   redis.call('ZREM', QUEUE, uid)
   local list = split(interests)
   if #list == 0 then
@@ -76,7 +85,15 @@ local function dequeue(uid, interests, langs)
     for _, i in ipairs(list) do redis.call('ZREM', ikey(i), uid) end
   end
   for _, l in ipairs(split(langs, ',')) do redis.call('ZREM', lkey(l), uid) end
-  redis.call('HDEL', ukey(uid), 'queuedAt', 'seq')
+end
+
+-- Takes a user out of the queue, if waiting (the queue mark `q` says so: nothing is touched otherwise).
+local function dequeue(uid)
+  local h = redis.call('HMGET', ukey(uid), 'q', 'interests', 'langs')
+  if not tonumber(h[1]) then return false end
+  unqueue(uid, h[2] or '', h[3] or '')
+  redis.call('HDEL', ukey(uid), 'q')
+  return true
 end
 
 -- Ends a session; returns the ref of the user other than uid, or nil.
@@ -84,34 +101,35 @@ end
 -- became a call: undone before both sides knew of it). A user of it in the grace window leaves it:
 -- one without a socket is forgotten entirely (nothing is left to resume), one whose new socket has
 -- not resumed yet keeps that socket (its resume will answer session-gone).
-local function end_session(sid, uid, forget)
+-- known: optionally one user's fields already read (uid -> HMGET of session, conn, graceUntil, node).
+local function end_session(sid, uid, forget, known)
   local s = redis.call('HMGET', skey(sid), 'caller', 'callee')
   redis.call('ZREM', PENDING, sid)
   if not s[1] then return nil end
   redis.call('DEL', skey(sid))
   if not forget then redis.call('SET', pair_key(s[1], s[2]), now_ms(), 'PX', PAIR_MEMORY_MS) end
-  local peer = s[1]
+  local peer, peer_ref = s[1], nil
   if peer == uid then peer = s[2] end
   for _, u in ipairs({s[1], s[2]}) do
-    local h = redis.call('HMGET', ukey(u), 'session', 'conn')
+    local h = (known and known[u]) or redis.call('HMGET', ukey(u), 'session', 'conn', 'graceUntil', 'node')
+    if u == peer then peer_ref = {id = u, node = h[4] or '', conn = h[2] or ''} end
     if h[1] == sid then
-      redis.call('ZREM', GRACE, u)
+      if h[3] then redis.call('ZREM', GRACE, u) end
       if not h[2] then
         redis.call('SREM', ONLINE, u)
         redis.call('DEL', ukey(u))
       else
         redis.call('HDEL', ukey(u), 'session', 'graceUntil')
-        redis.call('HSET', ukey(u), 'last', sid)
       end
     end
   end
-  return ref(peer)
+  return peer_ref
 end
 
 -- Removes a connected user everywhere; returns {sid, peer = ref} when a call ended, else nil.
 local function remove_user(uid)
-  local u = redis.call('HMGET', ukey(uid), 'node', 'session')
-  dequeue(uid, nil)
+  local u = redis.call('HMGET', ukey(uid), 'node', 'session', 'q', 'interests', 'langs')
+  if tonumber(u[3]) then unqueue(uid, u[4] or '', u[5] or '') end
   redis.call('SREM', ONLINE, uid)
   redis.call('ZREM', GRACE, uid)
   if u[1] then redis.call('SREM', nukey(u[1]), uid) end
@@ -127,11 +145,12 @@ end
 -- queued: remove it); or nil, false when its gateway looks dead (skip it: the reaper cleans up, and a
 -- gateway that was only slow keeps its users).
 local function waiting(c, now, ttl)
-  local cu = redis.call('HMGET', ukey(c), 'conn', 'session', 'node', 'name', 'interests', 'queuedAt', 'seq', 'dev', 'langs')
-  if (not cu[1]) or cu[2] or (not cu[6]) then return nil, true end
+  local cu = redis.call('HMGET', ukey(c), 'conn', 'session', 'node', 'name', 'interests', 'q', 'dev', 'langs')
+  local q = tonumber(cu[6])
+  if (not cu[1]) or cu[2] or (not q) then return nil, true end
   if not node_alive(cu[3], now, ttl) then return nil, false end
   return {id = c, conn = cu[1], node = cu[3], name = cu[4] or '', interests = cu[5] or '',
-    queuedAt = tonumber(cu[6]), seq = tonumber(cu[7]), dev = cu[8] or '', langs = cu[9] or ''}
+    queuedAt = math.floor(q / 1000), seq = q, dev = cu[7] or '', langs = cu[8] or '', queued = true}
 end
 
 -- Interests two users share (a list, possibly empty).
@@ -152,61 +171,42 @@ local function common_language(a, b)
 end
 
 -- nil when a and b must not be paired now; else the list of shared interests (maybe empty) and the
--- shared language ('' when none). Rules: a pair that ended a call less than cooldown ms ago is not
--- paired again (unless only_two and both waited past relax); two who both stated languages must share
--- one; then sharing an interest pairs, two users without interests pair (FIFO); someone who waited
--- longer than relax pairs with anyone.
+-- shared language ('' when none). Rules: two who both stated languages must share one; then sharing
+-- an interest pairs, two users without interests pair (FIFO); someone who waited longer than relax
+-- pairs with anyone; and a pair that ended a call less than cooldown ms ago is not paired again
+-- (unless only_two and both waited past relax). The cooldown GET runs last, for pairs the other
+-- rules allow.
 local function compatible(a, b, now, relax, cooldown, only_two)
   local a_long = now - a.queuedAt >= relax
   local b_long = now - b.queuedAt >= relax
-  local ended = redis.call('GET', pair_key(a.id, b.id))
-  if ended and now - tonumber(ended) < cooldown and not (only_two and a_long and b_long) then return nil end
-  local lang = common_language(a.langs, b.langs)
   local relaxed = a_long or b_long
+  local lang = common_language(a.langs, b.langs)
   if lang == '' and a.langs ~= '' and b.langs ~= '' and not relaxed then return nil end
   local common = common_interests(a.interests, b.interests)
-  if #common > 0 or (a.interests == '' and b.interests == '') or relaxed then return common, lang end
-  return nil
+  if not (#common > 0 or (a.interests == '' and b.interests == '') or relaxed) then return nil end
+  if cooldown > 0 then
+    local ended = redis.call('GET', pair_key(a.id, b.id))
+    if ended and now - tonumber(ended) < cooldown and not (only_two and a_long and b_long) then return nil end
+  end
+  return common, lang
 end
 
--- Pairs two waiting users (older = caller) into session sid; returns {sid, caller, callee, common, lang,
--- relaxed}: caller/callee {id, conn, node, name, dev (keyed device hash), waitMs}; common: the
--- shared interests; relaxed: paired without a shared interest although one had interests.
-local function pair(sid, x, y, common, lang, region, now)
+-- Pairs two users (older = caller) into session sid: the waiting ones leave the queue. Returns
+-- {sid, caller, callee, common, lang, relaxed}: caller/callee {id, conn, node, name, dev (keyed device
+-- hash), waitMs}; common: the shared interests; relaxed: paired without a shared interest although
+-- one had interests.
+local function pair(sid, x, y, common, lang, now)
   local caller, callee = x, y
   if y.seq < x.seq then caller, callee = y, x end
-  dequeue(caller.id, caller.interests, caller.langs)
-  dequeue(callee.id, callee.interests, callee.langs)
-  create_session(sid, caller.id, callee.id, region, now)
+  for _, w in ipairs({caller, callee}) do
+    if w.queued then unqueue(w.id, w.indexed or w.interests, w.indexedLangs or w.langs) end
+  end
+  create_session(sid, caller, callee, now)
   local function side(w)
-    return {id = w.id, conn = w.conn, node = w.node, name = w.name, dev = w.dev or '', waitMs = now - w.queuedAt}
+    return {id = w.id, conn = w.conn, node = w.node, name = w.name, dev = w.dev, waitMs = now - w.queuedAt}
   end
   return {sid = sid, caller = side(caller), callee = side(callee), common = common, lang = lang,
     relaxed = #common == 0 and (caller.interests ~= '' or callee.interests ~= '')}
-end
-
--- Puts a user in the queue (or refreshes its interests and languages, keeping its place). Returns its
--- waiting table. u: the user's fields as join.lua read them in one HMGET (conn, session, node, name,
--- seq, queuedAt, interests, dev, langs), so nothing is read twice.
-local function enqueue(uid, u, interests, langs, now)
-  local seq, queued_at = tonumber(u[5]), tonumber(u[6])
-  if seq then
-    dequeue(uid, u[7] or '', u[9] or '')
-  else
-    seq = redis.call('INCR', QSEQ)
-    queued_at = now
-  end
-  redis.call('ZADD', QUEUE, seq, uid)
-  local list = split(interests)
-  if #list == 0 then
-    redis.call('ZADD', PLAIN, seq, uid)
-  else
-    for _, i in ipairs(list) do redis.call('ZADD', ikey(i), seq, uid) end
-  end
-  for _, l in ipairs(split(langs, ',')) do redis.call('ZADD', lkey(l), seq, uid) end
-  redis.call('HSET', ukey(uid), 'queuedAt', queued_at, 'seq', seq, 'interests', interests, 'langs', langs)
-  return {id = uid, conn = u[1], node = u[3], name = u[4] or '', interests = interests, queuedAt = queued_at, seq = seq,
-    dev = u[8] or '', langs = langs}
 end
 
 -- Undoes a match that did not become a call both sides know (no rematch cooldown). Returns the

@@ -2,9 +2,13 @@
 -- knows no call): the user leaves the queue, and a session the socket never heard of is undone.
 -- ARGV: uid, conn. Returns JSON {status = 'gone' | 'ok' | 'undone', ended = {sid, peer}?}.
 local uid, conn = ARGV[1], ARGV[2]
-if redis.call('HGET', ukey(uid), 'conn') ~= conn then return cjson.encode({status = 'gone'}) end
-dequeue(uid, nil)
-local sid = redis.call('HGET', ukey(uid), 'session')
+local u = redis.call('HMGET', ukey(uid), 'conn', 'session', 'q', 'interests', 'langs')
+if u[1] ~= conn then return cjson.encode({status = 'gone'}) end
+if tonumber(u[3]) then
+  unqueue(uid, u[4] or '', u[5] or '')
+  redis.call('HDEL', ukey(uid), 'q')
+end
+local sid = u[2]
 if not sid then return cjson.encode({status = 'ok'}) end
 local r = end_session(sid, uid, true)
 redis.call('HDEL', ukey(uid), 'session')

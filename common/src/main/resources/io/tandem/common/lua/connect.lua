@@ -9,7 +9,7 @@ local out = {}
 local prev = redis.call('HMGET', ukey(uid), 'node', 'conn')
 if prev[2] then
   out.replaced = {id = uid, node = prev[1] or '', conn = prev[2]}
-  dequeue(uid, nil)
+  dequeue(uid)
   out.graced = to_grace(uid, tonumber(ARGV[6]), now_ms())
   if not out.graced then out.ended = remove_user(uid) end
 end

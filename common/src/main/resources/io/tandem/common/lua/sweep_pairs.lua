@@ -1,9 +1,9 @@
 -- Backup pairing: the event-driven join misses pairs that become compatible later (someone waited
 -- past the relax time) or that raced. Looks at the oldest scanMax live entries and pairs greedily,
 -- oldest first, each with the oldest compatible younger entry. Cost: O(scanMax^2) checks, bounded.
--- ARGV: region, scanMax, nodeTtlMs, relaxMs, cooldownMs, sessionId1 .. sessionIdN (at most N pairs).
+-- ARGV: region (unused), scanMax, nodeTtlMs, relaxMs, cooldownMs, sessionId1 .. sessionIdN (at most N pairs).
 -- Returns JSON {removed, queueLength, pairs = [pair(), ...]}.
-local region, scan, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local scan, ttl = tonumber(ARGV[2]), tonumber(ARGV[3])
 local relax, cooldown = tonumber(ARGV[4]), tonumber(ARGV[5])
 local now = now_ms()
 local live, removed = {}, 0
@@ -26,7 +26,7 @@ for i = 1, #live do
         local common, lang = compatible(live[i], live[j], now, relax, cooldown, only_two)
         if common then
           used[i], used[j] = true, true
-          pairs_made[#pairs_made + 1] = pair(ARGV[n], live[i], live[j], common, lang, region, now)
+          pairs_made[#pairs_made + 1] = pair(ARGV[n], live[i], live[j], common, lang, now)
           n = n + 1
           break
         end

@@ -5,43 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.common.ErrorCode;
 import io.tandem.common.RedisKeys;
-import io.tandem.common.TestRedis;
 import io.tandem.common.msg.UserRef;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@link CallStoreContract} against a real redis-server, plus the facts of the Redis key schema. */
-class RedisCallStoreIT extends CallStoreContract {
-  static TestRedis server;
-  static Vertx vertx;
-  static Redis redis;
-  RedisProbe redisProbe;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestRedis.start();
-    vertx = Vertx.vertx();
-    redis = Redis.createClient(vertx, server.url());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (vertx != null) vertx.close().await();
-    if (server != null) server.close();
-  }
-
+class RedisCallStoreIT extends RedisContract {
   @Override
-  StoreProbe open() {
-    redisProbe = new RedisProbe(redis);
-    redisProbe.cmd(Command.FLUSHALL);
-    return redisProbe;
+  String partition() {
+    return "";
   }
 
   @Test
@@ -74,7 +50,7 @@ class RedisCallStoreIT extends CallStoreContract {
     store.expireGrace(5000, 100).await();
     store.reapDeadNode(5000, 100, GRACE).await();
     store.stats().await();
-    List<String> declared = List.of(RedisKeys.QUEUE, RedisKeys.QUEUE_SEQ, RedisKeys.QUEUE_PLAIN, RedisKeys.ONLINE, RedisKeys.NODES,
+    List<String> declared = List.of(RedisKeys.QUEUE, RedisKeys.QUEUE_PLAIN, RedisKeys.ONLINE, RedisKeys.NODES,
         RedisKeys.PENDING, RedisKeys.STORE_CLOCK, RedisKeys.STORE_STALL, RedisKeys.GRACE);
     List<String> prefixes = List.of(RedisKeys.USER_PREFIX, RedisKeys.SESSION_PREFIX, RedisKeys.NODE_USERS_PREFIX,
         RedisKeys.INTEREST_QUEUE_PREFIX, RedisKeys.PAIR_ENDED_PREFIX);
@@ -88,7 +64,7 @@ class RedisCallStoreIT extends CallStoreContract {
     for (Response k : redisProbe.cmd(Command.KEYS, "*")) {
       String key = k.toString();
       boolean timed = redisProbe.cmd(Command.PTTL, key).toLong() > 0;
-      assertTrue(key.equals(RedisKeys.QUEUE_SEQ) || key.equals(RedisKeys.STORE_CLOCK) || timed,
+      assertTrue(key.equals(RedisKeys.STORE_CLOCK) || timed,
           "left behind once everyone left: " + key);
     }
   }

@@ -12,9 +12,22 @@ final class RedisProbe implements StoreProbe {
   private final Redis redis;
   private final CallStore store;
 
+  private final String partition;
+
   RedisProbe(Redis redis) {
+    this(redis, "");
+  }
+
+  /** The store and keys of one matching partition. */
+  RedisProbe(Redis redis, String partition) {
     this.redis = redis;
-    this.store = new RedisCallStore(redis);
+    this.partition = partition;
+    this.store = new RedisCallStore(redis, partition);
+  }
+
+  /** A default-partition key name in this probe's partition. */
+  private String k(String key) {
+    return RedisKeys.tag(partition) + key.substring(RedisKeys.TAG.length());
   }
 
   Response cmd(Command c, Object... args) {
@@ -24,7 +37,7 @@ final class RedisProbe implements StoreProbe {
   }
 
   private String field(UserRef u, String field) {
-    Response r = cmd(Command.HGET, RedisKeys.user(u.userId()), field);
+    Response r = cmd(Command.HGET, k(RedisKeys.user(u.userId())), field);
     return r == null ? null : r.toString();
   }
 
@@ -50,18 +63,18 @@ final class RedisProbe implements StoreProbe {
 
   @Override
   public Long queueSeq(UserRef u) {
-    Response r = cmd(Command.ZSCORE, RedisKeys.QUEUE, u.userId());
+    Response r = cmd(Command.ZSCORE, k(RedisKeys.QUEUE), u.userId());
     return r == null ? null : r.toLong();
   }
 
   @Override
   public boolean interestIndexed(String interest) {
-    return exists(RedisKeys.interestQueue(interest));
+    return exists(k(RedisKeys.interestQueue(interest)));
   }
 
   @Override
   public boolean languageIndexed(String tag) {
-    return exists(RedisKeys.languageQueue(tag));
+    return exists(k(RedisKeys.languageQueue(tag)));
   }
 
   @Override
@@ -71,17 +84,17 @@ final class RedisProbe implements StoreProbe {
 
   @Override
   public boolean sessionExists(String sessionId) {
-    return exists(RedisKeys.session(sessionId));
+    return exists(k(RedisKeys.session(sessionId)));
   }
 
   @Override
   public boolean pending(String sessionId) {
-    return cmd(Command.ZSCORE, RedisKeys.PENDING, sessionId) != null;
+    return cmd(Command.ZSCORE, k(RedisKeys.PENDING), sessionId) != null;
   }
 
   @Override
   public boolean userKnown(UserRef u) {
-    return exists(RedisKeys.user(u.userId()));
+    return exists(k(RedisKeys.user(u.userId())));
   }
 
   @Override
@@ -96,12 +109,12 @@ final class RedisProbe implements StoreProbe {
 
   @Override
   public boolean onNode(String node, UserRef u) {
-    return cmd(Command.SISMEMBER, RedisKeys.nodeUsers(node), u.userId()).toInteger() == 1;
+    return cmd(Command.SISMEMBER, k(RedisKeys.nodeUsers(node)), u.userId()).toInteger() == 1;
   }
 
   @Override
   public boolean inGrace(UserRef u) {
-    return cmd(Command.ZSCORE, RedisKeys.GRACE, u.userId()) != null;
+    return cmd(Command.ZSCORE, k(RedisKeys.GRACE), u.userId()) != null;
   }
 
   @Override
@@ -111,22 +124,22 @@ final class RedisProbe implements StoreProbe {
 
   @Override
   public long graceCount() {
-    return cmd(Command.ZCARD, RedisKeys.GRACE).toLong();
+    return cmd(Command.ZCARD, k(RedisKeys.GRACE)).toLong();
   }
 
   @Override
   public void lastReapAt(long ms) {
-    cmd(Command.SET, RedisKeys.STORE_CLOCK, ms);
+    cmd(Command.SET, k(RedisKeys.STORE_CLOCK), ms);
   }
 
   @Override
   public void stallEndedAt(long ms) {
-    if (ms == 0) cmd(Command.DEL, RedisKeys.STORE_STALL);
-    else cmd(Command.SET, RedisKeys.STORE_STALL, ms);
+    if (ms == 0) cmd(Command.DEL, k(RedisKeys.STORE_STALL));
+    else cmd(Command.SET, k(RedisKeys.STORE_STALL), ms);
   }
 
   @Override
   public void lastBeat(String node, long ms) {
-    cmd(Command.ZADD, RedisKeys.NODES, ms, node);
+    cmd(Command.ZADD, k(RedisKeys.NODES), ms, node);
   }
 }

@@ -9,6 +9,9 @@ import io.tandem.common.Reports;
 import io.tandem.common.msg.MatchInfo;
 import io.tandem.common.msg.UserRef;
 import io.tandem.common.store.CallStore;
+import io.tandem.common.store.PartitionStores;
+import io.tandem.common.store.Stats;
+import java.util.List;
 import io.tandem.common.store.EndResult;
 import io.tandem.common.store.EndedCall;
 import io.tandem.common.store.Graced;
@@ -22,7 +25,7 @@ import io.vertx.core.json.JsonObject;
  * "this node" and tells peers.
  */
 public final class Presence {
-  private final CallStore store;
+  private final PartitionStores stores;
   private final PeerNotifier notifier;
   private final Reports reports;
   private final String node;
@@ -35,11 +38,28 @@ public final class Presence {
 
   /** @param graceMs how long a call waits for a user whose socket was lost ({@code RESUME_GRACE_MS}) */
   public Presence(CallStore store, PeerNotifier notifier, Reports reports, String node, long graceMs) {
-    this.store = store;
+    this(PartitionStores.single(store), notifier, reports, node, graceMs);
+  }
+
+  /**
+   * @param stores the call store of each matching partition: a user's steps go to the user's
+   *     partition, the node's heartbeat and the presence counts to every partition
+   */
+  public Presence(PartitionStores stores, PeerNotifier notifier, Reports reports, String node, long graceMs) {
+    this.stores = stores;
     this.notifier = notifier;
     this.reports = reports;
     this.node = node;
     this.graceMs = graceMs;
+  }
+
+  /** The matching partition of a user (its joins go to that partition's matchmakers). */
+  public String partitionOf(String userId) {
+    return stores.partitionOf(userId);
+  }
+
+  private CallStore store(String userId) {
+    return stores.forUser(userId);
   }
 
   private UserRef me(String userId, String connId) {
@@ -51,7 +71,7 @@ public final class Presence {
    * ended, or waits for this socket's resume). The result is the call this socket may resume, or null.
    */
   public Future<String> connect(Identity id, String connId) {
-    return store.connect(me(id.userId(), connId), id.name(), id.deviceHash(), graceMs).map(c -> {
+    return store(id.userId()).connect(me(id.userId(), connId), id.name(), id.deviceHash(), graceMs).map(c -> {
       if (c.replaced() != null) notifier.kick(c.replaced());
       tell(c.ended(), PeerNotifier.Reason.DISCONNECTED);
       tellAway(c.graced());
@@ -61,7 +81,7 @@ public final class Presence {
 
   /** Forgets a socket lost without meaning to: its live call waits for a resume (the peer hears peer-reconnecting), or ends. */
   public Future<Void> suspend(String userId, String connId) {
-    return store.suspend(me(userId, connId), graceMs).map(lost -> {
+    return store(userId).suspend(me(userId, connId), graceMs).map(lost -> {
       tellAway(lost.graced());
       tell(lost.ended(), PeerNotifier.Reason.DISCONNECTED);
       return null;
@@ -71,7 +91,7 @@ public final class Presence {
   /** resume: the call comes back to this socket (the peer hears peer-resumed); fails SESSION_GONE when it is over. */
   public Future<Resumed> resume(String userId, String connId, String sessionId) {
     UserRef me = me(userId, connId);
-    return store.resume(me, sessionId).map(r -> {
+    return store(userId).resume(me, sessionId).map(r -> {
       notifier.peerResumed(r.peer(), r.sessionId(), me, r.epoch());
       return r;
     });
@@ -84,7 +104,7 @@ public final class Presence {
 
   /** Forgets a socket closed on purpose; its call's peer is told. */
   public Future<Void> disconnect(String userId, String connId) {
-    return store.disconnect(me(userId, connId)).map(ended -> {
+    return store(userId).disconnect(me(userId, connId)).map(ended -> {
       tell(ended, PeerNotifier.Reason.DISCONNECTED);
       return null;
     });
@@ -92,7 +112,7 @@ public final class Presence {
 
   /** end-call: ENDED (the peer told), NOT_IN_SESSION or GONE (see {@link CallStore#endCall}). */
   public Future<EndResult.Status> endCall(String userId, String connId, String sessionId) {
-    return store.endCall(me(userId, connId), sessionId).map(r -> {
+    return store(userId).endCall(me(userId, connId), sessionId).map(r -> {
       if (r.status() == EndResult.Status.ENDED) tell(r.ended(), PeerNotifier.Reason.LEFT);
       return r.status();
     });
@@ -104,7 +124,7 @@ public final class Presence {
    * result is the undone session's id, or null.
    */
   public Future<String> abandon(String userId, String connId) {
-    return store.abandon(me(userId, connId)).map(ended -> {
+    return store(userId).abandon(me(userId, connId)).map(ended -> {
       tell(ended, PeerNotifier.Reason.MATCH_FAILED);
       return ended == null ? null : ended.sessionId();
     });
@@ -123,7 +143,7 @@ public final class Presence {
       if (cachedStats != null && now - cachedAt < STATS_MAX_AGE_MS) return Future.succeededFuture(cachedStats.copy());
       read = statsInFlight;
       if (read == null) {
-        Future<JsonObject> started = store.stats().map(io.tandem.common.store.Stats::toJson);
+        Future<JsonObject> started = summedStats();
         read = started;
         statsInFlight = started;
         started.onComplete(ar -> {
@@ -140,14 +160,29 @@ public final class Presence {
     return OnCaller.view(read).map(JsonObject::copy);
   }
 
-  /** This node's heartbeat; false when the node had been reaped as dead meanwhile. */
-  public Future<Boolean> heartbeat(boolean first) {
-    return store.heartbeat(node, first);
+  /** Presence counts summed over the partitions (read periodically through {@link #stats()}, never per join). */
+  private Future<JsonObject> summedStats() {
+    List<Future<Stats>> reads = stores.all().stream().map(CallStore::stats).toList();
+    return Future.all(reads).map(all -> {
+      long online = 0;
+      long waiting = 0;
+      for (Future<Stats> f : reads) {
+        online += f.result().online();
+        waiting += f.result().waiting();
+      }
+      return new Stats(online, waiting).toJson();
+    });
   }
 
-  /** Removes this node from the live set (clean stop). */
+  /** This node's heartbeat in every partition; false when the node had been reaped as dead meanwhile in any of them. */
+  public Future<Boolean> heartbeat(boolean first) {
+    List<Future<Boolean>> beats = stores.all().stream().map(s -> s.heartbeat(node, first)).toList();
+    return Future.all(beats).map(all -> beats.stream().allMatch(Future::result));
+  }
+
+  /** Removes this node from the live set of every partition (clean stop). */
   public Future<Void> leave() {
-    return store.removeNode(node);
+    return Future.all(stores.all().stream().map(s -> s.removeNode(node)).toList()).mapEmpty();
   }
 
   /** A report against the peer's device; true when it blocked the device automatically (see {@link Reports}). */

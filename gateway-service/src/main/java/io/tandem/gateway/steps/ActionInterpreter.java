@@ -98,11 +98,11 @@ public final class ActionInterpreter {
         LOG.debug("ending a call kept for resume before a join user={} session={}", user, a.session());
         yield presence.endCall(user, c.connId(), a.session()).<Void>mapEmpty().recover(err -> Future.succeededFuture());
       }
-      case REQUEST_JOIN -> bus.<JsonObject>request(Addresses.MATCHMAKER_JOIN, new JoinRequest(me(c), call.wishes()).toJson(), requests)
+      case REQUEST_JOIN -> bus.<JsonObject>request(Addresses.matchmakerJoin(presence.partitionOf(user)), new JoinRequest(me(c), call.wishes()).toJson(), requests)
           .map(msg -> JoinReply.fromJson(msg.body()))
           .transform(ar -> run(c, ar.failed() ? call.joinFailed(Failures.map(ar.cause()))
               : ar.result().matched() ? call.joinMatched(ar.result().match(), System.currentTimeMillis()) : call.joinQueued()));
-      case REQUEST_LEAVE -> bus.request(Addresses.MATCHMAKER_LEAVE, me(c).toJson(), requests).mapEmpty();
+      case REQUEST_LEAVE -> bus.request(Addresses.matchmakerLeave(presence.partitionOf(user)), me(c).toJson(), requests).mapEmpty();
       case ABANDON -> presence.abandon(user, c.connId())
           .transform(ab -> run(c, call.abandoned(ab.succeeded() ? ab.result() : null)));
       case REJOIN -> {

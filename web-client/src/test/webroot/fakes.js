@@ -51,6 +51,7 @@ export class FakeCall {
   constructor(options) { this.options = options; this.log = []; this.iceState = 'new'; this.cameraOff = null; }
   start() { this.log.push('start'); if (this.options.role === 'caller') this.signal('offer', { type: 'offer', sdp: 'o' }); }
   setCameraOff(off) { this.cameraOff = off; }
+  setLocalStream(stream) { this.log.push(['localStream', stream]); }
   handleOffer(o) { this.log.push(['offer', o]); }
   handleAnswer(a) { this.log.push(['answer', a]); }
   addCandidate(c) { this.log.push(['candidate', c]); }
@@ -151,6 +152,7 @@ export function makeTestApp(overrides = {}) {
       makeCall: (o) => { t.events.push('call'); t.call = new FakeCall(o); t.calls.push(t.call); return t.call; },
     },
     getLocalMedia: () => { t.events.push('camera'); t.camera.calls += 1; return t.camera.result(); },
+    mediaAllowed: () => Promise.resolve(t.camera.allowed === true), // t.camera.allowed: opens without a prompt
     describeMediaError: (err) => ({ title: 'Camera blocked', text: String(err && err.name), help: '' }),
     describeServerError,
     fetchStats: () => Promise.resolve({ online: 7 }),

@@ -24,6 +24,7 @@ export function createLanding(app) {
     s.profile = v.profile;
     s.starting = true;
     s.mediaDecided = false;
+    s.mediaExpected = false;
     s.mediaError = null;
     view.setBusy('start', true, 'Starting…');
     view.show('landing-retry', false);
@@ -58,7 +59,7 @@ export function createLanding(app) {
     view.setBusy('start', false);
     app.storage.set('tandem.name', v.profile.name);
     app.connection.open();
-    if (s.mediaDecided) app.queue.goOnline();
+    if (s.mediaDecided || s.mediaExpected) app.queue.goOnline();
     else if (s.mediaError) app.media.showFailure();
     else app.screen.go('media');
     if (textOnly) app.chat.addNotice(TEXT_ONLY_NOTICE);

@@ -170,6 +170,18 @@ function flowing(track, ms = 6000) {
   });
 }
 
+/** syntheticStream() whose video keeps changing (a static canvas may give no frame after the first). */
+function movingStream(timers) {
+  const stream = syntheticStream();
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 48;
+  const g = canvas.getContext('2d');
+  let n = 0;
+  timers.push(setInterval(() => { g.fillStyle = (n += 1) % 2 ? '#000' : '#fff'; g.fillRect(0, 0, 64, 48); }, 40));
+  return new MediaStream([canvas.captureStream(25).getVideoTracks()[0], stream.getAudioTracks()[0]]);
+}
+
 test('Call with our camera still opening on both sides: the offer and answer say we send; setLocalStream puts the tracks in without a new offer, and both receive them', async () => {
   const warm = preparePeerConnection({ tracksLater: true });
   ok(await preOffer(warm), 'the waiting caller\'s offer, made before the camera answered');
@@ -180,6 +192,7 @@ test('Call with our camera still opening on both sides: the offer and answer say
   let renegotiations = 0;
   let caller = null;
   let callee = null;
+  const timers = [];
   caller = new Call({
     role: 'caller', localStream: null, mediaPending: true, warm, onEvent: () => {},
     onRemoteStream: (st) => { received.caller = st; },
@@ -198,8 +211,8 @@ test('Call with our camera still opening on both sides: the offer and answer say
     for (let i = 0; i < 100 && !(answerSdp && caller.pc.signalingState === 'stable'); i++) await new Promise((r) => setTimeout(r, 20));
     eq(directions(answerSdp || ''), 'audio sendrecv,video sendrecv', 'the callee\'s answer says it sends too');
     for (const c of [caller, callee]) c.pc.addEventListener('negotiationneeded', () => { renegotiations += 1; });
-    caller.setLocalStream(syntheticStream());
-    callee.setLocalStream(syntheticStream());
+    caller.setLocalStream(movingStream(timers));
+    callee.setLocalStream(movingStream(timers));
     const sending = () => [caller, callee].every((c) => c.pc.getSenders().filter((x) => x.track).length === 2);
     for (let i = 0; i < 100 && !sending(); i++) await new Promise((r) => setTimeout(r, 20)); // replaceTrack resolves later
     ok(sending(), 'each side sends its audio and video');
@@ -212,6 +225,7 @@ test('Call with our camera still opening on both sides: the offer and answer say
     eq(renegotiations, 0, 'no new offer was needed');
     eq(caller.pc.signalingState, 'stable');
   } finally {
+    timers.forEach(clearInterval);
     caller.close();
     callee.close();
   }

@@ -125,6 +125,8 @@ export function makeTestApp(overrides = {}) {
     issued: [], prefetched: [], failWith: null,
     issue(name, age) { t.events.push('token'); this.issued.push([name, age]); return this.failWith ? Promise.reject(this.failWith) : Promise.resolve('tok'); },
     prefetch(name, age) { this.prefetched.push([name, age]); },
+    presolved: 0,
+    presolve() { this.presolved += 1; },
     get: () => Promise.resolve('tok'), refresh: () => Promise.resolve('tok2'), stop() {},
   };
   t.preview = { state: 'off', stream: null, taken: 0, hidden: 0, shown: 0, take() { this.taken += 1; return null; }, hide() { this.hidden += 1; this.state = 'off'; }, show() { this.shown += 1; return Promise.resolve(null); }, touch() {} };

@@ -53,15 +53,24 @@ appTest('media: camera off tells the call; the self-view stream goes to call-eve
   eq(seen[seen.length - 1], null, 'released on Stop');
 });
 
-appTest('media: a camera allowed before: join-queue goes out when the socket opens, before the camera answers; its tracks go into the call matched meanwhile', async (t) => {
-  let answer;
+/**
+ * Start with a camera the browser allows without asking, its answer held: → {answer(stream), fail(err)}; the
+ * socket is open (join-queue went out while the camera opens).
+ */
+async function startAllowedCamera(t) {
+  const camera = {};
   t.camera.allowed = true;
-  t.camera.result = () => new Promise((r) => { answer = r; });
+  t.camera.result = () => new Promise((resolve, reject) => Object.assign(camera, { answer: resolve, fail: reject }));
   await t.app.landing.start();
   await settle();
   t.clock.advance(0);
-  eq(t.s.state, 'searching', 'online while the camera opens');
   t.socket.open();
+  return camera;
+}
+
+appTest('media: a camera allowed before: join-queue goes out when the socket opens, before the camera answers; its tracks go into the call matched meanwhile', async (t) => {
+  const { answer } = await startAllowedCamera(t);
+  eq(t.s.state, 'searching', 'online while the camera opens');
   deepEq(t.socket.types(), ['join-queue'], 'joined before the camera answered');
   t.socket.frame('queued', { online: 2, waiting: 1 });
   ok(t.events.includes('preOffer'), 'the waiting caller\'s offer is made (sending m-lines kept for our tracks)');
@@ -96,12 +105,7 @@ appTest('media: a camera not allowed yet (a prompt): no join-queue until it answ
 });
 
 appTest('media: the camera fails after the early join: leave-queue, and the camera step explains it', async (t) => {
-  let fail;
-  t.camera.allowed = true;
-  t.camera.result = () => new Promise((r, j) => { fail = j; });
-  await t.app.landing.start();
-  await settle();
-  t.socket.open();
+  const { fail } = await startAllowedCamera(t);
   t.socket.frame('queued', { online: 2, waiting: 1 });
   fail(Object.assign(new Error('busy'), { name: 'NotReadableError' }));
   await settle();
@@ -118,12 +122,7 @@ appTest('media: the camera fails after the early join: leave-queue, and the came
 });
 
 appTest('media: the camera fails during a call matched while it opened: the call ends for both, the error is shown', async (t) => {
-  let fail;
-  t.camera.allowed = true;
-  t.camera.result = () => new Promise((r, j) => { fail = j; });
-  await t.app.landing.start();
-  await settle();
-  t.socket.open();
+  const { fail } = await startAllowedCamera(t);
   match(t, { role: 'caller', connect: false });
   const call = t.call;
   fail(Object.assign(new Error('gone'), { name: 'NotFoundError' }));

@@ -99,7 +99,6 @@ function init() {
   try { const saved = localStorage.getItem('tandem.name'); if (saved) app.view.setName(saved); } catch { /* */ }
   app.screen.go('landing');
   app.landing.refreshStats();
-  app.tokens.presolve(); // the proof of work of Start's token, solved while the person fills in the form
   app.landing.prefetchToken();
   app.previewControl.draw();
   app.previewControl.auto();

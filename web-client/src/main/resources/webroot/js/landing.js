@@ -73,6 +73,8 @@ export function createLanding(app) {
    * socket at once (the token is the one step of Start that needs the server; api.js TokenManager.prefetch).
    */
   function prefetchToken() {
+    const form = app.view.readForm();
+    if (form.name || form.age) app.tokens.presolve(); // someone is filling it in: Start's proof of work is solved now
     app.timers.set('prefetch', app.config.tokenPrefetchDelayMs, () => {
       if (s.state !== 'landing' || s.starting) return;
       const v = formProfile();

@@ -50,7 +50,7 @@ const POW_RETRY_CODES = new Set(['pow-too-easy', 'pow-expired', 'pow-forged', 'p
  *   no refresh timer runs for it, and a failure is dropped (issue() asks again and reports its own).
  * - issue(name, age): POST /auth/token (or the prefetched pair); every POST /auth/token goes through mint(),
  *   which solves a challenge first (`pow`: injectable, null = none needed), or takes the one presolve() solved
- * - presolve(): solves a challenge now (the page opened), for the next POST /auth/token
+ * - presolve(): solves a challenge now (someone is filling in the landing form), for the next POST /auth/token
  * - refresh(): POST /auth/refresh (single flight); a 401 falls back to a fresh /auth/token with the
  *   remembered name and age.
  * - get({force}): a usable access token, refreshing first when forced or close to expiry.
@@ -92,9 +92,9 @@ export class TokenManager {
   }
 
   /**
-   * Solves a challenge now, for the next token request (the landing page just opened): the token fetched once the
-   * form is complete then waits only for its POST, not for a solve of a few to a few hundred ms. Used once, while
-   * younger than POW_AHEAD_MAX_MS; a failure is dropped (the request solves its own).
+   * Solves a challenge now, for the next token request (someone started filling in the form): the token fetched
+   * once the form is complete then waits only for its POST, not for a solve of a few to a few hundred ms. Used
+   * once, while younger than POW_AHEAD_MAX_MS; a failure is dropped (the request solves its own).
    */
   presolve() {
     if (this.ahead) return;

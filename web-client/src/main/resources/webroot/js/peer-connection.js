@@ -171,9 +171,9 @@ export function giveIceServers(ready, iceServers, log = () => {}) {
 }
 
 /**
- * The connection warmed up for the next match, if it fits this call (not a relay retry, same local stream (or
- * none yet while our camera opens), still open; a caller's offer made with the same servers, or an untouched connection that takes the call's
- * servers); otherwise it is closed and null returned.
+ * The connection warmed up for the next match, if it fits this call (not a relay retry, same local stream
+ * (or none yet while our camera opens), still open; a caller's offer made with the same servers, or an
+ * untouched connection that takes the call's servers); otherwise it is closed and null returned.
  */
 export function fitWarm(warm, { relay, role, iceServers, localStream, mediaPending = false, log }) {
   if (!warm) return null;

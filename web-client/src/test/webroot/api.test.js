@@ -1,5 +1,5 @@
 import { test, eq, ok, deepEq } from './harness.js';
-import { TokenManager, PREFETCH_MAX, ApiError, PowSolver, proofOfWork } from '../js/api.js';
+import { TokenManager, PREFETCH_MAX, POW_AHEAD_MAX_MS, ApiError, PowSolver, proofOfWork } from '../js/api.js';
 import { sha256Hex, solve } from '../js/pow-worker.js';
 
 /** The proof of work, when a test is not about it: none needed (as with TOKEN_POW=off). */
@@ -206,5 +206,36 @@ test('TokenManager: a challenge refused as too easy or expired is replaced once,
   try { await tm.issue('Ann', 30); } catch (e) { err = e; }
   ok(err && err.code === 'blocked', 'other errors are not retried');
   eq(challenges, before + 1);
+  tm.stop();
+});
+
+test('TokenManager.presolve: the next token request takes the challenge solved ahead; a stale or failed one is replaced', async () => {
+  let t = 0;
+  let solves = 0;
+  let failNext = false;
+  const pow = async () => {
+    solves += 1;
+    if (failNext) { failNext = false; throw new ApiError('offline', { code: 'network' }); }
+    return { challenge: `c${solves}`, nonce: '1' };
+  };
+  const { post, calls } = fakePost();
+  const tm = new TokenManager({ post, pow, now: () => t });
+  tm.presolve();
+  tm.presolve(); // one ahead at a time
+  await new Promise((r) => setTimeout(r, 0));
+  eq(solves, 1, 'solved at once, once');
+  await tm.issue('Ann', 30);
+  eq(solves, 1, 'the token request did not solve another');
+  eq(calls[0].body.pow.challenge, 'c1');
+  tm.stop();
+  tm.presolve();
+  t += POW_AHEAD_MAX_MS;
+  await tm.issue('Ann', 30);
+  eq(calls[1].body.pow.challenge, 'c3', 'too old: a fresh one');
+  tm.stop();
+  failNext = true;
+  tm.presolve();
+  await tm.issue('Ann', 30);
+  eq(calls[2].body.pow.challenge, 'c5', 'the failed one is replaced');
   tm.stop();
 });

@@ -2,6 +2,7 @@ import { test, eq, ok } from './harness.js';
 import { Call } from '../js/call.js';
 import {
   sdpFingerprint, preparePeerConnection, preOffer, attachLocal, iceServerList, sameIceUrls, candidateKey, sdpCandidateKeys,
+  fitWarm,
 } from '../js/peer-connection.js';
 
 /** A stream with one video track (a canvas) and one audio track (an oscillator), no devices needed. */
@@ -151,5 +152,83 @@ test('Call.start with an offer made while waiting: the offer goes out before sta
     eq(call.pc, ready.pc, 'the prepared connection is the call\'s');
   } finally {
     call.close();
+  }
+});
+
+/** The a=sendrecv / a=recvonly / … of each audio and video m-line of an SDP, e.g. "audio sendrecv,video sendrecv". */
+function directions(sdp) {
+  return sdp.split(/\r?\nm=/).slice(1).filter((m) => /^(audio|video)/.test(m))
+    .map((m) => `${m.split(' ')[0]} ${(m.match(/^a=(sendrecv|sendonly|recvonly|inactive)$/m) || [])[1]}`).join(',');
+}
+
+test('Call with our camera still opening on both sides: the offer and answer say we send; setLocalStream puts the tracks in without a new offer', async () => {
+  const warm = preparePeerConnection({ tracksLater: true });
+  ok(await preOffer(warm), 'the waiting caller\'s offer, made before the camera answered');
+  eq(directions(warm.pc.localDescription.sdp), 'audio sendrecv,video sendrecv', 'sending m-lines kept for our tracks');
+  ok(fitWarm(warm, { role: 'caller', iceServers: [], localStream: null, mediaPending: true }) === warm, 'usable while the camera opens');
+  const received = { caller: null, callee: null };
+  let answerSdp = null;
+  let renegotiations = 0;
+  let caller = null;
+  let callee = null;
+  caller = new Call({
+    role: 'caller', localStream: null, mediaPending: true, warm, onEvent: () => {},
+    onRemoteStream: (st) => { received.caller = st; },
+    onSignal: (kind, payload) => (kind === 'offer' ? callee.handleOffer(payload) : callee.addCandidate(payload)),
+  });
+  callee = new Call({
+    role: 'callee', localStream: null, mediaPending: true, onEvent: () => {},
+    onRemoteStream: (st) => { received.callee = st; },
+    onSignal: (kind, payload) => {
+      if (kind === 'answer') { answerSdp = payload.sdp; caller.handleAnswer(payload); } else caller.addCandidate(payload);
+    },
+  });
+  try {
+    callee.start();
+    await caller.start();
+    for (let i = 0; i < 100 && !(answerSdp && caller.pc.signalingState === 'stable'); i++) await new Promise((r) => setTimeout(r, 20));
+    eq(directions(answerSdp || ''), 'audio sendrecv,video sendrecv', 'the callee\'s answer says it sends too');
+    for (const c of [caller, callee]) c.pc.addEventListener('negotiationneeded', () => { renegotiations += 1; });
+    const streams = [syntheticStream(), syntheticStream()];
+    caller.setLocalStream(streams[0]);
+    callee.setLocalStream(streams[1]);
+    // (the frames themselves are ClientExperienceIT's: a canvas track gives too few here to wait for reliably)
+    const ids = (list) => list.map((x) => x && x.id).filter(Boolean).sort().join();
+    const sends = (c, st) => ids(c.pc.getSenders().map((x) => x.track)) === ids(st.getTracks());
+    const sending = () => sends(caller, streams[0]) && sends(callee, streams[1]);
+    for (let i = 0; i < 100 && !sending(); i++) await new Promise((r) => setTimeout(r, 20)); // replaceTrack resolves later
+    ok(sending(), 'each side sends its own audio and video, in the m-lines negotiated before');
+    for (const [who, st] of Object.entries(received)) {
+      ok(st && st.getAudioTracks().length === 1 && st.getVideoTracks().length === 1, `${who} has the stranger's audio and video tracks`);
+    }
+    for (const c of [caller, callee]) {
+      eq(c.pc.getTransceivers().filter((x) => x.currentDirection === 'sendrecv').length, 2, `${c.role}: both m-lines send and receive`);
+    }
+    eq(renegotiations, 0, 'no new offer was needed');
+    eq(caller.pc.signalingState, 'stable');
+  } finally {
+    caller.close();
+    callee.close();
+  }
+});
+
+test('Call with our camera still opening: a camera answer before the stranger\'s offer is added as usual', async () => {
+  const sent = [];
+  const callee = new Call({
+    role: 'callee', localStream: null, mediaPending: true, onEvent: () => {}, onRemoteStream: () => {},
+    onSignal: (kind, payload) => sent.push([kind, payload]),
+  });
+  const other = preparePeerConnection({ localStream: syntheticStream() });
+  try {
+    callee.start();
+    callee.setLocalStream(syntheticStream());
+    await other.pc.setLocalDescription(await other.pc.createOffer());
+    await callee.handleOffer({ type: 'offer', sdp: other.pc.localDescription.sdp });
+    const answer = sent.find(([k]) => k === 'answer');
+    eq(directions(answer[1].sdp), 'audio sendrecv,video sendrecv');
+    eq(callee.pc.getSenders().filter((x) => x.track).length, 2);
+  } finally {
+    callee.close();
+    other.pc.close();
   }
 });

@@ -51,6 +51,7 @@ export class FakeCall {
   constructor(options) { this.options = options; this.log = []; this.iceState = 'new'; this.cameraOff = null; }
   start() { this.log.push('start'); if (this.options.role === 'caller') this.signal('offer', { type: 'offer', sdp: 'o' }); }
   setCameraOff(off) { this.cameraOff = off; }
+  setLocalStream(stream) { this.log.push(['localStream', stream]); }
   handleOffer(o) { this.log.push(['offer', o]); }
   handleAnswer(a) { this.log.push(['answer', a]); }
   addCandidate(c) { this.log.push(['candidate', c]); }
@@ -128,6 +129,8 @@ export function makeTestApp(overrides = {}) {
       return this.failWith ? Promise.reject(this.failWith) : Promise.resolve('tok');
     },
     prefetch(name, age, languages = []) { this.prefetched.push(languages.length ? [name, age, languages] : [name, age]); },
+    presolved: 0,
+    presolve() { this.presolved += 1; },
     get: () => Promise.resolve('tok'), refresh: () => Promise.resolve('tok2'), stop() {},
   };
   t.preview = { state: 'off', stream: null, taken: 0, hidden: 0, shown: 0, take() { this.taken += 1; return null; }, hide() { this.hidden += 1; this.state = 'off'; }, show() { this.shown += 1; return Promise.resolve(null); }, touch() {} };
@@ -155,6 +158,7 @@ export function makeTestApp(overrides = {}) {
       makeCall: (o) => { t.events.push('call'); t.call = new FakeCall(o); t.calls.push(t.call); return t.call; },
     },
     getLocalMedia: () => { t.events.push('camera'); t.camera.calls += 1; return t.camera.result(); },
+    mediaAllowed: () => Promise.resolve(t.camera.allowed === true), // t.camera.allowed: opens without a prompt
     describeMediaError: (err) => ({ title: 'Camera blocked', text: String(err && err.name), help: '' }),
     describeServerError,
     fetchStats: () => Promise.resolve({ online: 7 }),

@@ -77,6 +77,15 @@ appTest('landing: the token is prefetched once the form is left alone, not while
   eq(t.tokens.prefetched.length, 1);
 });
 
+appTest('landing: the proof of work is solved ahead once someone is filling in the form, not on an empty one', async (t) => {
+  t.view.model.form = { name: '', age: '', interests: '' };
+  t.app.landing.prefetchToken(); // the page opened with an empty form
+  eq(t.tokens.presolved, 0);
+  t.view.model.form = { name: 'A', age: '', interests: '' };
+  t.app.landing.prefetchToken();
+  eq(t.tokens.presolved, 1, 'at the first keystroke, before the form is complete');
+});
+
 appTest('landing: the online count; the under-age refusal goes when the age is edited', async (t) => {
   t.app.landing.refreshStats();
   await settle();

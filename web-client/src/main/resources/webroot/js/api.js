@@ -13,6 +13,8 @@ const REFRESH_AT = 0.8;          // refresh at 80% of expiresIn
 const EXPIRY_MARGIN_MS = 30000;  // a token closer than this (or 20% of its life) to expiry counts as expired
 /** Token requests made ahead of Start per page: a person editing a complete form costs at most this many. */
 export const PREFETCH_MAX = 4;
+/** A challenge solved ahead (presolve) is used while younger than this: half its lifetime on the server (120 s). */
+export const POW_AHEAD_MAX_MS = 60000;
 
 function fallbackUuid() {
   const b = new Uint8Array(16);
@@ -47,7 +49,8 @@ const POW_RETRY_CODES = new Set(['pow-too-easy', 'pow-expired', 'pow-forged', 'p
  *   with the same name and age takes that pair instead of waiting for the server. Nothing else uses it:
  *   no refresh timer runs for it, and a failure is dropped (issue() asks again and reports its own).
  * - issue(name, age, languages): POST /auth/token (or the prefetched pair); every POST /auth/token goes through mint(),
- *   which solves a challenge first (`pow`: injectable, null = none needed)
+ *   which solves a challenge first (`pow`: injectable, null = none needed), or takes the one presolve() solved
+ * - presolve(): solves a challenge now (someone is filling in the landing form), for the next POST /auth/token
  * - refresh(): POST /auth/refresh (single flight); a 401 falls back to a fresh /auth/token with the
  *   remembered name and age.
  * - get({force}): a usable access token, refreshing first when forced or close to expiry.
@@ -67,6 +70,7 @@ export class TokenManager {
     this.pow = pow;
     this.now = now;
     this.early = null;   // {key, promise → {pair, receivedAt} | null} of the last prefetch
+    this.ahead = null;   // {at, promise → {pow} | null}: a challenge solved ahead (presolve)
     this.prefetches = 0;
     this.accessToken = null;
     this.refreshToken = null;
@@ -92,10 +96,29 @@ export class TokenManager {
     return true;
   }
 
+  /**
+   * Solves a challenge now, for the next token request (someone started filling in the form): the token fetched
+   * once the form is complete then waits only for its POST, not for a solve of a few to a few hundred ms. Used
+   * once, while younger than POW_AHEAD_MAX_MS; a failure is dropped (the request solves its own).
+   */
+  presolve() {
+    if (this.ahead) return;
+    const promise = Promise.resolve().then(() => this.pow()).then((pow) => ({ pow }), () => null);
+    this.ahead = { at: this.now(), promise };
+  }
+
+  /** The challenge solved ahead if it is fresh, else a new one. */
+  async solve() {
+    const ahead = this.ahead;
+    this.ahead = null;
+    const got = ahead && this.now() - ahead.at < POW_AHEAD_MAX_MS ? await ahead.promise : null;
+    return got ? got.pow : this.pow();
+  }
+
   /** POST /auth/token for this profile with a solved challenge; a stale or too easy one is replaced once. */
   async mint(profile) {
     for (let attempt = 0; ; attempt += 1) {
-      const pow = await this.pow();
+      const pow = attempt === 0 ? await this.solve() : await this.pow();
       try {
         return await this.post('/auth/token', { deviceId: deviceId(), ...profile, ...(pow ? { pow } : {}) });
       } catch (err) {

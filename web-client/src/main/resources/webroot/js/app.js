@@ -25,7 +25,7 @@ import { Call } from './call.js';
 import { getLocalMedia, describeMediaError } from './local-media.js';
 import { preparePeerConnection, attachLocal, preOffer, iceServerList, giveIceServers } from './peer-connection.js';
 import * as timeline from './timeline.js';
-import { Preview } from './preview.js';
+import { Preview, mediaAllowed } from './preview.js';
 import { Chat } from './chat.js';
 import { $ } from './ui.js';
 import { describeServerError } from './state.js';
@@ -86,6 +86,7 @@ function createPageApp() {
       makeCall: (options) => new Call(options),
     },
     getLocalMedia,
+    mediaAllowed,
     describeMediaError,
     describeServerError,
     fetchStats: () => fetch('/stats', { cache: 'no-store', credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : null)),

@@ -3,14 +3,17 @@
 // the match, ICE servers, SDP), control-channel.js (notes between the browsers), connection-health.js.
 
 import {
-  addMissingKinds, candidateKey, fitWarm, offersTurn, preparePeerConnection, sdpCandidateKeys, sdpFingerprint,
+  addMissingKinds, addSendSlots, attachLocal, candidateKey, fitWarm, offersTurn, openSendSlots, preparePeerConnection,
+  sdpCandidateKeys, sdpFingerprint,
 } from './peer-connection.js';
 import { ControlChannel } from './control-channel.js';
 import { evaluate, failure } from './connection-health.js';
 
 /**
  * One call's peer connection.
- *   new Call({role, iceServers, localStream, warm, onSignal, onRemoteStream, onEvent, log})
+ *   new Call({role, iceServers, localStream, mediaPending, warm, onSignal, onRemoteStream, onEvent, log})
+ *   mediaPending: our camera is still opening (we joined while it opened): the offer or answer says we send
+ *     audio and video, and setLocalStream() puts the tracks in when it answers (no new offer)
  *   warm: an unused preparePeerConnection() result for the same local stream (optional; saves time)
  *   onSignal(kind, payload): kind 'offer' | 'answer' | 'candidate', to send to the peer
  *   onEvent(name): 'connected' | 'unstable' | 'retrying' | 'failed' | 'peer-camera-off' | 'peer-camera-on'
@@ -18,11 +21,15 @@ import { evaluate, failure } from './connection-health.js';
  * recreated peer by the changed DTLS fingerprint of the new offer and recreates its own.
  */
 export class Call {
-  constructor({ role, iceServers = [], localStream = null, warm = null, onSignal, onRemoteStream, onEvent, log = () => {} }) {
+  constructor({
+    role, iceServers = [], localStream = null, mediaPending = false, warm = null, onSignal, onRemoteStream, onEvent, log = () => {},
+  }) {
     this.role = role === 'caller' ? 'caller' : 'callee';
     this.iceServers = Array.isArray(iceServers) ? iceServers : [];
     this.turn = offersTurn(this.iceServers);
     this.localStream = localStream;
+    this.mediaPending = !!mediaPending;
+    this.ready = null;       // the preparePeerConnection() result behind this.pc
     Object.assign(this, { onSignal, onRemoteStream, onEvent, log });
     this.pc = null;
     this.pending = [];       // remote candidates that arrived before the remote description
@@ -106,11 +113,13 @@ export class Call {
   }
 
   createPc(relay) {
-    let ready = fitWarm(this.warm, { relay, role: this.role, iceServers: this.iceServers, localStream: this.localStream, log: this.log });
+    const { localStream, mediaPending } = this;
+    let ready = fitWarm(this.warm, { relay, role: this.role, iceServers: this.iceServers, localStream, mediaPending, log: this.log });
     this.warm = null;
-    if (!ready) ready = preparePeerConnection({ iceServers: this.iceServers, relay, localStream: this.localStream });
+    if (!ready) ready = preparePeerConnection({ iceServers: this.iceServers, relay, localStream, tracksLater: mediaPending });
     const { pc, channel } = ready;
     this.pc = pc;
+    this.ready = ready;
     this.pending = [];
     this.inSdp = null;
     this.remoteFp = null;
@@ -120,7 +129,8 @@ export class Call {
     this.held = ready.offering ? [] : null;
     // Caller: always one audio and one video m-line, so the stranger's media plays even when we send nothing.
     // Callee: its addTrack senders are reused by the offer's m-lines; kinds it lacks become recvonly.
-    if (this.role === 'caller' && !ready.offering) addMissingKinds(pc);
+    // Our camera still opening: sending m-lines without tracks (setLocalStream fills them).
+    if (this.role === 'caller' && !ready.offering) { if (!ready.attached) addSendSlots(pc); addMissingKinds(pc); }
     this.control.wire(channel, () => pc === this.pc && !this.closed);
     pc.onicecandidate = (e) => {
       if (pc !== this.pc || this.closed) return;
@@ -141,6 +151,16 @@ export class Call {
     pc.onconnectionstatechange = () => evaluate(this, pc);
     pc.oniceconnectionstatechange = () => evaluate(this, pc);
     return ready;
+  }
+
+  /**
+   * Our camera answered after the match (mediaPending): its tracks go into the m-lines kept for them (or are
+   * added, when no offer or answer was made yet); null: none (text only).
+   */
+  setLocalStream(stream) {
+    this.localStream = stream;
+    this.mediaPending = false;
+    if (!this.closed && this.ready) attachLocal(this.ready, stream, this.log);
   }
 
   /** Tell the stranger our camera is off (or on again); sent now if the channel is open, else when it opens. */
@@ -167,9 +187,10 @@ export class Call {
         this.retried = true;
         this.replacePc(this.turn);
       }
-      const pc = this.pc;
+      const { pc, ready } = this;
       await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
       this.remoteFp = fp;
+      if (!ready.attached) openSendSlots(pc); // our camera still opening: the answer says we send (setLocalStream)
       const answer = await pc.createAnswer();
       if (pc !== this.pc || this.closed) return;
       // Sent before it is applied: the caller applies it while we do (its ICE credentials and DTLS fingerprint

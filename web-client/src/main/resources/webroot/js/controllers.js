@@ -38,7 +38,8 @@ const CONTROLLERS = {
  * deps: store (store.js), clock (timers.js realClock or a fake), config (config.js CONFIG), log, view (the view
  * modules' functions), chat (chat.js Chat), tokens (api.js TokenManager), preview (preview.js Preview), timeline,
  * openSocket(options) → Signaling, pc ({prepare, attachLocal, preOffer, giveIceServers, iceServerList,
- * makeCall(options) → Call}), getLocalMedia, describeMediaError, describeServerError, fetchStats() → {online},
+ * makeCall(options) → Call}), getLocalMedia, mediaAllowed() → Promise<boolean> (preview.js), describeMediaError,
+ * describeServerError, fetchStats() → {online},
  * storage ({get, set}), env ({canOpenCamera, hidden}). Returns `app` with every controller on it.
  */
 export function createApp(deps) {

@@ -25,6 +25,7 @@ export function createLanding(app) {
     s.profile = v.profile;
     s.starting = true;
     s.mediaDecided = false;
+    s.mediaExpected = false;
     s.mediaError = null;
     view.setBusy('start', true, t('landing.starting'));
     view.show('landing-retry', false);
@@ -59,7 +60,7 @@ export function createLanding(app) {
     view.setBusy('start', false);
     app.storage.set('tandem.name', v.profile.name);
     app.connection.open();
-    if (s.mediaDecided) app.queue.goOnline();
+    if (s.mediaDecided || s.mediaExpected) app.queue.goOnline();
     else if (s.mediaError) app.media.showFailure();
     else app.screen.go('media');
     if (textOnly) app.chat.addNotice(textOnlyNotice());
@@ -73,6 +74,8 @@ export function createLanding(app) {
    * socket at once (the token is the one step of Start that needs the server; api.js TokenManager.prefetch).
    */
   function prefetchToken() {
+    const form = app.view.readForm();
+    if (form.name || form.age) app.tokens.presolve(); // someone is filling it in: Start's proof of work is solved now
     app.timers.set('prefetch', app.config.tokenPrefetchDelayMs, () => {
       if (s.state !== 'landing' || s.starting) return;
       const v = formProfile();

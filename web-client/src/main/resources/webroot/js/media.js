@@ -19,6 +19,7 @@ export function createMedia(app) {
     const previewed = app.preview.take(); // the landing's preview: the camera is open already
     const open = app.getLocalMedia;
     const media = previewed ? previewed.then((st) => st || open(), () => open()) : open();
+    if (!previewed && s.starting) expectCamera(gen, attempt);
     media.then((stream) => {
       if (gen !== s.gen || attempt !== s.mediaAttempt) {
         stream.getTracks().forEach((t) => t.stop());
@@ -35,9 +36,37 @@ export function createMedia(app) {
       if (gen !== s.gen || attempt !== s.mediaAttempt) return;
       timers.clear('mediaHint');
       app.log('getUserMedia failed', err && err.name, err && err.message);
+      if (s.mediaExpected) goOffline();
       s.mediaError = app.describeMediaError(err);
       if (!s.starting) showFailure(); // else shown once the token is there
     });
+  }
+
+  /**
+   * Start asked for the camera and the browser lets this page use it without asking (allowed before: nobody is
+   * looking at a prompt): we go online while it opens, so the queue and the match overlap it; the offer or
+   * answer then says we send, and our tracks go in when it answers (decide, call.js setLocalStream).
+   */
+  function expectCamera(gen, attempt) {
+    app.mediaAllowed().then((allowed) => {
+      if (!allowed || gen !== s.gen || attempt !== s.mediaAttempt || s.mediaDecided || s.mediaError) return;
+      s.mediaExpected = true;
+      if (!s.starting && s.state === 'media') app.queue.goOnline(); // the token came first (else Start goes online)
+    }, (err) => app.log('camera permission unknown', err));
+  }
+
+  /** The camera failed after we went online for it: out of the queue, or out of the call (the stranger is told). */
+  function goOffline() {
+    s.mediaExpected = false;
+    if (!s.sig) return;
+    const sid = s.sessionId;
+    app.timers.clear('queuedAck');
+    if (sid) {
+      app.session.endCurrent();
+      s.sig.send('end-call', { sessionId: sid });
+    } else {
+      s.sig.send('leave-queue', {});
+    }
   }
 
   function showFailure() {
@@ -53,9 +82,16 @@ export function createMedia(app) {
    * `matched` can arrive (they are handled after this synchronous block).
    */
   function decide() {
+    const online = s.mediaExpected; // joined while the camera opened: only our tracks were missing
     s.mediaDecided = true;
+    s.mediaExpected = false;
     s.mediaError = null;
-    if (!s.starting) { app.queue.goOnline(); app.warm.prewarm(); return; }
+    if (online && s.call) s.call.setLocalStream(s.localStream); // matched meanwhile: into its call
+    if (!s.starting) {
+      if (!online) app.queue.goOnline();
+      if (!s.sessionId) app.warm.prewarm(); // in a call: the next one is prepared when it ends (session.js)
+      return;
+    }
     // Start is still taking its token (the camera answered first, e.g. from the preview): the socket goes first
     const gen = s.gen;
     app.timers.later(() => { if (gen === s.gen && s.mediaDecided) app.warm.prewarm(); });
@@ -82,6 +118,7 @@ export function createMedia(app) {
     if (s.localStream) s.localStream.getTracks().forEach((t) => t.stop());
     useLocalStream(null);
     s.mediaDecided = false;
+    s.mediaExpected = false;
   }
 
   /** The camera step's Retry. */

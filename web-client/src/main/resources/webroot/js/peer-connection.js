@@ -45,7 +45,8 @@ const CONTROL_CHANNEL = { label: 'tandem-control', id: 0 };
  * channel created and ICE candidates pre-gathered (iceCandidatePoolSize). Role-neutral: tracks go in
  * with addTrack, which both the caller's offer and the callee's answer reuse.
  * `tracksLater`: made at Start, while the camera is still being opened; attachLocal() adds the tracks
- * (or none, for text only) once the camera question is settled, before it is used.
+ * (or none, for text only) once the camera question is settled, before it is used, or after it when the match
+ * came first (sending m-lines without tracks until then: addSendSlots, openSendSlots).
  * → {pc, channel, stream, attached, iceServers}
  */
 export function preparePeerConnection({ iceServers = [], relay = false, localStream = null, tracksLater = false } = {}) {
@@ -64,17 +65,53 @@ export function preparePeerConnection({ iceServers = [], relay = false, localStr
 /**
  * Adds the local stream's audio and video tracks (none when null: text only) to a prepared connection
  * made with `tracksLater`. → false when it has tracks already (of this or another stream).
+ * A kind whose sending m-line was negotiated before the camera answered (addSendSlots, openSendSlots) gets its
+ * track with replaceTrack, which needs no new offer; any other kind with addTrack.
  */
-export function attachLocal(ready, localStream) {
+export function attachLocal(ready, localStream, log = () => {}) {
   if (ready.attached) return ready.stream === localStream;
   const tracks = localStream ? localStream.getTracks() : [];
   for (const kind of ['audio', 'video']) {
     const track = tracks.find((t) => t.kind === kind);
-    if (track) ready.pc.addTrack(track, localStream);
+    const slot = sendSlot(ready.pc, kind);
+    if (slot && track) slot.sender.replaceTrack(track).catch((err) => log(`our ${kind} could not be sent`, err));
+    else if (track) ready.pc.addTrack(track, localStream);
   }
   ready.stream = localStream;
   ready.attached = true;
   return true;
+}
+
+/** The transceiver of this kind that is to send but has no track yet (addSendSlots, openSendSlots), or null. */
+function sendSlot(pc, kind) {
+  return pc.getTransceivers().find((t) => t.receiver.track && t.receiver.track.kind === kind && !t.sender.track
+    && (t.direction === 'sendrecv' || t.direction === 'sendonly')) || null;
+}
+
+/**
+ * Our camera is still opening when an offer is made (we joined the queue while it opened, media.js): one
+ * sending audio and one sending video m-line without tracks, in one stream, so the offer says we send and
+ * attachLocal() puts the tracks in later (replaceTrack: no new offer). Kinds with an m-line already are kept.
+ */
+export function addSendSlots(pc) {
+  const have = new Set(pc.getTransceivers().map((t) => t.receiver.track && t.receiver.track.kind).filter(Boolean));
+  const streams = [new MediaStream()];
+  for (const kind of ['audio', 'video']) {
+    if (!have.has(kind)) pc.addTransceiver(kind, { direction: 'sendrecv', streams });
+  }
+}
+
+/**
+ * The callee's side of addSendSlots: after the stranger's offer is applied and before our answer, its m-lines
+ * that have no track of ours are made sending (in one stream), so the answer says we send; attachLocal() fills them.
+ */
+export function openSendSlots(pc) {
+  const stream = new MediaStream();
+  for (const t of pc.getTransceivers()) {
+    if (!t.receiver.track || t.sender.track || t.direction !== 'recvonly') continue;
+    t.direction = 'sendrecv';
+    if (typeof t.sender.setStreams === 'function') t.sender.setStreams(stream);
+  }
 }
 
 /** Adds a receive-only m-line for each kind we do not send, so the stranger's media plays anyway (caller shape). */
@@ -95,6 +132,7 @@ export function preOffer(ready) {
   const { pc } = ready;
   ready.candidates = [];
   pc.onicecandidate = (e) => { if (e.candidate && e.candidate.candidate) ready.candidates.push(e.candidate.toJSON()); };
+  if (!ready.attached) addSendSlots(pc); // joined while the camera opens: its tracks come with attachLocal()
   addMissingKinds(pc);
   ready.offering = pc.createOffer()
     .then((offer) => pc.setLocalDescription(offer))
@@ -133,13 +171,15 @@ export function giveIceServers(ready, iceServers, log = () => {}) {
 }
 
 /**
- * The connection warmed up for the next match, if it fits this call (not a relay retry, same local stream,
- * still open; a caller's offer made with the same servers, or an untouched connection that takes the call's
- * servers); otherwise it is closed and null returned.
+ * The connection warmed up for the next match, if it fits this call (not a relay retry, same local stream
+ * (or none yet while our camera opens), still open; a caller's offer made with the same servers, or an
+ * untouched connection that takes the call's servers); otherwise it is closed and null returned.
  */
-export function fitWarm(warm, { relay, role, iceServers, localStream, log }) {
+export function fitWarm(warm, { relay, role, iceServers, localStream, mediaPending = false, log }) {
   if (!warm) return null;
-  const usable = !relay && warm.attached && warm.stream === localStream && warm.pc.connectionState !== 'closed';
+  // mediaPending: our camera is still opening; a connection still without tracks takes them later (attachLocal)
+  const ours = warm.attached ? warm.stream === localStream : mediaPending;
+  const usable = !relay && ours && warm.pc.connectionState !== 'closed';
   if (usable && warm.offering) {
     // Made for a caller, with the servers `queued` named (their candidates are in the offer already): usable
     // when `matched` names the same servers; its fresher TURN credentials serve later gathering (ICE restart),

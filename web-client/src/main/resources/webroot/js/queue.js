@@ -14,7 +14,7 @@ export function createQueue(app) {
   function join({ quiet = false } = {}) {
     const { timers } = app;
     timers.clear('requeue');
-    if (!s.sig || !s.profile || s.sessionId || !s.mediaDecided) return; // goOnline/onOpen call again
+    if (!s.sig || !s.profile || s.sessionId || !(s.mediaDecided || s.mediaExpected)) return; // goOnline/onOpen call again
     const data = {
       ...(s.profile.interests.length ? { interests: s.profile.interests } : {}),
       ...(s.profile.languages && s.profile.languages.length ? { languages: s.profile.languages } : {}),

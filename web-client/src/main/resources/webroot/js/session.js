@@ -14,6 +14,11 @@ export function createSession(app) {
   function onMatched(d) {
     if (typeof d.sessionId !== 'string' || !d.sessionId || d.sessionId === s.sessionId) return;
     if (!s.sig || s.state === 'landing' || s.state === 'stopped') return;
+    if (!s.mediaDecided && !s.mediaExpected) {
+      // crossed our leave-queue (the camera failed while we waited for it): the stranger is freed at once
+      s.sig.send('end-call', { sessionId: d.sessionId });
+      return;
+    }
     if (s.sessionId) endCurrent();
     for (const t of ['queuedAck', 'requeue', 'endAck', 'searchHint']) app.timers.clear(t);
     s.waitingEnd = null;
@@ -69,6 +74,7 @@ export function createSession(app) {
         role: s.role,
         iceServers: app.pc.iceServerList(d.iceServers, app.config.iceServers),
         localStream: s.localStream,
+        mediaPending: !s.mediaDecided, // joined while our camera opens (media.js expectCamera)
         warm: app.warm.take(),
         onSignal: (kind, payload) => { if (call === s.call && s.sig) sendSignal(kind, payload); },
         onRemoteStream: (stream) => { if (call === s.call) onRemoteStream(stream, call); },

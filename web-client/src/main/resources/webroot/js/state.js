@@ -29,12 +29,13 @@ export const ONLINE_STATES = ['searching', 'connecting', 'connected', 'peer-left
 export const TRANSITIONS = Object.freeze({
   landing: ['media', 'searching', 'stopped'],
   media: ['searching', 'landing', 'stopped'],
-  searching: ['connecting', 'reconnecting', 'landing', 'stopped'],
-  connecting: ['connected', 'failed', 'searching', 'peer-left', 'reconnecting', 'landing', 'stopped'],
-  connected: ['connecting', 'failed', 'searching', 'peer-left', 'reconnecting', 'landing', 'stopped'],
-  'peer-left': ['searching', 'connecting', 'reconnecting', 'landing', 'stopped'],
-  failed: ['searching', 'connecting', 'peer-left', 'reconnecting', 'landing', 'stopped'],
-  reconnecting: ['searching', 'connecting', 'connected', 'failed', 'peer-left', 'landing', 'stopped'],
+  // → media from a search or a call: the camera failed after we went online while it opened (media.js goOffline)
+  searching: ['connecting', 'reconnecting', 'landing', 'stopped', 'media'],
+  connecting: ['connected', 'failed', 'searching', 'peer-left', 'reconnecting', 'landing', 'stopped', 'media'],
+  connected: ['connecting', 'failed', 'searching', 'peer-left', 'reconnecting', 'landing', 'stopped', 'media'],
+  'peer-left': ['searching', 'connecting', 'reconnecting', 'landing', 'stopped', 'media'],
+  failed: ['searching', 'connecting', 'peer-left', 'reconnecting', 'landing', 'stopped', 'media'],
+  reconnecting: ['searching', 'connecting', 'connected', 'failed', 'peer-left', 'landing', 'stopped', 'media'],
   stopped: ['landing'],
 });
 

@@ -46,6 +46,7 @@ export function createStore({ onIllegal = (from, to) => console.debug('[tandem]'
     refreshRetried: false,
     starting: false,      // a token request from the landing form is in flight
     mediaDecided: false,  // camera stream in hand or text only chosen: join-queue may go out
+    mediaExpected: false, // the camera opens without a prompt (allowed before): join-queue may go out meanwhile
     mediaError: null,     // describeMediaError() of a failed camera request not yet shown
     warm: null,           // a prepared peer connection for the next match (call.js preparePeerConnection)
     previewUserOff: false, // the person turned the landing's camera preview off: it is not opened by itself again

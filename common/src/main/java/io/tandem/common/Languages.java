@@ -52,7 +52,7 @@ public final class Languages {
     return new ArrayList<>(out);
   }
 
-  /** Languages as stored in Redis and carried in claims: joined by {@link Limits#INTEREST_SEPARATOR}-free commas. */
+  /** Languages as stored in Redis and carried in the {@code langs} claim: the tags joined by commas (a tag never holds one). */
   public static String join(List<String> tags) {
     return String.join(",", tags);
   }

@@ -116,6 +116,7 @@ public final class Launcher implements AutoCloseable {
   }
 
   public static void main(String[] args) {
+    HeapSettings.apply();
     try {
       Launcher launcher = start(Map.of());
       Env env = Env.system();

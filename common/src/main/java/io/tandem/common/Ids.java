@@ -27,6 +27,11 @@ public final class Ids {
     return random("s_", 12);
   }
 
+  /** A new session id beginning with {@code prefix} (e.g. an overflow partition's, see {@code MatchPartitions}). */
+  public static String session(String prefix) {
+    return random(prefix, 12);
+  }
+
   /** A new socket (connection) id. */
   public static String connection() {
     return random("c_", 9);

@@ -41,6 +41,12 @@ public final class Limits {
 
   /** Default wait after which someone is paired with anyone, ms ({@code RELAX_MS}). */
   public static final int RELAX_MS = 5000;
+  /**
+   * Default extra wait past {@code RELAX_MS} before a lone searching user moves to the region's
+   * overflow partition ({@code OVERFLOW_AFTER_MS} = {@code RELAX_MS} + this, ms): the home partition's
+   * sweep gets a round to pair the relaxed user first.
+   */
+  public static final int OVERFLOW_MARGIN_MS = 500;
   /** Default time two people who just ended a call are not paired again, ms ({@code REMATCH_COOLDOWN_MS}). */
   public static final int REMATCH_COOLDOWN_MS = 30_000;
   /** How long Redis remembers that a pair ended a call (the upper bound of the cooldown), ms. */

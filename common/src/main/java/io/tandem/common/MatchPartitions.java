@@ -39,6 +39,11 @@ public record MatchPartitions(String region, int count) {
     return new MatchPartitions(env.str("REGION", "local"), env.integer("MATCH_PARTITIONS", 1, 1, MAX));
   }
 
+  /** What the region's overflow partition is named after the region ({@code <region>-overflow}). */
+  public static final String OVERFLOW_SUFFIX = "-overflow";
+  /** How the ids of sessions made in an overflow partition begin (a session's partition is read from its id). */
+  public static final String OVERFLOW_SESSION_PREFIX = "so_";
+
   /** One partition, today's keys (tests, tools). */
   public static final MatchPartitions SINGLE = new MatchPartitions("local", 1);
 
@@ -48,6 +53,37 @@ public record MatchPartitions(String region, int count) {
     List<String> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) out.add(region + "-" + i);
     return List.copyOf(out);
+  }
+
+  /**
+   * The region's shared overflow partition, or null with one partition. A user who waited past the
+   * overflow delay in a partition of the region moves there (docs/scaling.md, "The overflow"): lone
+   * users of quiet partitions still meet each other.
+   */
+  public String overflow() {
+    return count == 1 ? null : region + OVERFLOW_SUFFIX;
+  }
+
+  /** Whether {@code partition} is an overflow partition (its sessions' ids begin with {@link #OVERFLOW_SESSION_PREFIX}). */
+  public static boolean isOverflow(String partition) {
+    return partition != null && partition.endsWith(OVERFLOW_SUFFIX);
+  }
+
+  /** Every partition of the region and then its overflow, if any (what matchmakers serve and gateways beat in). */
+  public List<String> withOverflow() {
+    if (count == 1) return names();
+    List<String> out = new ArrayList<>(names());
+    out.add(overflow());
+    return List.copyOf(out);
+  }
+
+  /**
+   * The partition that holds session {@code sessionId} of user {@code userId}: the overflow for an id
+   * the overflow made, else the user's own partition (an id a client made up finds no session there).
+   */
+  public String ofSession(String sessionId, String userId) {
+    if (count > 1 && sessionId != null && sessionId.startsWith(OVERFLOW_SESSION_PREFIX)) return overflow();
+    return of(userId);
   }
 
   /** The partition of a user: stable over restarts and gateways (CRC-32 of the id, modulo the count). */

@@ -1,6 +1,8 @@
 package io.tandem.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +36,24 @@ class MatchPartitionsTest {
     assertEquals("{tandem:eu-1}:matchmaking:queue", RedisKeys.queue("eu-1"));
     assertEquals("{tandem:eu-1}:user:u1", RedisKeys.user("eu-1", "u1"));
     assertEquals("tandem.matchmaker.join.eu-1", Addresses.matchmakerJoin("eu-1"));
+  }
+
+  @Test
+  void theOverflowIsOnePartitionMoreWhoseSessionsSayWhereTheyAre() {
+    MatchPartitions one = MatchPartitions.SINGLE;
+    assertNull(one.overflow(), "one partition: nowhere to overflow to");
+    assertEquals(List.of(""), one.withOverflow());
+    assertEquals("", one.ofSession("so_made-up", "u1"), "an overflow-looking id means nothing with one partition");
+    MatchPartitions three = new MatchPartitions("eu", 3);
+    assertEquals("eu-overflow", three.overflow());
+    assertEquals(List.of("eu-0", "eu-1", "eu-2", "eu-overflow"), three.withOverflow());
+    assertTrue(MatchPartitions.isOverflow("eu-overflow"));
+    assertFalse(MatchPartitions.isOverflow("eu-0"));
+    assertFalse(MatchPartitions.isOverflow(""));
+    assertEquals("eu-overflow", three.ofSession(Ids.session(MatchPartitions.OVERFLOW_SESSION_PREFIX), "u1"));
+    assertEquals(three.of("u1"), three.ofSession(Ids.session(), "u1"), "any other session lives in the user's own partition");
+    assertEquals("{tandem:eu-overflow}:matchmaking:queue", RedisKeys.queue("eu-overflow"));
+    assertEquals("tandem.matchmaker.join.eu-overflow", Addresses.matchmakerJoin("eu-overflow"));
   }
 
   @Test

@@ -35,12 +35,15 @@ import java.util.List;
  *     ({@code WS_HANDSHAKES_IN_FLIGHT})
  * @param resumeGraceMs how long a call waits for a user whose socket was lost to resume it ({@code RESUME_GRACE_MS})
  * @param eventLoops socket servers, one per event loop, sharing the port ({@code GATEWAY_EVENT_LOOPS})
+ * @param overflowAfterMs a search still waiting alone in the user's own partition this long moves to the region's
+ *     overflow partition, when {@code MATCH_PARTITIONS} &gt; 1 ({@code OVERFLOW_AFTER_MS}, default {@code RELAX_MS} +
+ *     {@link Limits#OVERFLOW_MARGIN_MS}; docs/scaling.md, "The overflow")
  */
 public record GatewayConfig(int port, String nodeId, String issuer, String audience, int maxFrameBytes,
                             JsonArray iceServers, int heartbeatMs, int busTimeoutMs, int statsIntervalMs,
                             boolean serveWebClient, List<String> allowedOrigins, TurnCredentials turn,
                             int pingIntervalMs, int idleTimeoutSeconds, int handshakesPerMinute,
-                            int handshakesInFlight, int resumeGraceMs, int eventLoops) {
+                            int handshakesInFlight, int resumeGraceMs, int eventLoops, int overflowAfterMs) {
   /** Default port: the web origin of the whole system. */
   public static final int DEFAULT_PORT = 8080;
   /** Default TURN credential lifetime: 1 hour. */
@@ -99,7 +102,8 @@ public record GatewayConfig(int port, String nodeId, String issuer, String audie
         env.integer("WS_HANDSHAKES_PER_MINUTE", HANDSHAKES_PER_MINUTE, 1, 1_000_000),
         env.integer("WS_HANDSHAKES_IN_FLIGHT", HandshakeGate.DEFAULT_IN_FLIGHT, 1, 100_000),
         env.integer("RESUME_GRACE_MS", Limits.RESUME_GRACE_MS, 0, Limits.RESUME_GRACE_MAX_MS),
-        env.integer("GATEWAY_EVENT_LOOPS", DEFAULT_EVENT_LOOPS, 1, MAX_EVENT_LOOPS));
+        env.integer("GATEWAY_EVENT_LOOPS", DEFAULT_EVENT_LOOPS, 1, MAX_EVENT_LOOPS),
+        env.integer("OVERFLOW_AFTER_MS", env.integer("RELAX_MS", Limits.RELAX_MS, 0, 600_000) + Limits.OVERFLOW_MARGIN_MS, 100, 600_000));
   }
 
   private static JsonArray jsonArray(Env env, String name, String def) {

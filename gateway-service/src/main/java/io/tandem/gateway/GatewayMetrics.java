@@ -19,6 +19,8 @@ public final class GatewayMetrics {
       .maximumExpectedValue(Duration.ofSeconds(5)).register(R);
   private static final Counter REPORTS = Counter.builder("tandem_reports_total").description("reports received").register(R);
   private static final Counter RESUMES = Counter.builder("tandem_resumes_total").description("calls taken back by a new socket after the old one was lost").register(R);
+  private static final Counter OVERFLOW_MOVES = Counter.builder("tandem_overflow_moves_total")
+      .description("searches moved from the user's own partition to the region's overflow partition").register(R);
 
   /** Open-socket registries of the gateway nodes in this process (one in production, several in tests). */
   private static final java.util.Set<Registry> REGISTRIES = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -70,5 +72,9 @@ public final class GatewayMetrics {
 
   public static void resumed() {
     RESUMES.increment();
+  }
+
+  public static void movedToOverflow() {
+    OVERFLOW_MOVES.increment();
   }
 }

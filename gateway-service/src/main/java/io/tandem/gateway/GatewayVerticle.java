@@ -116,7 +116,7 @@ public final class GatewayVerticle extends VerticleBase {
   private SocketServer.Factory socketServers(TokenVerifier verifier, Blocklist blocks) {
     DeliveryOptions requests = new DeliveryOptions().setSendTimeout(config.busTimeoutMs());
     MatchedFrame frames = new MatchedFrame(config.iceServers(), config.turn());
-    ActionInterpreter actions = new ActionInterpreter(vertx.eventBus(), requests, config.nodeId(), presence, frames);
+    ActionInterpreter actions = new ActionInterpreter(vertx.eventBus(), requests, config.nodeId(), presence, frames, config.overflowAfterMs());
     router = new DeliveryRouter(vertx.eventBus(), config.nodeId(), registry, actions);
     timers = new NodeTimers(vertx, config, presence, registry);
     FrameDispatcher dispatcher = new FrameDispatcher(actions,

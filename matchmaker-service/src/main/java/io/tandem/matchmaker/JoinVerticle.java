@@ -6,8 +6,7 @@ import io.tandem.common.InFlight;
 import io.tandem.common.PeerNotifier;
 import io.tandem.common.msg.JoinReply;
 import io.tandem.common.msg.JoinRequest;
-import io.tandem.common.msg.UserRef;
-import io.tandem.common.msg.Wishes;
+import io.tandem.common.msg.LeaveRequest;
 import io.tandem.common.store.CallStore;
 import io.tandem.common.store.JoinOutcome;
 import io.tandem.common.store.Pairing;
@@ -62,13 +61,14 @@ public final class JoinVerticle extends VerticleBase {
         Failures.reply(msg, e);
         return;
       }
-      inFlight.track(join(req.user(), req.wishes()))
+      inFlight.track(join(req))
           .onSuccess(reply -> msg.reply(reply.toJson()))
           .onFailure(err -> Failures.reply(msg, err));
     });
     leaves = vertx.eventBus().consumer(Addresses.matchmakerLeave(partition), msg -> {
       try {
-        inFlight.track(store.leave(UserRef.fromJson(msg.body())))
+        LeaveRequest req = LeaveRequest.fromJson(msg.body());
+        inFlight.track(store.leave(req.user(), req.fence()))
             .onSuccess(v -> msg.reply(new JsonObject()))
             .onFailure(err -> Failures.reply(msg, err));
       } catch (RuntimeException e) {
@@ -78,8 +78,8 @@ public final class JoinVerticle extends VerticleBase {
     return Future.all(joins.completion(), leaves.completion());
   }
 
-  private Future<JoinReply> join(UserRef user, Wishes wishes) {
-    return store.join(user, wishes, config.rules())
+  private Future<JoinReply> join(JoinRequest req) {
+    return store.join(req.user(), req.wishes(), config.rules(), req.fence())
         .map(outcome -> outcome instanceof JoinOutcome.Paired paired ? deliver(paired.pairing()) : JoinReply.queued());
   }
 

@@ -28,6 +28,11 @@ public record MatchmakerConfig(String region, int scanMax, int nodeTtlMs, int sw
     return new io.tandem.common.store.MatchRules(region, scanMax, nodeTtlMs, relaxMs, cooldownMs);
   }
 
+  /** These settings with {@code relaxMs} 0 (the overflow partition's: everyone there waited past RELAX_MS already). */
+  public MatchmakerConfig relaxed() {
+    return new MatchmakerConfig(region, scanMax, nodeTtlMs, sweepIntervalMs, busTimeoutMs, 0, cooldownMs, confirmMs, resumeGraceMs);
+  }
+
   /** Time a delivery to a gateway may take: half the bus timeout, so a join retries before the gateway gives up on it. */
   public int deliveryTimeoutMs() {
     return Math.max(100, busTimeoutMs / 2);

@@ -19,12 +19,14 @@ public final class MatchmakerModule {
     MatchmakerConfig config = MatchmakerConfig.from(env);
     MatchPartitions partitions = MatchPartitions.from(env);
     return RedisConnector.connect(vertx, env).map(redis -> {
-      // Every partition of the region: its own join/leave addresses, its own sweep (docs/scaling.md).
+      // Every partition of the region and its overflow: own join/leave addresses, own sweep (docs/scaling.md).
+      // Whoever reaches the overflow waited past RELAX_MS at home: there, anyone pairs with anyone.
       List<Deployable> out = new ArrayList<>();
-      for (String p : partitions.names()) {
+      for (String p : partitions.withOverflow()) {
         CallStore store = new RedisCallStore(redis, p);
-        out.add(new JoinVerticle(store, config, p));
-        out.add(new SweepVerticle(store, config));
+        MatchmakerConfig c = MatchPartitions.isOverflow(p) ? config.relaxed() : config;
+        out.add(new JoinVerticle(store, c, p));
+        out.add(new SweepVerticle(store, c));
       }
       return out;
     });

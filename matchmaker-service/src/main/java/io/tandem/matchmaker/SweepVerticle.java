@@ -1,7 +1,6 @@
 package io.tandem.matchmaker;
 
 import io.tandem.common.Failures;
-import io.tandem.common.Ids;
 import io.tandem.common.Limits;
 import io.tandem.common.PeerNotifier;
 import io.tandem.common.store.CallStore;
@@ -97,7 +96,7 @@ public final class SweepVerticle extends VerticleBase {
 
   private Future<Void> pair() {
     List<String> ids = new ArrayList<>();
-    for (int i = 0; i < Limits.SWEEP_PAIRS_MAX; i++) ids.add(Ids.session());
+    for (int i = 0; i < Limits.SWEEP_PAIRS_MAX; i++) ids.add(store.newSessionId());
     return store.sweepPairs(config.rules(), ids).compose(sweep -> {
       MatchMetrics.removed(sweep.removed());
       MatchMetrics.queueLength(sweep.queueLength());

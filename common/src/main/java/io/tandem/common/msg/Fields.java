@@ -50,4 +50,14 @@ public final class Fields {
     if (!(v instanceof JsonArray a)) throw TandemException.field(field, "must be an array");
     return a;
   }
+
+  /** An optional whole number from 0 to {@code max}, or 0 when absent. */
+  public static long optCount(JsonObject o, String field, long max) {
+    Object v = o.getValue(field);
+    if (v == null) return 0;
+    if (!(v instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.longValue() < 0 || n.longValue() > max) {
+      throw TandemException.field(field, "must be a whole number from 0 to " + max);
+    }
+    return n.longValue();
+  }
 }

@@ -85,15 +85,31 @@ public interface CallStore {
    * call (pending or not). Waiting users whose socket is gone are removed on the way; those whose
    * gateway looks dead are skipped, not removed.
    */
-  Future<JoinOutcome> join(UserRef user, Wishes wishes, MatchRules rules);
+  default Future<JoinOutcome> join(UserRef user, Wishes wishes, MatchRules rules) {
+    return join(user, wishes, rules, 0);
+  }
+
+  /**
+   * {@link #join(UserRef, Wishes, MatchRules)} fenced by {@code fence} (&gt; 0; 0 = not fenced): refused
+   * with GONE when a {@link #leave(UserRef, long)} or {@link #abandon(UserRef, long)} with this fence
+   * or a later one already ran for the user, so a join that arrives late (after its socket gave the
+   * search in this partition up) never puts the user back in the queue. The gateway fences its joins
+   * in the overflow partition with the socket's move count (docs/scaling.md, "The overflow").
+   */
+  Future<JoinOutcome> join(UserRef user, Wishes wishes, MatchRules rules, long fence);
 
   /** {@link #join(UserRef, Wishes, MatchRules)} with interests and no language. */
   default Future<JoinOutcome> join(UserRef user, List<String> interests, MatchRules rules) {
     return join(user, Wishes.interests(interests), rules);
   }
 
-  /** Removes the socket's queue entry; succeeds whether or not it was waiting. */
-  Future<Void> leave(UserRef user);
+  /** Removes the socket's queue entry; succeeds whether or not it was waiting (the result says whether it was). */
+  default Future<Boolean> leave(UserRef user) {
+    return leave(user, 0);
+  }
+
+  /** {@link #leave(UserRef)}, also fencing off the user's joins with {@code fence} or an earlier one (0: none; see the fenced join). */
+  Future<Boolean> leave(UserRef user, long fence);
 
   /**
    * Ends the user's current session {@code sessionId} (remembered for the rematch cooldown).
@@ -107,7 +123,17 @@ public interface CallStore {
    * of is undone (no cooldown). Succeeds whether or not there was either; the result is the undone
    * session and the peer to tell, or null. Does nothing for a socket that is not registered.
    */
-  Future<EndedCall> abandon(UserRef user);
+  default Future<EndedCall> abandon(UserRef user) {
+    return abandon(user, 0);
+  }
+
+  /** {@link #abandon(UserRef)}, also fencing off the user's joins with {@code fence} or an earlier one (0: none; see the fenced join). */
+  Future<EndedCall> abandon(UserRef user, long fence);
+
+  /** A new id for a session this store makes (the overflow partition's begin with {@code MatchPartitions.OVERFLOW_SESSION_PREFIX}). */
+  default String newSessionId() {
+    return io.tandem.common.Ids.session();
+  }
 
   /** Marks a pending match as delivered; succeeds whether or not it was still pending or still exists. */
   default Future<Void> confirm(String sessionId) {

@@ -144,16 +144,24 @@ public class MemoryCallStore implements CallStore {
   }
 
   @Override
-  public Future<JoinOutcome> join(UserRef user, Wishes wishes, MatchRules rules) {
-    String sid = Ids.session();
-    return step(() -> new MemoryJoin(s, m, rules).join(user, wishes, sid));
+  public Future<JoinOutcome> join(UserRef user, Wishes wishes, MatchRules rules, long fence) {
+    String sid = newSessionId();
+    return step(() -> {
+      MemoryUser u = s.registered(user);
+      if (fence > 0 && u != null && fence <= u.fence) throw new TandemException(ErrorCode.GONE);
+      return new MemoryJoin(s, m, rules).join(user, wishes, sid);
+    });
   }
 
   @Override
-  public Future<Void> leave(UserRef user) {
+  public Future<Boolean> leave(UserRef user, long fence) {
     return step(() -> {
-      if (s.registered(user) != null) s.dequeue(user.userId(), null);
-      return null;
+      MemoryUser u = s.registered(user);
+      if (u == null) return false;
+      u.fence = Math.max(u.fence, fence);
+      boolean waiting = u.seq != null;
+      s.dequeue(user.userId(), null);
+      return waiting;
     });
   }
 
@@ -173,10 +181,11 @@ public class MemoryCallStore implements CallStore {
   }
 
   @Override
-  public Future<EndedCall> abandon(UserRef user) {
+  public Future<EndedCall> abandon(UserRef user, long fence) {
     return step(() -> {
       MemoryUser u = s.registered(user);
       if (u == null) return null;
+      u.fence = Math.max(u.fence, fence);
       s.dequeue(user.userId(), null);
       String sid = u.session;
       if (sid == null) return null;

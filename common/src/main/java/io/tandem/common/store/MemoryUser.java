@@ -15,4 +15,6 @@ final class MemoryUser {
   Long queuedAt;
   Long seq;
   Long graceUntil;
+  /** Joins fenced with this or an earlier fence are refused (the Redis hash's {@code fence}). */
+  long fence;
 }

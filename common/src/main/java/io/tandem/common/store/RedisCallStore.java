@@ -6,6 +6,7 @@ import io.tandem.common.ErrorCode;
 import io.tandem.common.Ids;
 import io.tandem.common.Languages;
 import io.tandem.common.Limits;
+import io.tandem.common.MatchPartitions;
 import io.tandem.common.RedisKeys;
 import io.tandem.common.RedisScript;
 import io.tandem.common.TandemException;
@@ -31,6 +32,7 @@ public final class RedisCallStore implements CallStore {
   private final Redis redis;
   private final String partition;
   private final List<String> keys;
+  private final String sessionPrefix;
 
   /** The store of the default matching partition (one partition: {@code {tandem}} keys). */
   public RedisCallStore(Redis redis) {
@@ -42,6 +44,12 @@ public final class RedisCallStore implements CallStore {
     this.redis = redis;
     this.partition = partition;
     this.keys = List.of(RedisKeys.queue(partition));
+    this.sessionPrefix = MatchPartitions.isOverflow(partition) ? MatchPartitions.OVERFLOW_SESSION_PREFIX : null;
+  }
+
+  @Override
+  public String newSessionId() {
+    return sessionPrefix == null ? Ids.session() : Ids.session(sessionPrefix);
   }
 
   /** The partition this store works in ({@code ""}: the default one). */
@@ -95,10 +103,10 @@ public final class RedisCallStore implements CallStore {
   }
 
   @Override
-  public Future<JoinOutcome> join(UserRef user, Wishes wishes, MatchRules rules) {
-    return run(RedisScript.JOIN, user.userId(), user.connId(), Ids.session(), rules.region(), rules.scanMax(),
+  public Future<JoinOutcome> join(UserRef user, Wishes wishes, MatchRules rules, long fence) {
+    return run(RedisScript.JOIN, user.userId(), user.connId(), newSessionId(), rules.region(), rules.scanMax(),
         rules.nodeTtlMs(), String.join(Limits.INTEREST_SEPARATOR, wishes.interests()), rules.relaxMs(), rules.cooldownMs(),
-        Languages.join(wishes.languages())).map(r -> {
+        Languages.join(wishes.languages()), fence).map(r -> {
           JsonObject o = json(r);
           return switch (o.getString("status")) {
             case "queued" -> JoinOutcome.QUEUED;
@@ -110,8 +118,8 @@ public final class RedisCallStore implements CallStore {
   }
 
   @Override
-  public Future<Void> leave(UserRef user) {
-    return run(RedisScript.LEAVE, user.userId(), user.connId()).mapEmpty();
+  public Future<Boolean> leave(UserRef user, long fence) {
+    return run(RedisScript.LEAVE, user.userId(), user.connId(), fence).map(r -> r.toLong() == 1L);
   }
 
   @Override
@@ -128,8 +136,8 @@ public final class RedisCallStore implements CallStore {
   }
 
   @Override
-  public Future<EndedCall> abandon(UserRef user) {
-    return run(RedisScript.ABANDON, user.userId(), user.connId())
+  public Future<EndedCall> abandon(UserRef user, long fence) {
+    return run(RedisScript.ABANDON, user.userId(), user.connId(), fence)
         .map(r -> StoreReplies.ended(json(r).getJsonObject("ended")));
   }
 

@@ -1,6 +1,7 @@
 -- join-queue, and the pairing attempt it triggers, in one atomic step.
 -- ARGV: uid, conn, newSessionId, region (unused: kept for the callers' argument order), scanMax,
--- nodeTtlMs, interests (SEP-joined), relaxMs, cooldownMs, languages (comma-joined primary tags, '' = none).
+-- nodeTtlMs, interests (SEP-joined), relaxMs, cooldownMs, languages (comma-joined primary tags, '' = none),
+-- fence (> 0: refused as 'gone' when a leave or abandon fenced this fence or a later one; 0 = not fenced).
 -- The partner is looked for first; the joiner enters the queue only when there is none (a join
 -- that pairs at once never touches the queue for the joiner). A repeated join keeps its place
 -- (score = the first join's Redis time in µs) with the new interests and languages.
@@ -15,8 +16,10 @@ local uid, conn, sid = ARGV[1], ARGV[2], ARGV[3]
 local scan, ttl = tonumber(ARGV[5]), tonumber(ARGV[6])
 local interests, relax, cooldown = ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
 local langs = ARGV[10] or ''
-local u = redis.call('HMGET', ukey(uid), 'conn', 'session', 'node', 'name', 'q', 'interests', 'dev', 'langs')
+local fence = tonumber(ARGV[11] or '0') or 0
+local u = redis.call('HMGET', ukey(uid), 'conn', 'session', 'node', 'name', 'q', 'interests', 'dev', 'langs', 'fence')
 if u[1] ~= conn then return cjson.encode({status = 'gone'}) end
+if fence > 0 and fence <= (tonumber(u[9]) or 0) then return cjson.encode({status = 'gone'}) end
 if u[2] then
   if redis.call('EXISTS', skey(u[2])) == 1 then return cjson.encode({status = 'in-session', sid = u[2]}) end
   redis.call('HDEL', ukey(uid), 'session')

@@ -231,6 +231,33 @@ abstract class CallStoreContract {
   }
 
   @Test
+  void leaveSaysWhetherTheUserWaited() {
+    UserRef a = user("a");
+    assertFalse(store.leave(a).await(), "not waiting");
+    assertTrue(queuedNow(a));
+    assertTrue(store.leave(a).await(), "was waiting");
+    assertFalse(store.leave(a).await());
+    assertFalse(store.leave(new UserRef(a.userId(), "c_other", NODE)).await(), "another socket's leave does nothing");
+  }
+
+  @Test
+  void aFencedJoinArrivingAfterItsLeaveOrAbandonIsRefused() {
+    UserRef a = user("a");
+    assertEquals(JoinOutcome.QUEUED, store.join(a, Wishes.NONE, RULES, 1).await(), "fence 1, nothing fenced yet");
+    assertTrue(store.leave(a, 1).await());
+    assertEquals(ErrorCode.GONE, failure(store.join(a, Wishes.NONE, RULES, 1)).code(), "a join of the search that was left never queues again");
+    assertFalse(probe.queued(a));
+    assertEquals(JoinOutcome.QUEUED, store.join(a, Wishes.NONE, RULES, 2).await(), "the next fence joins");
+    assertNull(store.abandon(a, 2).await());
+    assertEquals(ErrorCode.GONE, failure(store.join(a, Wishes.NONE, RULES, 2)).code());
+    assertEquals(ErrorCode.GONE, failure(store.join(a, Wishes.NONE, RULES, 1)).code(),
+        "an older fence stays refused");
+    assertTrue(queuedNow(a), "an unfenced join is not fenced");
+    assertTrue(store.leave(a, 1).await());
+    assertEquals(JoinOutcome.QUEUED, store.join(a, Wishes.NONE, RULES, 3).await(), "a lower fence never lowers the bar");
+  }
+
+  @Test
   void endCallEndsOnceAndRemembersThePair() {
     UserRef a = user("a");
     UserRef b = user("b");

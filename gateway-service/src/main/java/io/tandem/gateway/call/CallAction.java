@@ -26,7 +26,10 @@ public record CallAction(Kind kind, MatchInfo match, String frame, String sessio
     REQUEST_LEAVE,
     /** Write {@code queued} (no counts: the user was matched at once). */
     SEND_QUEUED,
-    /** Fetch the presence counts and write {@code queued} with them if the user is still searching then. */
+    /**
+     * Fetch the presence counts and write {@code queued} with them if the user is still searching then; a search
+     * waiting in the user's own partition is watched too: past the overflow delay it moves ({@link CallState#overflowDue}).
+     */
     SEND_QUEUED_STATS,
     /** Write {@code matched} for {@link #match()} (ICE servers added by the interpreter). */
     SEND_MATCHED,
@@ -49,7 +52,11 @@ public record CallAction(Kind kind, MatchInfo match, String frame, String sessio
     /** Tell the peer of {@link #match()} that the call is over ({@code left}): the store could not. */
     TELL_PEER_LEFT,
     /** Fail the step with {@link #error()} (the client hears an error). */
-    FAIL
+    FAIL,
+    /** Take the user out of its own partition's queue; whether it was still there goes back to the state ({@link CallState#movedOut}). */
+    MOVE_OUT,
+    /** Register the socket in the overflow partition if it is not yet, then join there, fenced ({@link CallState#fence()}). */
+    JOIN_OVERFLOW
   }
 
   public static final CallAction REQUEST_JOIN = of(Kind.REQUEST_JOIN);
@@ -60,6 +67,8 @@ public record CallAction(Kind kind, MatchInfo match, String frame, String sessio
   public static final CallAction REFUSE_MATCH = of(Kind.REFUSE_MATCH);
   public static final CallAction REJOIN = of(Kind.REJOIN);
   public static final CallAction ABANDON = of(Kind.ABANDON);
+  public static final CallAction MOVE_OUT = of(Kind.MOVE_OUT);
+  public static final CallAction JOIN_OVERFLOW = of(Kind.JOIN_OVERFLOW);
 
   private static CallAction of(Kind kind) {
     return new CallAction(kind, null, null, null, null, null);

@@ -26,6 +26,7 @@ public final class CallState {
   private final Stranger stranger = new Stranger();
   private final Search search = new Search();
   private CallPhase phase = IDLE;
+  private boolean enteredOverflow;
 
   public CallState() {
     this(new EarlyRelays());
@@ -39,6 +40,7 @@ public final class CallState {
   public List<CallAction> join(Wishes wanted) {
     if (phase == CLOSED) return List.of();
     if (phase == IN_CALL) return List.of(CallAction.fail(ErrorCode.IN_SESSION));
+    if (phase != QUEUED) search.fresh();
     moveTo(QUEUED);
     String kept = search.start(wanted);
     return kept == null ? List.of(CallAction.REQUEST_JOIN) : List.of(CallAction.endKept(kept), CallAction.REQUEST_JOIN);
@@ -53,15 +55,18 @@ public final class CallState {
 
   /** The matchmaker queued the user: say so (with counts) if still searching. */
   public List<CallAction> joinQueued() {
+    boolean moved = search.takeMoving();
     search.answered(null);
-    return phase == QUEUED ? List.of(CallAction.SEND_QUEUED_STATS) : List.of();
+    if (phase != QUEUED || moved) return List.of();
+    return List.of(CallAction.SEND_QUEUED_STATS);
   }
 
   /** Matched at once: a match this still-searching socket cannot take (its peer left) means search again; a socket no longer searching hears nothing. */
   public List<CallAction> joinMatched(MatchInfo m, long now) {
+    boolean moved = search.takeMoving();
     search.answered(null);
     if (phase != QUEUED) return List.of();
-    List<CallAction> out = new ArrayList<>(List.of(CallAction.SEND_QUEUED));
+    List<CallAction> out = new ArrayList<>(moved ? List.of() : List.of(CallAction.SEND_QUEUED));
     if (offer(m) == Verdict.ACCEPT) addMatched(out, m, now);
     else out.add(CallAction.REJOIN);
     return out;
@@ -69,6 +74,7 @@ public final class CallState {
 
   /** The join failed or its reply never came: give it up in the store, unless a call began meanwhile. */
   public List<CallAction> joinFailed(TandemException failure) {
+    search.takeMoving();
     search.answered(failure);
     if (phase == IN_CALL || phase == CLOSED) return List.of(CallAction.fail(search.takeFailure()));
     if (phase != IDLE) moveTo(IDLE);
@@ -82,6 +88,50 @@ public final class CallState {
     if (phase != IDLE || !search.retriesGhost(failure, undone)) return List.of(CallAction.fail(failure));
     moveTo(QUEUED);
     return List.of(CallAction.REJOIN);
+  }
+
+  /**
+   * The overflow delay passed since search {@code searchNo} began (docs/scaling.md, "The overflow"):
+   * a search still waiting in the user's own partition, with no join in flight, moves.
+   */
+  public List<CallAction> overflowDue(long searchNo) {
+    if (phase != QUEUED || search.inOverflow() || search.joining() || searchNo != search.searchNo()) return List.of();
+    return List.of(CallAction.MOVE_OUT);
+  }
+
+  /**
+   * The user was taken out of its own partition's queue ({@code wasWaiting}), or was not there any
+   * more (a match made there is on its way; nothing moves): a search still going joins the overflow.
+   */
+  public List<CallAction> movedOut(boolean wasWaiting) {
+    if (!wasWaiting || phase != QUEUED) return List.of();
+    search.toOverflow();
+    return List.of(CallAction.JOIN_OVERFLOW);
+  }
+
+  /** Which search an overflow watch set now belongs to. */
+  public long searchNo() {
+    return search.searchNo();
+  }
+
+  /** Whether the search's joins, leave and abandon go to the overflow partition (else to the user's own). */
+  public boolean searchesInOverflow() {
+    return search.inOverflow();
+  }
+
+  /** The fence of this socket's steps in the overflow (its moves so far). */
+  public long fence() {
+    return search.fence();
+  }
+
+  /** The socket is registered in the overflow partition (it searched or resumed a call there): its close is told there too. */
+  public void enteredOverflow() {
+    enteredOverflow = true;
+  }
+
+  /** Whether the socket is registered in the overflow partition. */
+  public boolean inOverflowStore() {
+    return enteredOverflow;
   }
 
   /** leave-queue: only a searching socket tells the matchmaker. */

@@ -17,11 +17,54 @@ final class Search {
   private String undone;
   /** A call kept in grace from the user's lost socket, which this socket may resume (or must end before searching). */
   private String kept;
+  /** Counts the searches: an overflow watch set during an earlier one does nothing. */
+  private long searchNo;
+  /** Where the search waits: the user's own partition (false) or the region's overflow (true). */
+  private boolean inOverflow;
+  /** This socket's moves to the overflow so far: the fence of its joins there. */
+  private long moves;
+  /** The join in flight is a move's (its answer writes no {@code queued}: the client already has one). */
+  private boolean moving;
+
+  /** A search begins from no search (a call, idle): in the user's own partition. */
+  void fresh() {
+    searchNo++;
+    inOverflow = false;
+  }
+
+  /** The search moves to the overflow: a new fence, and a move's join in flight. */
+  void toOverflow() {
+    inOverflow = true;
+    moves++;
+    moving = true;
+    joining = true;
+  }
+
+  long searchNo() {
+    return searchNo;
+  }
+
+  boolean inOverflow() {
+    return inOverflow;
+  }
+
+  /** The fence of this socket's joins, leave and abandon in the overflow. */
+  long fence() {
+    return moves;
+  }
+
+  /** Whether the join just answered was a move's (and forgets it). */
+  boolean takeMoving() {
+    boolean m = moving;
+    moving = false;
+    return m;
+  }
 
   /** A join-queue from the client: a new search (its retry allowance too); returns the kept call to end first, or null. */
   String start(Wishes wanted) {
     wishes = wanted;
     joining = true;
+    moving = false;
     ghostRetried = false;
     String end = kept;
     kept = null;
@@ -36,6 +79,7 @@ final class Search {
   /** The same search asked again (the server's retry). */
   void again() {
     joining = true;
+    moving = false;
   }
 
   /** The join's reply came (or never will); {@code why} is its failure, or null. */

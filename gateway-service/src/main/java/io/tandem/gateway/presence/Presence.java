@@ -58,6 +58,16 @@ public final class Presence {
     return stores.partitionOf(userId);
   }
 
+  /** The region's overflow partition, or null (one partition: nobody moves). */
+  public String overflow() {
+    return stores.overflow();
+  }
+
+  /** The partition holding one of the user's sessions (the overflow's ids say so; otherwise the user's own). */
+  public String partitionOfSession(String userId, String sessionId) {
+    return stores.partitionOfSession(sessionId, userId);
+  }
+
   private CallStore store(String userId) {
     return stores.forUser(userId);
   }
@@ -79,9 +89,32 @@ public final class Presence {
     });
   }
 
+  /**
+   * Registers this socket in the region's overflow partition too (before it searches or resumes a
+   * call there); an older socket of the user registered there is replaced like at {@link #connect}.
+   */
+  public Future<Void> enterOverflow(Identity id, String connId) {
+    return stores.of(overflow()).connect(me(id.userId(), connId), id.name(), id.deviceHash(), graceMs).map(c -> {
+      if (c.replaced() != null) notifier.kick(c.replaced());
+      tell(c.ended(), PeerNotifier.Reason.DISCONNECTED);
+      tellAway(c.graced());
+      return null;
+    });
+  }
+
+  /** Takes the user out of its own partition's queue; true when it was waiting there (false: a match or a leave came first). */
+  public Future<Boolean> takeOutOfQueue(String userId, String connId) {
+    return store(userId).leave(me(userId, connId));
+  }
+
   /** Forgets a socket lost without meaning to: its live call waits for a resume (the peer hears peer-reconnecting), or ends. */
   public Future<Void> suspend(String userId, String connId) {
-    return store(userId).suspend(me(userId, connId), graceMs).map(lost -> {
+    return suspendIn(partitionOf(userId), userId, connId);
+  }
+
+  /** {@link #suspend} in one partition (the user's own, or the overflow it entered). */
+  public Future<Void> suspendIn(String partition, String userId, String connId) {
+    return stores.of(partition).suspend(me(userId, connId), graceMs).map(lost -> {
       tellAway(lost.graced());
       tell(lost.ended(), PeerNotifier.Reason.DISCONNECTED);
       return null;
@@ -91,7 +124,7 @@ public final class Presence {
   /** resume: the call comes back to this socket (the peer hears peer-resumed); fails SESSION_GONE when it is over. */
   public Future<Resumed> resume(String userId, String connId, String sessionId) {
     UserRef me = me(userId, connId);
-    return store(userId).resume(me, sessionId).map(r -> {
+    return stores.forSession(sessionId, userId).resume(me, sessionId).map(r -> {
       notifier.peerResumed(r.peer(), r.sessionId(), me, r.epoch());
       return r;
     });
@@ -104,7 +137,12 @@ public final class Presence {
 
   /** Forgets a socket closed on purpose; its call's peer is told. */
   public Future<Void> disconnect(String userId, String connId) {
-    return store(userId).disconnect(me(userId, connId)).map(ended -> {
+    return disconnectIn(partitionOf(userId), userId, connId);
+  }
+
+  /** {@link #disconnect} in one partition (the user's own, or the overflow it entered). */
+  public Future<Void> disconnectIn(String partition, String userId, String connId) {
+    return stores.of(partition).disconnect(me(userId, connId)).map(ended -> {
       tell(ended, PeerNotifier.Reason.DISCONNECTED);
       return null;
     });
@@ -112,7 +150,7 @@ public final class Presence {
 
   /** end-call: ENDED (the peer told), NOT_IN_SESSION or GONE (see {@link CallStore#endCall}). */
   public Future<EndResult.Status> endCall(String userId, String connId, String sessionId) {
-    return store(userId).endCall(me(userId, connId), sessionId).map(r -> {
+    return stores.forSession(sessionId, userId).endCall(me(userId, connId), sessionId).map(r -> {
       if (r.status() == EndResult.Status.ENDED) tell(r.ended(), PeerNotifier.Reason.LEFT);
       return r.status();
     });
@@ -124,7 +162,12 @@ public final class Presence {
    * result is the undone session's id, or null.
    */
   public Future<String> abandon(String userId, String connId) {
-    return store(userId).abandon(me(userId, connId)).map(ended -> {
+    return abandon(partitionOf(userId), 0, userId, connId);
+  }
+
+  /** {@link #abandon(String, String)} in one partition, fencing off the socket's joins there up to {@code fence} (0: none). */
+  public Future<String> abandon(String partition, long fence, String userId, String connId) {
+    return stores.of(partition).abandon(me(userId, connId), fence).map(ended -> {
       tell(ended, PeerNotifier.Reason.MATCH_FAILED);
       return ended == null ? null : ended.sessionId();
     });
@@ -160,15 +203,22 @@ public final class Presence {
     return OnCaller.view(read).map(JsonObject::copy);
   }
 
-  /** Presence counts summed over the partitions (read periodically through {@link #stats()}, never per join). */
+  /**
+   * Presence counts summed over the partitions (read periodically through {@link #stats()}, never per
+   * join): online from the region's own partitions (a socket in the overflow is registered at home
+   * too), waiting from all of them and the overflow.
+   */
   private Future<JsonObject> summedStats() {
-    List<Future<Stats>> reads = stores.all().stream().map(CallStore::stats).toList();
-    return Future.all(reads).map(all -> {
+    List<CallStore> all = stores.all();
+    List<CallStore> homes = stores.homes();
+    List<Future<Stats>> reads = all.stream().map(CallStore::stats).toList();
+    return Future.all(reads).map(done -> {
       long online = 0;
       long waiting = 0;
-      for (Future<Stats> f : reads) {
-        online += f.result().online();
-        waiting += f.result().waiting();
+      for (int i = 0; i < reads.size(); i++) {
+        Stats st = reads.get(i).result();
+        if (homes.contains(all.get(i))) online += st.online();
+        waiting += st.waiting();
       }
       return new Stats(online, waiting).toJson();
     });

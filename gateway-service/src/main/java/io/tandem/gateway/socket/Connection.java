@@ -153,6 +153,13 @@ public final class Connection implements ClientLink {
     intake.inOrder(step);
   }
 
+  @Override
+  public void later(long delayMs, Runnable task) {
+    vertx.setTimer(Math.max(1, delayMs), t -> onLoop(() -> {
+      if (!closed) task.run();
+    }));
+  }
+
   /** Sends a WebSocket ping; a client that never answers goes idle and is closed. */
   public void ping() {
     assert loop.here() : "ping off the socket's loop";
@@ -208,7 +215,9 @@ public final class Connection implements ClientLink {
     onClosed.run();
     MatchInfo inCall = call.close();
     boolean lost = lostUnintentionally();
-    cleanup = intake.settled().transform(ar -> cleanupSteps.disconnect(identity.userId(), connId, inCall, lost))
+    boolean replaced = closedByServer == CloseCodes.REPLACED;
+    boolean overflow = call.inOverflowStore();
+    cleanup = intake.settled().transform(ar -> cleanupSteps.disconnect(identity.userId(), connId, inCall, lost, overflow, replaced))
         .onSuccess(v -> LOG.debug("disconnected user={} conn={} lost={}", identity.userId(), connId, lost))
         .onFailure(err -> LOG.warn("cleanup failed user={} conn={}: {}", identity.userId(), connId, err.toString()));
   }

@@ -37,14 +37,26 @@ public final class SocketCleanup {
   /**
    * @param inCall the call the socket was in when it closed, or null
    * @param lost true when the socket was lost without meaning to (its call may be resumed)
+   * @param overflow true when the socket is registered in the region's overflow partition too (it
+   *     searched or resumed a call there): forgotten there as well. A socket replaced by the user's
+   *     newer one ({@code replaced}) leaves its overflow call waiting for that socket's resume, as
+   *     the newer socket's registration did at home.
    */
-  Future<Void> disconnect(String userId, String connId, MatchInfo inCall, boolean lost) {
+  Future<Void> disconnect(String userId, String connId, MatchInfo inCall, boolean lost, boolean overflow, boolean replaced) {
     AtomicBoolean peerTold = new AtomicBoolean(inCall == null);
     return Retry.times(vertx, DISCONNECT_ATTEMPTS, DISCONNECT_RETRY_MS, () -> !stopping.getAsBoolean(),
-        () -> (lost ? presence.suspend(userId, connId) : presence.disconnect(userId, connId)).onFailure(err -> {
+        () -> forget(userId, connId, lost, overflow, replaced).onFailure(err -> {
           if (!peerTold.compareAndSet(false, true)) return;
           if (lost) presence.tellPeerAway(inCall);
           else presence.tellPeer(inCall, PeerNotifier.Reason.DISCONNECTED);
         }));
+  }
+
+  private Future<Void> forget(String userId, String connId, boolean lost, boolean overflow, boolean replaced) {
+    Future<Void> home = lost ? presence.suspend(userId, connId) : presence.disconnect(userId, connId);
+    if (!overflow) return home;
+    String o = presence.overflow();
+    Future<Void> there = lost || replaced ? presence.suspendIn(o, userId, connId) : presence.disconnectIn(o, userId, connId);
+    return Future.all(home, there).mapEmpty();
   }
 }

@@ -8,6 +8,7 @@ import io.tandem.common.PeerNotifier;
 import io.tandem.common.TandemException;
 import io.tandem.common.msg.JoinReply;
 import io.tandem.common.msg.JoinRequest;
+import io.tandem.common.msg.LeaveRequest;
 import io.tandem.common.msg.MatchInfo;
 import io.tandem.common.msg.UserRef;
 import io.tandem.common.store.EndResult;
@@ -43,13 +44,25 @@ public final class ActionInterpreter {
   private final String nodeId;
   private final Presence presence;
   private final MatchedFrame frames;
+  private final long overflowAfterMs;
 
+  /** An interpreter whose searches never move to an overflow partition. */
   public ActionInterpreter(EventBus bus, DeliveryOptions requests, String nodeId, Presence presence, MatchedFrame frames) {
+    this(bus, requests, nodeId, presence, frames, 0);
+  }
+
+  /**
+   * @param overflowAfterMs a search still waiting in the user's own partition this long moves to the
+   *     region's overflow partition, when there is one ({@code OVERFLOW_AFTER_MS}; 0: never)
+   */
+  public ActionInterpreter(EventBus bus, DeliveryOptions requests, String nodeId, Presence presence, MatchedFrame frames,
+                           long overflowAfterMs) {
     this.bus = bus;
     this.requests = requests;
     this.nodeId = nodeId;
     this.presence = presence;
     this.frames = frames;
+    this.overflowAfterMs = overflowAfterMs;
   }
 
   /** Carries out {@code actions} for socket {@code c}, in order (on the socket's loop). */
@@ -90,7 +103,10 @@ public final class ActionInterpreter {
         GatewayMetrics.resumed();
         yield Future.succeededFuture();
       }
-      case SEND_QUEUED_STATS -> queuedWithStats(c);
+      case SEND_QUEUED_STATS -> {
+        if (!call.searchesInOverflow()) watch(c);
+        yield queuedWithStats(c);
+      }
       case ACCEPT_MATCH -> Future.succeededFuture();
       case REFUSE_MATCH -> Future.failedFuture(new TandemException(ErrorCode.GONE));
       case FAIL -> Future.failedFuture(a.error());
@@ -98,19 +114,24 @@ public final class ActionInterpreter {
         LOG.debug("ending a call kept for resume before a join user={} session={}", user, a.session());
         yield presence.endCall(user, c.connId(), a.session()).<Void>mapEmpty().recover(err -> Future.succeededFuture());
       }
-      case REQUEST_JOIN -> bus.<JsonObject>request(Addresses.matchmakerJoin(presence.partitionOf(user)), new JoinRequest(me(c), call.wishes()).toJson(), requests)
-          .map(msg -> JoinReply.fromJson(msg.body()))
-          .transform(ar -> run(c, ar.failed() ? call.joinFailed(Failures.map(ar.cause()))
-              : ar.result().matched() ? call.joinMatched(ar.result().match(), System.currentTimeMillis()) : call.joinQueued()));
-      case REQUEST_LEAVE -> bus.request(Addresses.matchmakerLeave(presence.partitionOf(user)), me(c).toJson(), requests).mapEmpty();
-      case ABANDON -> presence.abandon(user, c.connId())
+      case REQUEST_JOIN -> requestJoin(c);
+      case REQUEST_LEAVE -> bus.request(Addresses.matchmakerLeave(searchPartition(c)), new LeaveRequest(me(c), searchFence(c)).toJson(), requests)
+          .mapEmpty();
+      case ABANDON -> presence.abandon(searchPartition(c), searchFence(c), user, c.connId())
           .transform(ab -> run(c, call.abandoned(ab.succeeded() ? ab.result() : null)));
+      case MOVE_OUT -> presence.takeOutOfQueue(user, c.connId())
+          .transform(ar -> run(c, call.movedOut(ar.succeeded() && ar.result())));
+      case JOIN_OVERFLOW -> {
+        GatewayMetrics.movedToOverflow();
+        LOG.debug("moving to the overflow user={} fence={}", user, call.fence());
+        yield inOverflowStore(c).transform(ar -> ar.failed() ? run(c, call.joinFailed(Failures.map(ar.cause()))) : requestJoin(c));
+      }
       case REJOIN -> {
         LOG.debug("searching again user={}", user);
         c.inOrder(() -> run(c, c.call().rejoin()).recover(err -> sent(c, ServerFrames.error(err, MessageType.JOIN_QUEUE))));
         yield Future.succeededFuture();
       }
-      case REQUEST_RESUME -> presence.resume(user, c.connId(), a.session())
+      case REQUEST_RESUME -> inStoreOf(c, a.session()).compose(v -> presence.resume(user, c.connId(), a.session()))
           .transform(ar -> run(c, ar.failed() ? call.resumeRefused(Failures.map(ar.cause())) : call.resumed(given(ar.result()),
               ar.result().peerReconnecting(), ar.result().epoch())));
       case REQUEST_END -> {
@@ -123,6 +144,45 @@ public final class ActionInterpreter {
         yield Future.succeededFuture();
       }
     };
+  }
+
+  /** join-queue in the partition the search waits in (the overflow's fenced); its answer goes back to the state. */
+  private Future<Void> requestJoin(ClientLink c) {
+    CallState call = c.call();
+    JoinRequest req = new JoinRequest(me(c), call.wishes(), searchFence(c));
+    return bus.<JsonObject>request(Addresses.matchmakerJoin(searchPartition(c)), req.toJson(), requests)
+        .map(msg -> JoinReply.fromJson(msg.body()))
+        .transform(ar -> run(c, ar.failed() ? call.joinFailed(Failures.map(ar.cause()))
+            : ar.result().matched() ? call.joinMatched(ar.result().match(), System.currentTimeMillis()) : call.joinQueued()));
+  }
+
+  /** Where the socket's search waits: the overflow after a move, else the user's own partition. */
+  private String searchPartition(ClientLink c) {
+    return c.call().searchesInOverflow() ? presence.overflow() : presence.partitionOf(c.identity().userId());
+  }
+
+  private static long searchFence(ClientLink c) {
+    return c.call().searchesInOverflow() ? c.call().fence() : 0;
+  }
+
+  /** After the overflow delay, the search that is waiting now moves if it still waits at home (as the socket's next ordered step). */
+  private void watch(ClientLink c) {
+    if (overflowAfterMs <= 0 || presence.overflow() == null) return;
+    long searchNo = c.call().searchNo();
+    c.later(overflowAfterMs, () -> c.inOrder(() -> run(c, c.call().overflowDue(searchNo))
+        .recover(err -> sent(c, ServerFrames.error(err, MessageType.JOIN_QUEUE)))));
+  }
+
+  /** Registers the socket in the overflow partition once (before it searches or resumes a call there). */
+  private Future<Void> inOverflowStore(ClientLink c) {
+    if (c.call().inOverflowStore()) return Future.succeededFuture();
+    return presence.enterOverflow(c.identity(), c.connId()).onSuccess(v -> c.call().enteredOverflow());
+  }
+
+  /** Before a resume: a call the overflow made needs the socket registered there. */
+  private Future<Void> inStoreOf(ClientLink c, String sessionId) {
+    String p = presence.partitionOfSession(c.identity().userId(), sessionId);
+    return p.equals(presence.overflow()) ? inOverflowStore(c) : Future.succeededFuture();
   }
 
   /**

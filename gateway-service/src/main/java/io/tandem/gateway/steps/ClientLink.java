@@ -24,4 +24,7 @@ public interface ClientLink {
 
   /** Runs a step in order with the socket's other steps (join, leave, end-call, ...). */
   void inOrder(Supplier<Future<Void>> step);
+
+  /** Runs {@code task} on the socket's loop after {@code delayMs} (nothing once the socket closed). */
+  void later(long delayMs, Runnable task);
 }

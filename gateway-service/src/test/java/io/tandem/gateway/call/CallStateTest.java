@@ -378,4 +378,55 @@ class CallStateTest {
     call.peerDisconnected("s1", false, gone);
     assertFalse(call.peerAway(), "an ended call has no stranger away");
   }
+
+  @Test
+  void aLoneSearchMovesToTheOverflowOnceAndComesHomeForTheNextSearch() {
+    queued();
+    long first = call.searchNo();
+    assertFalse(call.searchesInOverflow());
+    assertEquals(0, call.fence());
+    assertEquals(List.of(CallAction.MOVE_OUT), call.overflowDue(first));
+    assertEquals(List.of(), call.movedOut(false), "matched (or gone) at home meanwhile: nothing moves");
+    assertFalse(call.searchesInOverflow());
+    assertEquals(List.of(CallAction.JOIN_OVERFLOW), call.movedOut(true));
+    assertTrue(call.searchesInOverflow());
+    assertEquals(1, call.fence(), "each move is a new fence");
+    assertTrue(call.joining());
+    assertEquals(List.of(), call.joinQueued(), "the move's queued answer writes nothing (the client has its queued)");
+    assertEquals(List.of(), call.overflowDue(first), "moved already");
+    assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(Wishes.interests(List.of("golf"))), "new wishes while waiting there");
+    assertTrue(call.searchesInOverflow(), "a join while waiting stays where the search waits");
+    assertEquals(List.of(CallAction.SEND_QUEUED_STATS), call.joinQueued(), "the client's own join is answered");
+    assertEquals(List.of(CallAction.REQUEST_LEAVE), call.leave());
+    assertTrue(call.searchesInOverflow(), "the leave goes where the search waited");
+
+    assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(Wishes.NONE));
+    assertFalse(call.searchesInOverflow(), "a new search begins at home");
+    assertEquals(List.of(), call.overflowDue(first), "a watch of the earlier search does nothing");
+    call.joinQueued();
+    assertEquals(List.of(CallAction.MOVE_OUT), call.overflowDue(call.searchNo()));
+    assertEquals(List.of(CallAction.JOIN_OVERFLOW), call.movedOut(true));
+    assertEquals(2, call.fence());
+    MatchInfo m = match("so_1");
+    assertEquals(List.of(CallAction.matched(m)), call.joinMatched(m, T0), "matched at once there: no second queued");
+    assertEquals(List.of(), call.overflowDue(call.searchNo()), "in a call: nothing moves");
+  }
+
+  @Test
+  void aMoveWaitsForAJoinInFlightAndAFailedMoveIsGivenUpWhereItWent() {
+    queued();
+    long n = call.searchNo();
+    call.join(Wishes.NONE);
+    assertEquals(List.of(), call.overflowDue(n), "a join in flight: its queued answer watches again");
+    call.joinQueued();
+    call.overflowDue(n);
+    call.movedOut(true);
+    assertEquals(List.of(CallAction.ABANDON), call.joinFailed(ex(ErrorCode.UNAVAILABLE)));
+    assertTrue(call.searchesInOverflow(), "the abandon goes to the overflow, fenced");
+    assertEquals(ErrorCode.UNAVAILABLE, failure(call.abandoned(null)));
+    assertEquals(List.of(), call.movedOut(true), "no search any more: nothing moves");
+    assertFalse(call.inOverflowStore(), "registered only once the interpreter says so");
+    call.enteredOverflow();
+    assertTrue(call.inOverflowStore());
+  }
 }

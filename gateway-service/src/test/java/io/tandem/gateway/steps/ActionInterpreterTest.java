@@ -241,5 +241,15 @@ class ActionInterpreterTest {
     public void inOrder(Supplier<Future<Void>> step) {
       tail = tail.transform(ar -> step.get());
     }
+
+    /** Timers set by the interpreter, with their delays: a test fires them itself. */
+    final List<Long> delays = new CopyOnWriteArrayList<>();
+    final List<Runnable> timers = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void later(long delayMs, Runnable task) {
+      delays.add(delayMs);
+      timers.add(task);
+    }
   }
 }

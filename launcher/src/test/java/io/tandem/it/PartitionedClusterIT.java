@@ -1,6 +1,9 @@
 package io.tandem.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.common.MatchPartitions;
@@ -51,6 +54,10 @@ class PartitionedClusterIT {
   static final Duration SETTLE = Duration.ofSeconds(40);
   static final long GRACE_MS = 4000;
   static final int SUSTAINED_SECONDS = 8;
+  /** The wait after which a search pairs with anyone, and (plus the gateway's margin) moves to the overflow. */
+  static final long RELAX_MS = 2000;
+  /** The bound: two lone users of different partitions meet through the overflow within RELAX_MS + this. */
+  static final long OVERFLOW_MEET_MARGIN_MS = 2000;
 
   static RedisClusterProcesses redis;
   static Map<Integer, List<int[]>> slotsByPort;
@@ -76,7 +83,7 @@ class PartitionedClusterIT {
     int base = 20000 + ThreadLocalRandom.current().nextInt(2000) * 10;
     Map<String, String> shared = Settings.manyTokens(Map.of("CLUSTER_NAME", "it-" + UUID.randomUUID(), "CLUSTER_PORT", Integer.toString(base),
         "REDIS_URL", redis.urls(), "REDIS_MODE", "cluster", "REGION", region, "MATCH_PARTITIONS", Integer.toString(PARTITIONS),
-        "RESUME_GRACE_MS", Long.toString(GRACE_MS), "BUS_TIMEOUT_MS", "1500"));
+        "RESUME_GRACE_MS", Long.toString(GRACE_MS), "BUS_TIMEOUT_MS", "1500", "RELAX_MS", Long.toString(RELAX_MS)));
     portA = LocalRedis.freePort();
     Map<String, String> s1 = new HashMap<>(shared);
     s1.put("CLUSTERED", "true");
@@ -262,6 +269,91 @@ class PartitionedClusterIT {
     }
   }
 
+  @Test
+  void loneUsersOfTwoPartitionsMeetThroughTheOverflowAndResumeThere() throws Exception {
+    String overflow = partitions.overflow();
+    awaitNobodyWaiting();
+    List<String> names = partitions.names();
+    String tokenA = null;
+    String tokenB = null;
+    for (int i = 0; (tokenA == null || tokenB == null) && i < 200; i++) {
+      String token = Http.token(portA, "O" + i).getString("accessToken");
+      String p = partitions.of(subject(token));
+      if (tokenA == null && p.equals(names.get(0))) tokenA = token;
+      else if (tokenB == null && p.equals(names.get(1))) tokenB = token;
+    }
+    String alice = subject(tokenA);
+    String bob = subject(tokenB);
+    WsClient a = WsClient.connect(client, toA.port(), tokenA);
+    try (WsClient b = WsClient.connect(client, portB, tokenB)) {
+      a.send("join-queue", new JsonObject());
+      a.await("queued");
+      long bobJoined = System.nanoTime();
+      b.send("join-queue", new JsonObject());
+      b.await("queued");
+      Duration bound = Duration.ofMillis(RELAX_MS + OVERFLOW_MEET_MARGIN_MS);
+      JsonObject mb = b.await("matched", bound.plusSeconds(1));
+      long metMs = (System.nanoTime() - bobJoined) / 1_000_000;
+      JsonObject ma = a.await("matched", Duration.ofSeconds(2));
+      String sid = mb.getString("sessionId");
+      System.out.printf("lone users of %s and %s met through %s %d ms after the later one joined (bound RELAX_MS + %d = %d ms)%n",
+          names.get(0), names.get(1), overflow, metMs, OVERFLOW_MEET_MARGIN_MS, bound.toMillis());
+      assertEquals(sid, ma.getString("sessionId"), "one call");
+      assertTrue(sid.startsWith(MatchPartitions.OVERFLOW_SESSION_PREFIX), "made in the overflow: " + sid);
+      assertTrue(metMs <= bound.toMillis(), "met " + metMs + " ms after the later join");
+      assertEquals(1, a.all("queued").size(), "the move writes no second queued");
+      assertEquals(sid, hget(RedisKeys.user(overflow, alice), "session"));
+      assertNull(store.send(Request.cmd(Command.ZSCORE).arg(RedisKeys.queue(names.get(0))).arg(alice)).await(), "not waiting at home");
+
+      // Alice's socket is cut; she comes back on the other gateway and resumes the overflow's call there.
+      assertEquals(1, toA.drop(portA), "Alice's socket is cut (no close frame)");
+      b.await("peer-reconnecting", Duration.ofSeconds(2));
+      try (WsClient a2 = WsClient.connect(client, portB, tokenA)) {
+        a2.send("resume", new JsonObject().put("sessionId", sid));
+        assertEquals(sid, a2.await("resumed").getString("sessionId"), "resumed in the overflow");
+        b.await("peer-resumed");
+        a2.send("send-message", new JsonObject().put("sessionId", sid).put("message", "still here"));
+        assertEquals("still here", b.await("message").getString("message"), "chat reaches the resumed socket's peer");
+        a2.send("end-call", new JsonObject().put("sessionId", sid));
+        a2.await("call-ended");
+        b.await("peer-disconnected");
+        a2.send("join-queue", new JsonObject());
+        a2.await("queued");
+        assertNotNull(store.send(Request.cmd(Command.ZSCORE).arg(RedisKeys.queue(names.get(0))).arg(alice)).await(),
+            "the next search begins at home");
+        a2.send("leave-queue", new JsonObject());
+      }
+    } finally {
+      a.close();
+    }
+    // Everyone gone: nothing of theirs is left in the overflow.
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < deadline && (exists(RedisKeys.user(overflow, alice)) || exists(RedisKeys.user(overflow, bob)))) Thread.sleep(100);
+    assertFalse(exists(RedisKeys.user(overflow, alice)), "Alice's overflow record is gone once her sockets closed");
+    assertFalse(exists(RedisKeys.user(overflow, bob)), "Bob's too");
+  }
+
+  /** Waits (up to 10 s) until no earlier test's user waits in any partition or the overflow. */
+  static void awaitNobodyWaiting() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      long waiting = 0;
+      for (String p : partitions.withOverflow()) waiting += store.send(Request.cmd(Command.ZCARD).arg(RedisKeys.queue(p))).await().toLong();
+      if (waiting == 0) return;
+      Thread.sleep(200);
+    }
+    throw new AssertionError("users of earlier tests still wait");
+  }
+
+  static String hget(String key, String field) throws Exception {
+    Response r = store.send(Request.cmd(Command.HGET).arg(key).arg(field)).await();
+    return r == null ? null : r.toString();
+  }
+
+  static boolean exists(String key) throws Exception {
+    return store.send(Request.cmd(Command.EXISTS).arg(key)).await().toLong() == 1;
+  }
+
   /** The final state, from Redis and the clients. */
   static final class Audit {
     int sessions;
@@ -276,7 +368,8 @@ class PartitionedClusterIT {
       for (Map.Entry<String, Integer> e : perPartition.entrySet()) {
         if (waiting.getOrDefault(e.getKey(), 0) > e.getValue() % 2) return false;
       }
-      return true;
+      // lone users move to the overflow after OVERFLOW_AFTER_MS and pair there: at most one is left alone
+      return waiting.getOrDefault(partitions.overflow(), 0) <= 1;
     }
   }
 
@@ -310,6 +403,10 @@ class PartitionedClusterIT {
       }
       boolean queued = store.send(Request.cmd(Command.ZSCORE).arg(RedisKeys.queue(p)).arg(c.userId)).await() != null;
       if (queued) a.waiting.merge(p, 1, Integer::sum);
+      if (!queued && store.send(Request.cmd(Command.ZSCORE).arg(RedisKeys.queue(partitions.overflow())).arg(c.userId)).await() != null) {
+        queued = true;
+        a.waiting.merge(partitions.overflow(), 1, Integer::sum);
+      }
       // neither in a call nor waiting, or holding a call Redis no longer has (until its match-failed arrives)
       if (!queued || held != null) {
         a.stuck++;

@@ -81,7 +81,11 @@ public final class SocketSweep<T> {
   private void slice() {
     Iterator<T> it = round;
     if (it == null) return;
-    List<T> slice = new ArrayList<>(Math.min(perTick, MAX_PER_TICK));
+    // sized again at each slice: sockets opened during a round are visited too, and a round that began with few
+    // sockets must not stretch past its spread (at 5,000 → 19,000 sockets a round sized at its start took ~4×
+    // longer, the next ones were skipped, and a socket could go past the read-idle timeout without a ping)
+    perTick = Math.max(perTick, perTick(size.getAsInt(), spreadMs));
+    List<T> slice = new ArrayList<>(perTick);
     for (int i = 0; i < perTick && it.hasNext(); i++) slice.add(it.next());
     action.accept(slice);
     if (it.hasNext()) {

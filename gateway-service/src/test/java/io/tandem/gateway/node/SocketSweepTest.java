@@ -77,6 +77,32 @@ class SocketSweepTest {
   }
 
   @Test
+  void aRoundKeepsToItsSpreadWhenSocketsPourInDuringIt() throws Exception {
+    Map<Integer, Integer> sockets = new ConcurrentHashMap<>();
+    for (int i = 0; i < 100; i++) sockets.put(i, i);
+    Map<Integer, Integer> visits = new ConcurrentHashMap<>();
+    AtomicReference<Integer> slices = new AtomicReference<>(0);
+    CountDownLatch done = new CountDownLatch(1);
+    vertx.runOnContext(v -> {
+      // 100 sockets over 200 ms = 4 ticks of 25; then 1,900 more arrive during the first slice
+      SocketSweep<Integer> s = new SocketSweep<>(vertx, () -> sockets.values().iterator(), sockets::size, 200);
+      s.startSlices(slice -> {
+        if (slices.getAndUpdate(n -> n + 1) == 0) for (int i = 100; i < 2_000; i++) sockets.put(i, i);
+        slice.forEach(i -> visits.merge(i, 1, Integer::sum));
+      });
+      vertx.setPeriodic(10, t -> {
+        if (!s.running()) {
+          vertx.cancelTimer(t);
+          done.countDown();
+        }
+      });
+    });
+    assertTrue(done.await(10, TimeUnit.SECONDS));
+    assertTrue(visits.values().stream().allMatch(n -> n == 1), "each socket at most once");
+    assertTrue(slices.get() <= 6, "the round stays near its 4 ticks (sized at its start it would take ~80): " + slices.get());
+  }
+
+  @Test
   void stopEndsTheRound() throws Exception {
     Map<Integer, Integer> sockets = new ConcurrentHashMap<>();
     for (int i = 0; i < 100; i++) sockets.put(i, i);

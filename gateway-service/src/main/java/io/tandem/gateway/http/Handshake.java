@@ -33,6 +33,23 @@ public final class Handshake {
         || (authority.port() == 443 && origin.equalsIgnoreCase("https://" + authority.host()));
   }
 
+  /** The request headers that may carry the token ({@link #token}). */
+  static final String[] TOKEN_HEADERS = {"Authorization", "Sec-WebSocket-Protocol"};
+
+  /**
+   * Drops the token-carrying headers of an opened socket's handshake, which the socket would
+   * otherwise keep for its whole life (the token checked, the subprotocol answered): ~1 KB of heap
+   * per idle socket, and a bearer token left in memory for nothing. Headers that cannot be changed
+   * are left as they are.
+   */
+  public static void forgetToken(MultiMap headers) {
+    try {
+      for (String h : TOKEN_HEADERS) headers.remove(h);
+    } catch (UnsupportedOperationException e) {
+      // an immutable view: nothing to drop
+    }
+  }
+
   /** The token, or null when none is presented. */
   public static String token(ServerWebSocketHandshake hs) {
     return token(hs.headers(), hs.query());

@@ -3,6 +3,7 @@ package io.tandem.gateway.socket;
 import io.tandem.gateway.protocol.CloseCodes;
 
 import io.tandem.gateway.http.Admission;
+import io.tandem.gateway.http.Handshake;
 import io.tandem.gateway.presence.Presence;
 import io.tandem.gateway.steps.FrameDispatcher;
 
@@ -36,6 +37,7 @@ public final class SocketOpener implements Admission.Opener {
 
   @Override
   public void open(ServerWebSocket ws, Admission.Admitted a) {
+    Handshake.forgetToken(ws.headers());
     Connection c = new Connection(vertx, loop, ws, a.identity(), a.ipHash(), Ids.connection(), presence, cleanup, dispatcher, maxFrameBytes);
     // the registry is one concurrent map for every loop: the swap is atomic, and the older socket
     // (possibly on another loop) is closed on its own loop

@@ -85,4 +85,13 @@ class FramesTest {
     assertEquals("t3", Handshake.token(MultiMap.caseInsensitiveMultiMap(), "x=1&access_token=t3"));
     assertNull(Handshake.token(MultiMap.caseInsensitiveMultiMap(), "x=1"));
   }
+
+  @Test
+  void anOpenedSocketKeepsNoTokenHeader() {
+    MultiMap h = MultiMap.caseInsensitiveMultiMap().add("authorization", "Bearer t1").add("Sec-WebSocket-Protocol", "tandem.v1, bearer.t2")
+        .add("Origin", "http://localhost:8080");
+    Handshake.forgetToken(h);
+    assertNull(Handshake.token(h, null));
+    assertEquals(List.of("Origin"), List.copyOf(h.names()));
+  }
 }

@@ -125,6 +125,11 @@ public final class GatewayStop implements Fault {
       if (c.caller().first("peer-reconnecting", t0) != null) heardAway++;
       if (c.caller().first("peer-resumed", t0) != null) heardBack++;
     }
+    // a call with both users on the stopped gateway: whoever resumed first relays to the other only once it hears
+    // peer-resumed (until then its stranger is away and relays are dropped, as the protocol says), so wait for it
+    for (Crowd.Call c : g2Calls) {
+      c.caller().awaitState(u -> u.first("peer-resumed", t0) != null || c.callee().first("peer-resumed", t0) != null, resumeBy);
+    }
     List<Crowd.Call> moved = new ArrayList<>(crossCalls);
     moved.addAll(g2Calls);
     for (Crowd.Call c : moved) {

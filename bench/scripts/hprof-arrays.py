@@ -57,8 +57,7 @@ while p < len(data):
 name = lambda cid: strings.get(classnames.get(cid), '?')
 hist = collections.Counter()
 for oid, (n, ec, _) in objarrays.items():
-    if name(ec) == 'java.lang.Object[]' or name(ec) == '[Ljava/lang/Object;' or True:
-        hist[(name(ec), n)] += 1
+    hist[(name(ec), n)] += 1
 print('object arrays by (class, length), top 15:')
 for (cn, n), c in hist.most_common(15): print('%8d x len %6d  %s' % (c, n, cn))
 big = {oid for oid, (n, ec, _) in objarrays.items() if n >= minlen}

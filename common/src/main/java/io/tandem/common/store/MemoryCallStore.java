@@ -1,7 +1,6 @@
 package io.tandem.common.store;
 
 import io.tandem.common.ErrorCode;
-import io.tandem.common.Ids;
 import io.tandem.common.Limits;
 import io.tandem.common.TandemException;
 import io.tandem.common.msg.UserRef;

@@ -90,19 +90,13 @@ public final class CallState {
     return List.of(CallAction.REJOIN);
   }
 
-  /**
-   * The overflow delay passed since search {@code searchNo} began (docs/scaling.md, "The overflow"):
-   * a search still waiting in the user's own partition, with no join in flight, moves.
-   */
+  /** The overflow delay passed since search {@code searchNo} began: one still waiting at home, no join in flight, moves. */
   public List<CallAction> overflowDue(long searchNo) {
     if (phase != QUEUED || search.inOverflow() || search.joining() || searchNo != search.searchNo()) return List.of();
     return List.of(CallAction.MOVE_OUT);
   }
 
-  /**
-   * The user was taken out of its own partition's queue ({@code wasWaiting}), or was not there any
-   * more (a match made there is on its way; nothing moves): a search still going joins the overflow.
-   */
+  /** Taken out of the home queue ({@code wasWaiting}; else a match made there is on its way): a search still going moves. */
   public List<CallAction> movedOut(boolean wasWaiting) {
     if (!wasWaiting || phase != QUEUED) return List.of();
     search.toOverflow();
@@ -260,10 +254,6 @@ public final class CallState {
 
   public boolean joining() {
     return search.joining();
-  }
-
-  public List<String> interests() {
-    return search.wishes().interests();
   }
 
   /** What the search asks for (interests and languages of the last join-queue). */

@@ -157,15 +157,11 @@ public final class Presence {
   }
 
   /**
-   * A join given up on: the user leaves the queue and a session the socket never heard of is undone
-   * (its peer told, reason {@code match-failed}). Succeeds whether or not there was either; the
-   * result is the undone session's id, or null.
+   * A join given up on in {@code partition}: the user leaves its queue and a session the socket never
+   * heard of is undone (its peer told, reason {@code match-failed}); the socket's joins there up to
+   * {@code fence} are fenced off (0: none). Succeeds whether or not there was either; the result is
+   * the undone session's id, or null.
    */
-  public Future<String> abandon(String userId, String connId) {
-    return abandon(partitionOf(userId), 0, userId, connId);
-  }
-
-  /** {@link #abandon(String, String)} in one partition, fencing off the socket's joins there up to {@code fence} (0: none). */
   public Future<String> abandon(String partition, long fence, String userId, String connId) {
     return stores.of(partition).abandon(me(userId, connId), fence).map(ended -> {
       tell(ended, PeerNotifier.Reason.MATCH_FAILED);

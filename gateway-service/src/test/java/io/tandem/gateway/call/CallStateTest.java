@@ -50,7 +50,7 @@ class CallStateTest {
     assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(Wishes.interests(List.of("chess", "music"))));
     assertEquals(CallPhase.QUEUED, call.phase());
     assertTrue(call.joining());
-    assertEquals(List.of("chess", "music"), call.interests());
+    assertEquals(List.of("chess", "music"), call.wishes().interests());
     assertEquals(List.of(CallAction.SEND_QUEUED_STATS), call.joinQueued());
     assertFalse(call.joining());
     assertTrue(call.searching());
@@ -98,7 +98,7 @@ class CallStateTest {
     assertEquals(List.of(CallAction.SEND_QUEUED, CallAction.REJOIN), call.joinMatched(match("s1"), T0));
     assertEquals(CallPhase.QUEUED, call.phase());
     assertEquals(List.of(CallAction.REQUEST_JOIN), call.join(call.wishes()));
-    assertEquals(List.of("chess"), call.interests());
+    assertEquals(List.of("chess"), call.wishes().interests());
   }
 
   @Test
@@ -172,7 +172,7 @@ class CallStateTest {
     assertEquals(List.of(CallAction.REJOIN), call.abandoned("ghost"));
     assertEquals(CallPhase.QUEUED, call.phase(), "searching again, as the socket's next step");
     assertEquals(List.of(CallAction.REQUEST_JOIN), call.rejoin());
-    assertEquals(List.of("chess"), call.interests(), "with the same interests");
+    assertEquals(List.of("chess"), call.wishes().interests(), "with the same interests");
     call.joinFailed(ex(ErrorCode.IN_SESSION));
     assertEquals(ErrorCode.IN_SESSION, failure(call.abandoned("ghost2")), "only once per join-queue");
     call.join(Wishes.interests(List.of()));
